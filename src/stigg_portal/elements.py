@@ -1,0 +1,244 @@
+"""Widget classes: each one declares a custom element (tag, attributes, events, CSS classes).
+
+The build compiles these declarations into the loader's element definitions and
+``custom-elements.json``; the worker and the server use the same classes to parse attributes
+and render HTML. A widget never touches the browser: it turns loaded data into a template
+context.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, ClassVar, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+DataKind = Literal["portal", "paywall"]
+
+#: Section names accepted by ``hidden-sections`` (spec §6.1).
+SECTION_NAMES = (
+    "usage",
+    "addons",
+    "promotionalEntitlements",
+    "billingInformation",
+    "paymentDetails",
+    "invoices",
+)
+
+
+def kebab(name: str) -> str:
+    """``customer_id`` -> ``customer-id``: the attribute spelling of a field name."""
+    return name.replace("_", "-")
+
+
+def camel(name: str) -> str:
+    """``customer_id`` -> ``customerId``: the property spelling of a field name."""
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def _presence(value: Any) -> bool:
+    """HTML boolean attribute: present (any value but "false") means true."""
+    if value is None or value is False:
+        return False
+    if value is True:
+        return True
+    return str(value).strip().lower() not in {"false", "0", "no", "off"}
+
+
+class ElementAttributes(BaseModel):
+    """Attributes every element accepts (contract: "Attributes"). Values arrive as strings."""
+
+    model_config = ConfigDict(alias_generator=kebab, populate_by_name=True, extra="ignore")
+
+    api_key: str | None = Field(None, description="Stigg publishable (client) key, sent as X-API-KEY")
+    customer_id: str | None = Field(None, description="The customer's id in Stigg")
+    customer_token: str | None = Field(None, description="Hardening token, sent as X-CUSTOMER-KEY")
+    resource_id: str | None = Field(None, description="Resource id passed to the queries")
+    product_id: str | None = Field(None, description="Product id passed to the queries")
+    base_url: str | None = Field(None, description="Stigg API root, default https://api.stigg.io")
+    client: str | None = Field(None, description="API client name: stigg, demo, http or a registered one")
+    scenario: str | None = Field(None, description="Built-in demo customer (client=demo)")
+    endpoint: str | None = Field(None, description="Backend URL for client=http")
+    locale: str | None = Field(None, description="BCP 47 locale for numbers, money and dates")
+    texts: str | None = Field(None, description="JSON object of text overrides")
+    theme: str | None = Field(None, description="JSON object of theme keys")
+    hidden_sections: str | None = Field(None, description="Sections to hide, space or comma separated")
+    cancel_scheduled_updates: bool = Field(False, description="Show Cancel on the scheduled-update banner")
+    buy_more: bool = Field(False, description="Show Buy more on priced features")
+    contact_support: bool = Field(False, description="Contact support as a button firing its event")
+    contact_support_url: str | None = Field(None, description="Contact support as a link to this URL")
+    cache: str | None = Field(None, description='"session" paints the last HTML from sessionStorage')
+
+    @field_validator("cancel_scheduled_updates", "buy_more", "contact_support", mode="before")
+    @classmethod
+    def _boolean_attribute(cls, value: Any) -> bool:
+        return _presence(value)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _blank_is_absent(cls, value: Any, info: Any) -> Any:
+        if isinstance(value, str) and not value.strip() and info.field_name not in _BOOLEAN_FIELDS:
+            return None
+        return value.strip() if isinstance(value, str) else value
+
+    def hidden(self) -> frozenset[str]:
+        """The parsed ``hidden-sections`` names (unknown names are reported by ``parse_attributes``)."""
+        return frozenset(n for n in re.split(r"[\s,]+", self.hidden_sections or "") if n)
+
+    def text_overrides(self) -> dict[str, str]:
+        """``text-*`` attributes are not model fields; see ``collect_text_attributes``."""
+        return {}
+
+
+_BOOLEAN_FIELDS = {"cancel_scheduled_updates", "buy_more", "contact_support"}
+
+
+class PaywallAttributes(ElementAttributes):
+    """``<stigg-paywall>`` options (spec §1.5)."""
+
+    highlighted_plan_id: str | None = Field(None, description="Plan id shown as Recommended")
+    preferred_billing_period: str | None = Field(None, description="MONTHLY or ANNUALLY")
+    show_only_eligible_plans: bool = Field(False, description="Hide plans below the current plan")
+
+    @field_validator("show_only_eligible_plans", mode="before")
+    @classmethod
+    def _eligible_boolean(cls, value: Any) -> bool:
+        return _presence(value)
+
+    @field_validator("preferred_billing_period", mode="before")
+    @classmethod
+    def _period(cls, value: Any) -> Any:
+        if isinstance(value, str) and value.strip():
+            upper = value.strip().upper()
+            aliases = {"MONTH": "MONTHLY", "ANNUAL": "ANNUALLY", "YEARLY": "ANNUALLY", "YEAR": "ANNUALLY"}
+            upper = aliases.get(upper, upper)
+            if upper not in {"MONTHLY", "ANNUALLY"}:
+                raise ValueError("must be MONTHLY or ANNUALLY")
+            return upper
+        return value
+
+
+@dataclass
+class LoadedData:
+    """What a widget's loads returned (``None`` for a kind it did not ask for)."""
+
+    portal: Any = None
+    paywall: Any = None
+
+
+@dataclass
+class RenderInput:
+    """Everything a widget's ``context`` needs, prepared by ``rendering``."""
+
+    attributes: ElementAttributes
+    texts: dict[str, Any]
+    locale: str
+    now: datetime
+    data: LoadedData | None = None
+    state: dict[str, str] = field(default_factory=dict)
+    demo_notice: bool = False
+
+    @property
+    def loading(self) -> bool:
+        return self.data is None
+
+
+class Widget:
+    """Base of every element. Subclasses set the class variables and implement ``context``."""
+
+    tag: ClassVar[str]
+    summary: ClassVar[str] = ""
+    attributes_model: ClassVar[type[ElementAttributes]] = ElementAttributes
+    template: ClassVar[str]
+    loads: ClassVar[tuple[DataKind, ...]] = ("portal",)
+    events: ClassVar[tuple[str, ...]] = ("stigg-ready", "stigg-error")
+    css_classes: ClassVar[tuple[str, ...]] = ()
+    #: Template to show before data arrives; the same template with ``loading`` set by default.
+    skeleton_template: ClassVar[str | None] = None
+
+    @classmethod
+    def observed_attributes(cls) -> list[str]:
+        """Attribute names the element observes, from the attribute model's aliases."""
+        return [info.alias or kebab(name) for name, info in cls.attributes_model.model_fields.items()]
+
+    @classmethod
+    def properties(cls) -> dict[str, str]:
+        """camelCase property -> attribute name mirrors."""
+        return {camel(name): info.alias or kebab(name) for name, info in cls.attributes_model.model_fields.items()}
+
+    def context(self, render: RenderInput) -> dict[str, Any]:
+        """Template context for this widget (``render.data`` is ``None`` while loading)."""
+        raise NotImplementedError
+
+
+#: tag -> widget class, filled by ``register_widget``.
+WIDGETS: dict[str, type[Widget]] = {}
+
+
+def register_widget(cls: type[Widget]) -> type[Widget]:
+    """Class decorator adding a widget to the catalogue the build and the runtime read."""
+    if not re.fullmatch(r"stigg-[a-z0-9-]+", cls.tag):
+        raise ValueError(f"invalid custom element tag {cls.tag!r}")
+    WIDGETS[cls.tag] = cls
+    return cls
+
+
+def all_widgets() -> dict[str, type[Widget]]:
+    """Every registered widget (importing the views registers them)."""
+    from . import views  # noqa: F401  (registration side effect)
+
+    return dict(WIDGETS)
+
+
+def get_widget(tag: str) -> type[Widget]:
+    widgets = all_widgets()
+    try:
+        return widgets[tag.lower()]
+    except KeyError:
+        raise KeyError(f"unknown element <{tag}>; known: {', '.join(sorted(widgets))}") from None
+
+
+@dataclass
+class AttributeProblem:
+    """One bad attribute: its name and a message for the page author."""
+
+    attribute: str
+    message: str
+
+
+def parse_attributes(
+    widget: type[Widget], raw: dict[str, str | None]
+) -> tuple[ElementAttributes, list[AttributeProblem]]:
+    """Validate raw attribute strings; bad values are dropped (defaults apply) and reported."""
+    model = widget.attributes_model
+    known = set(widget.observed_attributes())
+    values = {k.lower(): v for k, v in raw.items() if v is not None and k.lower() in known}
+    problems: list[AttributeProblem] = []
+    while True:
+        try:
+            attrs = model.model_validate(values)
+            break
+        except ValidationError as exc:
+            bad = set()
+            for err in exc.errors():
+                loc = str(err["loc"][0]) if err["loc"] else ""
+                bad.add(loc)
+                problems.append(AttributeProblem(loc, f"attribute {loc}={values.get(loc)!r}: {err['msg']}"))
+            remaining = {k: v for k, v in values.items() if k not in bad}
+            if remaining == values:  # cannot make progress: fall back to defaults entirely
+                attrs = model()
+                break
+            values = remaining
+    unknown = sorted(attrs.hidden() - set(SECTION_NAMES))
+    if unknown:
+        problems.append(
+            AttributeProblem(
+                "hidden-sections",
+                f"attribute hidden-sections: unknown section(s) {', '.join(unknown)}; "
+                f"known: {', '.join(SECTION_NAMES)}",
+            )
+        )
+    return attrs, problems

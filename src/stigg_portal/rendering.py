@@ -1,0 +1,232 @@
+"""From attributes to HTML: parse, load, build the view, render the Jinja2 template.
+
+The same functions run in the browser worker and on a server, so both produce the same HTML.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Mapping
+
+import jinja2
+from markupsafe import Markup
+
+from . import texts as texts_module
+from . import theme as theme_module
+from .elements import (
+    AttributeProblem,
+    ElementAttributes,
+    LoadedData,
+    RenderInput,
+    Widget,
+    get_widget,
+    parse_attributes,
+)
+
+DEFAULT_LOCALE = "en-US"
+
+
+def _templates_dir() -> Path:
+    """``widgets/`` inside the installed package, or at the top of a source checkout."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "widgets", here.parent.parent / "widgets"):
+        if candidate.is_dir():
+            return candidate
+    raise FileNotFoundError("stigg_portal templates (widgets/) not found")
+
+
+def _tojson_attr(value: Any) -> Markup:
+    """JSON for an HTML attribute value (the template autoescapes it once, inside quotes)."""
+    return json.dumps(value, separators=(",", ":"), default=str, ensure_ascii=False)
+
+
+@lru_cache(maxsize=1)
+def environment() -> jinja2.Environment:
+    """The one Jinja2 environment over ``widgets/`` (autoescape always on)."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(_templates_dir())),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["json_attr"] = _tojson_attr
+    return env
+
+
+@dataclass
+class Prepared:
+    """Attributes parsed and checked, ready for loading and rendering."""
+
+    widget: type[Widget]
+    attributes: ElementAttributes
+    texts: dict[str, Any]
+    style: dict[str, str]
+    problems: list[AttributeProblem] = field(default_factory=list)
+
+
+@dataclass
+class RenderResult:
+    """The inner HTML of an element plus what the page needs to know about it."""
+
+    tag: str
+    html: str
+    status: str  # "ready", "loading" or "error"
+    style: dict[str, str] = field(default_factory=dict)
+    error: dict[str, str] | None = None
+    problems: list[AttributeProblem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    customer_id: str | None = None
+
+    def outer_html(self, attributes: Mapping[str, str | None] | None = None) -> str:
+        """The element's tag around its rendered content, for server-side rendering."""
+        parts = [self.tag]
+        attrs = dict(attributes or {})
+        if self.style:
+            attrs["style"] = "; ".join(f"{k}: {v}" for k, v in self.style.items())
+        attrs["data-stigg-ssr"] = self.status
+        for name, value in attrs.items():
+            if value is None or value is False:
+                continue
+            if value is True or value == "":
+                parts.append(name)
+            else:
+                parts.append(f'{name}="{Markup.escape(str(value))}"')
+        return f"<{' '.join(parts)}>{self.html}</{self.tag}>"
+
+
+def text_attributes(raw: Mapping[str, str | None]) -> dict[str, str]:
+    """The ``text-*`` attributes of an element, keyed by their kebab-case text key."""
+    return {k[5:].lower(): v for k, v in raw.items() if k.lower().startswith("text-") and v is not None}
+
+
+def prepare(tag: str, raw: Mapping[str, str | None]) -> Prepared:
+    """Parse attributes, texts and theme; every problem is collected, never raised."""
+    widget = get_widget(tag)
+    attrs, problems = parse_attributes(widget, dict(raw))
+    texts, text_problems = texts_module.resolve_texts(attrs.texts, text_attributes(raw))
+    style, theme_problems = theme_module.theme_style(attrs.theme)
+    return Prepared(widget, attrs, texts, style, problems + text_problems + theme_problems)
+
+
+def client_config(attrs: ElementAttributes) -> Any:
+    """The API client configuration an element's attributes describe."""
+    from .clients import ClientConfig
+
+    values = {
+        "api_key": attrs.api_key,
+        "customer_id": attrs.customer_id,
+        "customer_token": attrs.customer_token,
+        "resource_id": attrs.resource_id,
+        "product_id": attrs.product_id,
+        "client": attrs.client,
+        "endpoint": attrs.endpoint,
+    }
+    if attrs.base_url:
+        values["base_url"] = attrs.base_url
+    if attrs.scenario:
+        values["scenario"] = attrs.scenario
+    return ClientConfig(**values)
+
+
+def uses_implicit_demo(attrs: ElementAttributes) -> bool:
+    """True when the demo client is picked only because ``api-key`` is missing."""
+    return not attrs.client and not attrs.api_key
+
+
+async def load(widget: type[Widget], client: Any) -> LoadedData:
+    """Run the loads a widget declares, concurrently."""
+    kinds = widget.loads
+    calls = {"portal": client.get_customer_portal, "paywall": client.get_paywall}
+    results = await asyncio.gather(*(calls[k]() for k in kinds))
+    return LoadedData(**dict(zip(kinds, results)))
+
+
+def render_prepared(
+    prepared: Prepared,
+    data: LoadedData | None,
+    *,
+    now: datetime | None = None,
+    state: Mapping[str, str] | None = None,
+) -> str:
+    """HTML for a widget with its data (``None`` renders the loading skeleton)."""
+    attrs = prepared.attributes
+    render_input = RenderInput(
+        attributes=attrs,
+        texts=prepared.texts,
+        locale=attrs.locale or DEFAULT_LOCALE,
+        now=now or datetime.now(timezone.utc),
+        data=data,
+        state=dict(state or {}),
+        demo_notice=data is not None and uses_implicit_demo(attrs),
+    )
+    widget = prepared.widget()
+    context = widget.context(render_input)
+    context.setdefault("texts", prepared.texts)
+    context.setdefault("loading", data is None)
+    context.setdefault("demo_notice", render_input.demo_notice)
+    return environment().get_template(widget.template).render(**context)
+
+
+def render_error(prepared: Prepared, code: str, message: str, retryable: bool) -> str:
+    """The error state an element shows when loading failed."""
+    return (
+        environment()
+        .get_template("_error.html")
+        .render(code=code, message=message, retryable=retryable, texts=prepared.texts, tag=prepared.widget.tag)
+    )
+
+
+def demo_warning(attrs: ElementAttributes) -> str | None:
+    if uses_implicit_demo(attrs):
+        return (
+            "stigg-portal: no api-key attribute, so demo data is shown. Set api-key (and customer-id) "
+            'to show real data, or client="demo" to silence this warning.'
+        )
+    return None
+
+
+async def render_async(
+    tag: str,
+    attributes: Mapping[str, str | None] | None = None,
+    *,
+    transport: Any = None,
+    client: Any = None,
+    now: datetime | None = None,
+    state: Mapping[str, str] | None = None,
+) -> RenderResult:
+    """Render one element to HTML: parse attributes, load data with the chosen client, render.
+
+    Errors never raise: a bad attribute is reported in ``problems``, a failed load gives the
+    error state with ``error`` set.
+    """
+    from .clients import ClientError, create_client
+
+    raw = dict(attributes or {})
+    prepared = prepare(tag, raw)
+    attrs = prepared.attributes
+    result = RenderResult(tag=prepared.widget.tag, html="", status="ready", style=prepared.style,
+                          problems=prepared.problems, customer_id=attrs.customer_id)
+    warning = demo_warning(attrs)
+    if warning:
+        result.warnings.append(warning)
+    try:
+        the_client = client or create_client(client_config(attrs), transport)
+        data = await load(prepared.widget, the_client)
+    except ClientError as exc:
+        result.status = "error"
+        result.error = {"code": exc.code, "message": exc.message}
+        result.html = render_error(prepared, exc.code, exc.message, getattr(exc, "retryable", False))
+        return result
+    result.html = render_prepared(prepared, data, now=now, state=state)
+    return result
+
+
+def render_skeleton(tag: str, attributes: Mapping[str, str | None] | None = None) -> str:
+    """The loading layout of an element (what the loader paints before Python is ready)."""
+    return render_prepared(prepare(tag, dict(attributes or {})), None)
