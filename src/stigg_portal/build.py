@@ -1,0 +1,429 @@
+"""``stigg-portal build``: compile the widget classes and the runtime into a self-contained ``dist/``.
+
+dist/
+  stigg-portal.js        loader: defines every element (generated from the widget classes)
+  stigg-worker.js        module worker: boots Pyodide, hands messages to ``PortalRuntime``
+  stigg-portal.css       default styles (css/*.css)
+  custom-elements.json   manifest generated from the widget classes
+  pyodide-<version>/     Pyodide runtime files, every wheel, and our own pyodide-lock.json
+
+Downloads go through the ordinary clients (``npm pack``, ``pip download``) into a cache
+(``$STIGG_PORTAL_CACHE`` or ``~/.cache/stigg-portal``), so a rebuild with nothing changed only
+re-packs our own wheel and re-writes small files.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import time
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from . import pins
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+SOURCE_ROOT = PACKAGE_DIR.parent.parent
+COMPRESS_SUFFIXES = {".js", ".mjs", ".css", ".json", ".wasm", ".zip", ".whl", ".html", ".so"}
+COMPRESS_MIN_BYTES = 1024
+#: Modules of ours the browser never imports (server, build and test tooling).
+BROWSER_EXCLUDES = ("build.py", "cli.py", "mock_api.py", "serve.py", "integrations/", "loader/")
+
+
+def log(message: str) -> None:
+    print(f"[stigg-portal build] {message}", flush=True)
+
+
+def cache_dir() -> Path:
+    root = Path(os.environ.get("STIGG_PORTAL_CACHE") or Path.home() / ".cache" / "stigg-portal")
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _run(cmd: list[str], cwd: Path | None = None) -> None:
+    log("$ " + " ".join(cmd))
+    subprocess.run(cmd, cwd=cwd, check=True)
+
+
+# ----------------------------------------------------------------------------- downloads
+def fetch_npm(spec: str) -> Path:
+    """The npm tarball of ``spec`` (``name@version``), downloaded once with ``npm pack``."""
+    target = cache_dir() / "npm"
+    target.mkdir(exist_ok=True)
+    name, version = spec.rsplit("@", 1)
+    expected = target / f"{name.lstrip('@').replace('/', '-')}-{version}.tgz"
+    if not expected.exists():
+        log(f"downloading {spec} from the npm registry")
+        _run(["npm", "pack", spec, "--pack-destination", str(target), "--silent"])
+    return expected
+
+
+def fetch_pypi(name: str, version: str, *, sdist: bool = False, platform: bool = False) -> Path:
+    """A wheel (or sdist) from PyPI, downloaded once with ``pip download``."""
+    target = cache_dir() / "pypi"
+    target.mkdir(exist_ok=True)
+    stem = re.sub(r"[-_.]+", "_", name).lower()
+    pattern = f"{stem}-{version}.tar.gz" if sdist else f"{stem}-{version}-*.whl"
+    if platform:
+        pattern = f"{stem}-{version}-*{pins.PYODIDE_PLATFORM}.whl"
+    found = [p for p in target.glob(pattern) if p.name.lower().startswith(stem)]
+    if not found:
+        found = [p for p in target.iterdir() if p.name.lower().startswith(f"{stem}-{version}") and
+                 (p.name.endswith(".tar.gz") if sdist else p.name.endswith(".whl")) and
+                 (not platform or pins.PYODIDE_PLATFORM in p.name)]
+    if found:
+        return found[0]
+    log(f"downloading {name}=={version} from PyPI" + (" (sdist)" if sdist else ""))
+    cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "--disable-pip-version-check",
+           "-d", str(target), f"{name}=={version}"]
+    if sdist:
+        cmd += ["--no-binary", ":all:"]
+    elif platform:
+        cmd += ["--only-binary", ":all:", "--platform", pins.PYODIDE_PLATFORM, "--python-version",
+                pins.PYODIDE_PYTHON, "--implementation", "cp", "--abi", pins.PYODIDE_ABI]
+    else:
+        cmd += ["--only-binary", ":all:"]
+    _run(cmd)
+    return fetch_pypi(name, version, sdist=sdist, platform=platform)
+
+
+# ----------------------------------------------------------------------------- wheels
+def write_wheel(out_dir: Path, name: str, version: str, files: dict[str, bytes], tag: str = "py3-none-any") -> Path:
+    """A minimal, reproducible wheel (fixed timestamps, sorted entries, RECORD with hashes)."""
+    dist_name = re.sub(r"[-_.]+", "_", name)
+    info = f"{dist_name}-{version}.dist-info"
+    files = dict(files)
+    files[f"{info}/METADATA"] = f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n".encode()
+    files[f"{info}/WHEEL"] = (
+        f"Wheel-Version: 1.0\nGenerator: stigg-portal-build\nRoot-Is-Purelib: true\nTag: {tag}\n"
+    ).encode()
+    files[f"{info}/top_level.txt"] = "\n".join(sorted({p.split("/")[0] for p in files if "/" in p and
+                                                        not p.startswith(info)})).encode()
+    record_lines = []
+    for path, data in sorted(files.items()):
+        digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+        record_lines.append(f"{path},sha256={digest},{len(data)}")
+    record_lines.append(f"{info}/RECORD,,")
+    files[f"{info}/RECORD"] = ("\n".join(record_lines) + "\n").encode()
+    out = out_dir / f"{dist_name}-{version}-{tag}.whl"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted(files):
+            entry = zipfile.ZipInfo(path, date_time=(2020, 1, 1, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            zf.writestr(entry, files[path])
+    out.write_bytes(buffer.getvalue())
+    return out
+
+
+def markupsafe_wheel(out_dir: Path) -> Path:
+    """markupsafe as pure Python, built from its sdist without the C speedups."""
+    name, version, _, _ = pins.MARKUPSAFE
+    sdist = fetch_pypi(name, version, sdist=True)
+    files: dict[str, bytes] = {}
+    with tarfile.open(sdist) as tar:
+        for member in tar.getmembers():
+            parts = member.name.split("/")
+            if len(parts) == 4 and parts[1] == "src" and parts[2] == "markupsafe" and member.isfile():
+                if parts[3].endswith((".py", ".typed")):
+                    files[f"markupsafe/{parts[3]}"] = tar.extractfile(member).read()
+    if "markupsafe/__init__.py" not in files:
+        raise RuntimeError(f"unexpected layout in {sdist.name}")
+    return write_wheel(out_dir, "MarkupSafe", version, files)
+
+
+def _own_files() -> dict[str, bytes]:
+    files: dict[str, bytes] = {}
+    for path in sorted(PACKAGE_DIR.rglob("*")):
+        rel = path.relative_to(PACKAGE_DIR).as_posix()
+        if not path.is_file() or "__pycache__" in rel or path.suffix in {".pyc"}:
+            continue
+        if any(rel == ex or rel.startswith(ex) for ex in BROWSER_EXCLUDES):
+            continue
+        files[f"stigg_portal/{rel}"] = path.read_bytes()
+    for folder in ("widgets", "css"):
+        source = SOURCE_ROOT / folder
+        if not source.is_dir():  # installed package: data files live inside it
+            source = PACKAGE_DIR / folder
+        for path in sorted(source.rglob("*")):
+            if path.is_file():
+                files[f"stigg_portal/{folder}/{path.relative_to(source).as_posix()}"] = path.read_bytes()
+    return files
+
+
+def own_wheel(out_dir: Path) -> tuple[Path, str]:
+    """Our package as a wheel; its version carries a content hash so browsers never mix builds."""
+    from . import __version__
+
+    files = _own_files()
+    content = hashlib.sha256()
+    for path, data in sorted(files.items()):
+        content.update(path.encode() + b"\0" + data)
+    digest = content.hexdigest()[:12]
+    return write_wheel(out_dir, "stigg-portal", f"{__version__}+{digest}", files), digest
+
+
+# ----------------------------------------------------------------------------- lock
+@dataclass
+class ShippedWheel:
+    name: str
+    version: str
+    path: Path
+    imports: list[str]
+    depends: list[str] = field(default_factory=list)
+
+
+def write_lock(runtime_dir: Path, wheels: Iterable[ShippedWheel], info: dict[str, Any]) -> Path:
+    """``pyodide-lock.json`` listing exactly the wheels we ship (Pyodide loads through it)."""
+    packages = {}
+    for wheel in wheels:
+        key = wheel.name.lower().replace("_", "-")
+        packages[key] = {
+            "name": wheel.name,
+            "version": wheel.version,
+            "file_name": wheel.path.name,
+            "install_dir": "site",
+            "sha256": sha256_file(wheel.path),
+            "package_type": "package",
+            "imports": wheel.imports,
+            "depends": [d.lower().replace("_", "-") for d in wheel.depends],
+            "unvendored_tests": False,
+            "shared_library": False,
+        }
+    lock = {"info": info, "packages": packages}
+    out = runtime_dir / "pyodide-lock.json"
+    out.write_text(json.dumps(lock, indent=1, sort_keys=True))
+    return out
+
+
+# ----------------------------------------------------------------------------- generated files
+def element_definitions() -> list[dict[str, Any]]:
+    """What the loader needs per element: tag, observed attributes, properties, skeleton HTML."""
+    from .elements import all_widgets
+    from .rendering import render_skeleton
+    from .texts import text_attribute_names
+
+    text_attrs = sorted(f"text-{suffix}" for suffix in text_attribute_names())
+    definitions = []
+    for tag, widget in sorted(all_widgets().items()):
+        definitions.append(
+            {
+                "tag": tag,
+                "attributes": widget.observed_attributes() + text_attrs,
+                "properties": widget.properties(),
+                "skeleton": render_skeleton(tag),
+                "loads": list(widget.loads),
+                "events": list(widget.events),
+            }
+        )
+    return definitions
+
+
+def custom_elements_manifest(version: str) -> dict[str, Any]:
+    """A ``custom-elements.json`` (schema 1.0.0) generated from the widget classes."""
+    from .elements import all_widgets
+    from .texts import text_attribute_names
+
+    declarations = []
+    for tag, widget in sorted(all_widgets().items()):
+        attributes = []
+        members = []
+        for name, info in widget.attributes_model.model_fields.items():
+            attr = info.alias or name
+            attributes.append({"name": attr, "description": info.description or "",
+                               "type": {"text": "boolean" if info.annotation is bool else "string"},
+                               "fieldName": name})
+        for prop, attr in widget.properties().items():
+            members.append({"kind": "field", "name": prop, "attribute": attr})
+        members.append({"kind": "method", "name": "refresh", "description": "Reload this element's data",
+                        "return": {"type": {"text": "Promise<void>"}}})
+        attributes += [{"name": f"text-{s}", "description": "Text override", "type": {"text": "string"}}
+                       for s in sorted(text_attribute_names())]
+        declarations.append(
+            {
+                "kind": "class",
+                "name": widget.__name__,
+                "tagName": tag,
+                "customElement": True,
+                "description": widget.summary or (widget.__doc__ or "").strip().split("\n")[0],
+                "attributes": attributes,
+                "members": members,
+                "events": [{"name": e, "type": {"text": "CustomEvent"}} for e in widget.events],
+                "cssParts": [],
+                "cssClasses": [{"name": c} for c in widget.css_classes],
+            }
+        )
+    return {
+        "schemaVersion": "1.0.0",
+        "readme": "",
+        "modules": [{"kind": "javascript-module", "path": "stigg-portal.js", "declarations": declarations,
+                     "exports": [{"kind": "custom-element-definition", "name": d["tagName"],
+                                  "declaration": {"name": d["name"], "module": "stigg-portal.js"}}
+                                 for d in declarations]}],
+        "package": {"name": "stigg-portal", "version": version},
+    }
+
+
+def _fill(template_name: str, values: dict[str, Any]) -> str:
+    text = (PACKAGE_DIR / "loader" / template_name).read_text()
+    for key, value in values.items():
+        marker = f"/*@{key}@*/null"
+        if marker not in text:
+            raise RuntimeError(f"{template_name}: marker {marker} missing")
+        text = text.replace(marker, json.dumps(value, ensure_ascii=True))
+    return text
+
+
+def css_bundle() -> str:
+    source = SOURCE_ROOT / "css"
+    if not source.is_dir():
+        source = PACKAGE_DIR / "css"
+    parts = [f"/* {p.name} */\n{p.read_text()}" for p in sorted(source.glob("*.css"))]
+    return "/* stigg-portal default styles: zero-specificity rules, page CSS always wins */\n" + "\n".join(parts)
+
+
+# ----------------------------------------------------------------------------- compression
+def compress_tree(dist: Path) -> None:
+    """Write ``.gz`` and ``.br`` beside each large file (cached by content hash)."""
+    try:
+        import brotli  # type: ignore
+    except ImportError:  # pragma: no cover - brotli is a dependency, but never fail a build on it
+        brotli = None
+        log("brotli not installed: writing .gz only")
+    store = cache_dir() / "compressed"
+    store.mkdir(exist_ok=True)
+    for path in sorted(dist.rglob("*")):
+        if not path.is_file() or path.suffix not in COMPRESS_SUFFIXES or path.stat().st_size < COMPRESS_MIN_BYTES:
+            continue
+        data = path.read_bytes()
+        digest = sha256_bytes(data)
+        for suffix, make in (("gz", lambda d: gzip.compress(d, 9, mtime=0)),
+                             ("br", (lambda d: brotli.compress(d, quality=11)) if brotli else None)):
+            if make is None:
+                continue
+            cached = store / f"{digest}.{suffix}"
+            useless = store / f"{digest}.{suffix}.useless"
+            if useless.exists():
+                continue
+            if not cached.exists():
+                if path.stat().st_size > 1 << 20:
+                    log(f"compressing {path.relative_to(dist)} ({suffix})")
+                packed = make(data)
+                if len(packed) > 0.9 * len(data):  # already compressed (wheels, zips): not worth a file
+                    useless.touch()
+                    continue
+                cached.write_bytes(packed)
+            shutil.copyfile(cached, path.with_name(path.name + "." + suffix))
+
+
+# ----------------------------------------------------------------------------- build
+@dataclass
+class BuildResult:
+    dist: Path
+    build_id: str
+    seconds: float
+    files: dict[str, int]
+
+
+def build(dist: Path | str = "dist", *, compress: bool = True, snapshot: bool | None = None,
+          progress: Callable[[str], None] = log) -> BuildResult:
+    """Build ``dist/``; returns what was written."""
+    from . import __version__
+
+    started = time.monotonic()
+    dist = Path(dist).resolve()
+    runtime_name = f"pyodide-{pins.PYODIDE_VERSION}"
+    if dist.exists():
+        for child in dist.iterdir():
+            if child.is_dir():
+                shutil.rmtree(child)
+            else:
+                child.unlink()
+    runtime_dir = dist / runtime_name
+    runtime_dir.mkdir(parents=True)
+
+    progress("runtime: Pyodide files")
+    tarball = fetch_npm(pins.PYODIDE_NPM)
+    with tarfile.open(tarball) as tar:
+        lock_info = json.load(tar.extractfile("package/pyodide-lock.json"))["info"]
+        for name in pins.PYODIDE_FILES:
+            (runtime_dir / name).write_bytes(tar.extractfile(f"package/{name}").read())
+
+    progress("wheels")
+    shipped: list[ShippedWheel] = []
+    for name, version, imports, depends in pins.PURE_WHEELS:
+        source = fetch_pypi(name, version)
+        shutil.copyfile(source, runtime_dir / source.name)
+        shipped.append(ShippedWheel(name, version, runtime_dir / source.name, imports, depends))
+    name, version, imports, depends = pins.PYDANTIC_CORE
+    source = fetch_pypi(name, version, platform=True)
+    shutil.copyfile(source, runtime_dir / source.name)
+    shipped.append(ShippedWheel(name, version, runtime_dir / source.name, imports, depends))
+    name, version, imports, depends = pins.MARKUPSAFE
+    shipped.append(ShippedWheel(name, version, markupsafe_wheel(runtime_dir), imports, depends))
+    own, digest = own_wheel(runtime_dir)
+    shipped.append(ShippedWheel("stigg-portal", f"{__version__}+{digest}", own, ["stigg_portal"],
+                                ["pydantic", "jinja2"]))
+    write_lock(runtime_dir, shipped, lock_info)
+
+    build_id = hashlib.sha256(
+        (digest + json.dumps(sorted(sha256_file(w.path) for w in shipped))).encode()
+    ).hexdigest()[:16]
+
+    progress("loader, worker, styles and manifest")
+    runtime_config = {
+        "runtimeDir": runtime_name + "/",
+        "packages": [w.name.lower().replace("_", "-") for w in shipped],
+        "buildId": build_id,
+        "version": __version__,
+    }
+    (dist / "stigg-portal.js").write_text(
+        _fill("stigg-portal.js", {"DEFINITIONS": element_definitions(), "RUNTIME": runtime_config})
+    )
+    worker_source = _fill("stigg-worker.js", {"RUNTIME": runtime_config})
+    (dist / "stigg-worker.js").write_text(worker_source.replace("__RUNTIME_DIR__", runtime_name))
+    (dist / "stigg-portal.css").write_text(css_bundle())
+    (dist / "custom-elements.json").write_text(json.dumps(custom_elements_manifest(__version__), indent=2))
+
+    if snapshot is not False:
+        try:
+            from . import snapshot as snapshot_module  # optional speed lever (see issue 6)
+        except ImportError:
+            snapshot_module = None
+        if snapshot_module is not None:
+            snapshot_module.make_snapshot(dist, runtime_config, required=bool(snapshot), progress=progress)
+
+    if compress:
+        progress("compressing (.gz, .br)")
+        compress_tree(dist)
+
+    files = {p.relative_to(dist).as_posix(): p.stat().st_size for p in sorted(dist.rglob("*")) if p.is_file()}
+    (dist / "build-info.json").write_text(json.dumps({"buildId": build_id, "version": __version__,
+                                                       "pyodide": pins.PYODIDE_VERSION}, indent=1))
+    seconds = time.monotonic() - started
+    progress(f"done: {dist} ({len(files)} files, {sum(files.values()) / 1e6:.1f} MB) in {seconds:.1f} s")
+    return BuildResult(dist, build_id, seconds, files)

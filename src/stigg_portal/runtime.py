@@ -1,0 +1,220 @@
+"""The worker's brain: elements' messages in, rendered HTML out (platform-agnostic).
+
+The page's elements send ``render`` / ``state`` / ``refresh`` / ``unmount`` messages; the runtime
+parses attributes, shares one data load per provider (scope) and client configuration, renders,
+and posts ``render`` messages back. Stale answers are dropped: every element message carries a
+sequence number and only the newest one is ever painted, so a slow answer for a previous
+customer can never overwrite a newer one. Nothing here imports the browser, so it is tested on
+CPython with a fake ``post``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+import traceback
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from .elements import LoadedData
+from .rendering import Prepared, client_config, demo_warning, prepare, render_error, render_prepared
+
+Post = Callable[[dict[str, Any]], None]
+
+
+@dataclass
+class ElementState:
+    """What the runtime remembers about one element on the page."""
+
+    id: str
+    tag: str
+    attrs: dict[str, str | None]
+    scope: str
+    seq: int = 0
+    state: dict[str, str] = field(default_factory=dict)
+    prepared: Prepared | None = None
+    data: LoadedData | None = None
+    problems_sent: set[str] = field(default_factory=set)
+
+
+@dataclass
+class LoadEntry:
+    """One in-flight or finished load of one kind of data for one scope and configuration."""
+
+    task: asyncio.Task
+    generation: int
+
+
+class PortalRuntime:
+    """Handles element messages; one instance per page (per worker)."""
+
+    def __init__(self, post: Post, *, transport: Any = None, now: Callable[[], Any] | None = None) -> None:
+        self._post = post
+        self._transport = transport
+        self._now = now
+        self.elements: dict[str, ElementState] = {}
+        self.loads: dict[tuple[str, str, str], LoadEntry] = {}
+        self._generation = 0
+
+    # ----------------------------------------------------------------- messages
+    async def handle(self, message: dict[str, Any]) -> None:
+        """Dispatch one message from the page; never raises."""
+        try:
+            kind = message.get("type")
+            if kind == "render":
+                await self._on_render(message)
+            elif kind == "state":
+                await self._on_state(message)
+            elif kind == "refresh":
+                await self._on_refresh(message)
+            elif kind == "unmount":
+                self._on_unmount(message)
+            else:
+                self._post({"type": "log", "level": "warn", "message": f"stigg-portal: unknown message {kind!r}"})
+        except Exception as exc:  # a bug must cost one element, never the runtime
+            traceback.print_exc(file=sys.stderr)
+            element_id = message.get("id")
+            if element_id in self.elements:
+                self._post_error(self.elements[element_id], "render", f"stigg-portal could not render: {exc}")
+
+    async def _on_render(self, message: dict[str, Any]) -> None:
+        element_id = str(message["id"])
+        attrs = {str(k): (None if v is None else str(v)) for k, v in (message.get("attrs") or {}).items()}
+        old = self.elements.get(element_id)
+        element = ElementState(
+            id=element_id,
+            tag=str(message["tag"]).lower(),
+            attrs=attrs,
+            scope=str(message.get("provider") or element_id),
+            seq=int(message.get("seq") or 0),
+            state=old.state if old else {},
+            problems_sent=old.problems_sent if old else set(),
+        )
+        self.elements[element_id] = element
+        await self._load_and_render(element)
+
+    async def _on_state(self, message: dict[str, Any]) -> None:
+        element = self.elements.get(str(message.get("id")))
+        if element is None:
+            return
+        element.state[str(message["key"])] = str(message.get("value", ""))
+        if element.data is not None and element.prepared is not None:
+            self._paint(element, element.prepared, element.data)
+
+    async def _on_refresh(self, message: dict[str, Any]) -> None:
+        target = message.get("id")
+        if target is None:
+            scopes = {e.scope for e in self.elements.values()}
+        elif str(target) in self.elements:
+            scopes = {self.elements[str(target)].scope}
+        else:
+            return
+        self._generation += 1
+        for key in [k for k in self.loads if k[0] in scopes]:
+            if self.loads[key].task.done():
+                del self.loads[key]  # in-flight loads are joined, never duplicated
+        affected = [e for e in self.elements.values() if e.scope in scopes]
+        await asyncio.gather(*(self._load_and_render(e) for e in affected))
+
+    def _on_unmount(self, message: dict[str, Any]) -> None:
+        element = self.elements.pop(str(message.get("id")), None)
+        if element is None:
+            return
+        live_scopes = {e.scope for e in self.elements.values()}
+        for key in [k for k in self.loads if k[0] not in live_scopes]:
+            entry = self.loads.pop(key)
+            if not entry.task.done():
+                entry.task.cancel()
+
+    # ----------------------------------------------------------------- work
+    async def _load_and_render(self, element: ElementState) -> None:
+        from .clients import ClientError, create_client
+
+        seq = element.seq
+        prepared = prepare(element.tag, element.attrs)
+        element.prepared = prepared
+        warning = demo_warning(prepared.attributes)
+        if warning and "demo" not in element.problems_sent:
+            element.problems_sent.add("demo")
+            self._post({"type": "log", "level": "warn", "id": element.id, "message": warning})
+        kinds = prepared.widget.loads
+        try:
+            config = client_config(prepared.attributes)
+            config_key = json.dumps(config.model_dump(mode="json"), sort_keys=True)
+            tasks = []
+            for kind in kinds:
+                key = (element.scope, config_key, kind)
+                entry = self.loads.get(key)
+                if entry is None:
+                    client = create_client(config, self._transport)
+                    fetch = client.get_customer_portal if kind == "portal" else client.get_paywall
+                    entry = LoadEntry(asyncio.ensure_future(fetch()), self._generation)
+                    self.loads[key] = entry
+                tasks.append(entry.task)
+            results = await asyncio.gather(*(asyncio.shield(t) for t in tasks)) if tasks else []
+        except ClientError as exc:
+            if self._current(element, seq):
+                for key in [k for k, v in self.loads.items() if v.task.done() and v.task.exception()]:
+                    del self.loads[key]  # a failed load is retried on the next render or refresh
+                self._post_error(element, exc.code, exc.message, retryable=exc.retryable, prepared=prepared)
+            return
+        except asyncio.CancelledError:
+            return
+        if not self._current(element, seq):
+            return  # a newer render for this element (or its removal) superseded this answer
+        data = LoadedData(**dict(zip(kinds, results)))
+        element.data = data
+        self._paint(element, prepared, data)
+
+    def _current(self, element: ElementState, seq: int) -> bool:
+        return self.elements.get(element.id) is element and element.seq == seq
+
+    def _problems(self, element: ElementState, prepared: Prepared) -> list[dict[str, str]]:
+        fresh = []
+        for problem in prepared.problems:
+            if problem.message not in element.problems_sent:
+                element.problems_sent.add(problem.message)
+                fresh.append({"attribute": problem.attribute, "message": problem.message})
+        return fresh
+
+    def _paint(self, element: ElementState, prepared: Prepared, data: LoadedData) -> None:
+        now = self._now() if self._now else None
+        html = render_prepared(prepared, data, now=now, state=element.state)
+        self._post(
+            {
+                "type": "render",
+                "id": element.id,
+                "seq": element.seq,
+                "status": "ready",
+                "html": html,
+                "style": prepared.style,
+                "problems": self._problems(element, prepared),
+                "customerId": prepared.attributes.customer_id,
+            }
+        )
+
+    def _post_error(
+        self,
+        element: ElementState,
+        code: str,
+        message: str,
+        *,
+        retryable: bool = False,
+        prepared: Prepared | None = None,
+    ) -> None:
+        prepared = prepared or element.prepared
+        html = render_error(prepared, code, message, retryable) if prepared else ""
+        self._post(
+            {
+                "type": "render",
+                "id": element.id,
+                "seq": element.seq,
+                "status": "error",
+                "html": html,
+                "style": prepared.style if prepared else {},
+                "error": {"code": code, "message": message},
+                "problems": self._problems(element, prepared) if prepared else [],
+                "customerId": prepared.attributes.customer_id if prepared else None,
+            }
+        )

@@ -1,0 +1,145 @@
+"""Browser tests: real Debian Chromium driven by pytest-playwright against the built dist/.
+
+Pages are served from one origin (127.0.0.1) and dist/ from another (localhost), so every test
+also proves cross-origin loading. Chromium's own background traffic is kept off the network.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from stigg_portal.serve import Server
+
+ROOT = Path(__file__).resolve().parents[2]
+DIST = Path(os.environ.get("STIGG_PORTAL_DIST", ROOT / "dist"))
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
+]
+
+
+def chromium_path() -> str | None:
+    return os.environ.get("STIGG_PORTAL_CHROMIUM") or shutil.which("chromium") or (
+        "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def dist_dir() -> Path:
+    """The built dist/ (scripts/test.sh builds it; built here when missing)."""
+    if not (DIST / "stigg-portal.js").exists():
+        subprocess.run([sys.executable, "-m", "stigg_portal.cli", "build", "--dist", str(DIST),
+                        "--no-compress"], check=True)
+    return DIST
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    path = chromium_path()
+    if not path:
+        pytest.fail("Chromium not found: scripts/test.sh installs Debian's chromium")
+    return {**browser_type_launch_args, "executable_path": path, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def dist_server(dist_dir):
+    """dist/ on its own origin (localhost), as a CDN would serve it."""
+    with Server(dist_dir, host="127.0.0.1") as server:
+        server.url = server.url.replace("127.0.0.1", "localhost")
+        yield server
+
+
+class Site:
+    """A folder of test pages on the page origin (127.0.0.1); ``page_url`` writes one."""
+
+    def __init__(self, root: Path, server: Server, dist_url: str) -> None:
+        self.root, self.server, self.dist_url = root, server, dist_url
+        self.count = 0
+
+    def page_url(self, body: str, *, head: str = "", name: str | None = None, script_attrs: str = "") -> str:
+        self.count += 1
+        name = name or f"page{self.count}.html"
+        html = textwrap.dedent(f"""\
+            <!doctype html>
+            <html lang="en"><head><meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>test</title>{head}
+            <script type="module" src="{self.dist_url}/stigg-portal.js" {script_attrs}></script>
+            </head><body>
+            {body}
+            </body></html>""")
+        (self.root / name).write_text(html)
+        return f"{self.server.url}/{name}"
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory, dist_server):
+    root = tmp_path_factory.mktemp("site")
+    with Server(root, host="127.0.0.1") as server:
+        yield Site(root, server, dist_server.url)
+
+
+class PageWatch:
+    """Console messages, page errors and every request a page makes."""
+
+    def __init__(self, page) -> None:
+        self.console: list[tuple[str, str]] = []
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        page.on("console", lambda m: self.console.append((m.type, m.text)))
+        page.on("pageerror", lambda e: self.errors.append(str(e)))
+        page.on("request", lambda r: self.requests.append(r.url))
+        page.context.on("request", lambda r: None)
+
+    def console_errors(self) -> list[str]:
+        return [text for kind, text in self.console if kind == "error"] + self.errors
+
+    def origins(self) -> set[str]:
+        out = set()
+        for url in self.requests:
+            parts = urlsplit(url)
+            if parts.scheme in {"http", "https"}:
+                out.add(f"{parts.scheme}://{parts.netloc}")
+        return out
+
+
+@pytest.fixture
+def watch(page):
+    return PageWatch(page)
+
+
+@pytest.fixture
+def worker_requests(context):
+    """Requests from workers too (Playwright reports them on the context)."""
+    seen: list[str] = []
+    context.on("request", lambda r: seen.append(r.url))
+    return seen
+
+
+BOOT_TIMEOUT_MS = 60_000
+
+
+def wait_ready(page, selector: str, timeout: int = BOOT_TIMEOUT_MS) -> None:
+    """Wait until the element rendered real data (state ready)."""
+    page.wait_for_selector(f'{selector}[data-stigg-state="ready"]', timeout=timeout)
+
+
+def events_script(names: list[str]) -> str:
+    return "<script>window.__events=[];" + "".join(
+        f"document.addEventListener({json.dumps(n)},e=>window.__events.push({{type:e.type,detail:e.detail,"
+        f"target:e.target.localName}}));" for n in names) + "</script>"
