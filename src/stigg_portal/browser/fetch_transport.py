@@ -1,0 +1,58 @@
+"""``FetchTransport``: HTTP from Pyodide through the browser's ``fetch`` (works in a Web Worker).
+
+The only client code that touches ``js``/``pyodide``; import it only when running in the browser.
+A timeout aborts the request with an ``AbortController``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from ..clients.errors import ClientError
+from ..clients.transport import HttpRequest, HttpResponse
+
+__all__ = ["FetchTransport"]
+
+
+class FetchTransport:
+    """A transport (``async (HttpRequest) -> HttpResponse``) over ``js.fetch``."""
+
+    async def __call__(self, request: HttpRequest) -> HttpResponse:
+        import js
+        from pyodide.ffi import JsException, to_js
+
+        controller = js.AbortController.new()
+        options = {
+            "method": request.method,
+            "headers": request.headers,
+            "signal": controller.signal,
+            "mode": "cors",
+            "credentials": "omit",
+        }
+        if request.body is not None:
+            options["body"] = request.body
+        js_options = to_js(options, dict_converter=js.Object.fromEntries)
+        try:
+            async with asyncio.timeout(request.timeout_s):
+                response = await js.fetch(request.url, js_options)
+                text = await response.text()
+        except TimeoutError:
+            controller.abort()
+            raise ClientError("timeout", f"No answer from {request.url} within {request.timeout_s:g} s.") from None
+        except JsException as exc:  # DNS, CORS, offline, aborted
+            raise ClientError(
+                "network",
+                f"Could not reach {request.url} ({_js_message(exc)}). If the page and the API are on "
+                "different origins, the API must allow this origin (CORS).",
+            ) from None
+        headers = {}
+        for pair in response.headers.entries():
+            name, value = pair[0], pair[1]
+            headers[str(name)] = str(value)
+        return HttpResponse(status=int(response.status), headers=headers, text=str(text))
+
+
+def _js_message(exc: Exception) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    first_line = text.splitlines()[0]
+    return first_line if len(first_line) <= 160 else first_line[:157] + "..."

@@ -1,0 +1,46 @@
+"""Clients by name: what the ``client`` attribute chooses from."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .base import PortalClient
+from .config import ClientConfig
+from .errors import ClientError
+from .transport import Transport
+
+__all__ = ["ClientFactory", "create_client", "get_factory", "register", "registered_names"]
+
+ClientFactory = Callable[[ClientConfig, "Transport | None"], PortalClient]
+"""Anything called as ``factory(config, transport)`` that returns a :class:`PortalClient`
+(a ``PortalClient`` subclass itself qualifies)."""
+
+_FACTORIES: dict[str, ClientFactory] = {}
+
+
+def register(name: str, factory: ClientFactory) -> None:
+    """Make ``client="name"`` use ``factory``; registering a name again replaces it."""
+    if not name or not isinstance(name, str):
+        raise ValueError("a client name must be a non-empty string")
+    _FACTORIES[name] = factory
+
+
+def registered_names() -> tuple[str, ...]:
+    return tuple(_FACTORIES)
+
+
+def get_factory(name: str) -> ClientFactory:
+    try:
+        return _FACTORIES[name]
+    except KeyError:
+        raise ClientError(
+            "bad-config",
+            f'Unknown client "{name}". The client attribute accepts: {", ".join(_FACTORIES)} '
+            "(more can be added from Python with stigg_portal.clients.register).",
+        ) from None
+
+
+def create_client(config: ClientConfig, transport: Transport | None = None) -> PortalClient:
+    """The client ``config.client`` names; by default ``stigg`` when an API key is set, else ``demo``."""
+    name = config.client or ("stigg" if config.api_key else "demo")
+    return get_factory(name)(config, transport)
