@@ -20,14 +20,12 @@ def start(post_text: Any) -> Any:
     """Create the page's runtime; returns the handler the worker calls with each message."""
     from pyodide.ffi import create_proxy
 
-    from .fetch_transport import FetchTransport
-
     global _runtime
 
     def post(message: dict[str, Any]) -> None:
         post_text(json.dumps(message, default=str))
 
-    _runtime = PortalRuntime(post, transport=FetchTransport())
+    _runtime = PortalRuntime(post)  # clients pick the browser's fetch transport by default
 
     def handle(text: str) -> None:
         task = asyncio.ensure_future(_runtime.handle(json.loads(text)))
