@@ -78,7 +78,7 @@ class Site:
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>test</title>{head}
+            <title>test</title><link rel="icon" href="data:,">{head}
             <script type="module" src="{self.dist_url}/stigg-portal.js" {script_attrs}></script>
             </head><body>
             {body}
@@ -103,8 +103,8 @@ class PageWatch:
         self.requests: list[str] = []
         page.on("console", lambda m: self.console.append((m.type, m.text)))
         page.on("pageerror", lambda e: self.errors.append(str(e)))
-        page.on("request", lambda r: self.requests.append(r.url))
-        page.context.on("request", lambda r: None)
+        # the context also sees the worker's requests
+        page.context.on("request", lambda r: self.requests.append(r.url))
 
     def console_errors(self) -> list[str]:
         return [text for kind, text in self.console if kind == "error"] + self.errors
@@ -131,15 +131,4 @@ def worker_requests(context):
     return seen
 
 
-BOOT_TIMEOUT_MS = 60_000
-
-
-def wait_ready(page, selector: str, timeout: int = BOOT_TIMEOUT_MS) -> None:
-    """Wait until the element rendered real data (state ready)."""
-    page.wait_for_selector(f'{selector}[data-stigg-state="ready"]', timeout=timeout)
-
-
-def events_script(names: list[str]) -> str:
-    return "<script>window.__events=[];" + "".join(
-        f"document.addEventListener({json.dumps(n)},e=>window.__events.push({{type:e.type,detail:e.detail,"
-        f"target:e.target.localName}}));" for n in names) + "</script>"
+from browser_helpers import BOOT_TIMEOUT_MS, events_script, wait_ready  # noqa: E402,F401  (re-exported)

@@ -1,0 +1,18 @@
+"""Helpers for browser tests (import them from here or from conftest)."""
+
+from __future__ import annotations
+
+import json
+
+BOOT_TIMEOUT_MS = 60_000
+
+
+def wait_ready(page, selector: str, timeout: int = BOOT_TIMEOUT_MS) -> None:
+    """Wait until the element rendered real data (state ready)."""
+    page.wait_for_selector(f'{selector}[data-stigg-state="ready"]', timeout=timeout)
+
+
+def events_script(names: list[str]) -> str:
+    return "<script>window.__events=[];" + "".join(
+        f"document.addEventListener({json.dumps(n)},e=>window.__events.push({{type:e.type,detail:e.detail,"
+        f"target:e.target.localName}}));" for n in names) + "</script>"

@@ -1,0 +1,41 @@
+"""The built dist/ is self-contained: runtime, exactly the wheels the lock lists, loader, manifest."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+
+from stigg_portal import pins
+
+
+def test_lock_lists_exactly_the_shipped_wheels(dist_dir):
+    runtime = dist_dir / f"pyodide-{pins.PYODIDE_VERSION}"
+    lock = json.loads((runtime / "pyodide-lock.json").read_text())
+    wheels = {p.name for p in runtime.glob("*.whl")}
+    assert {entry["file_name"] for entry in lock["packages"].values()} == wheels
+    for entry in lock["packages"].values():
+        data = (runtime / entry["file_name"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == entry["sha256"], entry["file_name"]
+    assert lock["info"]["abi_version"] == "2026_0"
+    names = set(lock["packages"])
+    assert {"pydantic", "pydantic-core", "jinja2", "markupsafe", "stigg-portal"} <= names
+    core = lock["packages"]["pydantic-core"]["file_name"]
+    assert core.endswith(f"{pins.PYODIDE_PLATFORM}.whl")
+    markupsafe = lock["packages"]["markupsafe"]["file_name"]
+    assert markupsafe.endswith("py3-none-any.whl")
+    with zipfile.ZipFile(runtime / markupsafe) as zf:
+        assert not any(n.endswith(".so") for n in zf.namelist())
+    for name in pins.PYODIDE_FILES:
+        assert (runtime / name).stat().st_size > 0
+
+
+def test_dist_has_loader_worker_css_and_manifest(dist_dir):
+    for name in ("stigg-portal.js", "stigg-worker.js", "stigg-portal.css", "custom-elements.json"):
+        assert (dist_dir / name).stat().st_size > 0, name
+    manifest = json.loads((dist_dir / "custom-elements.json").read_text())
+    tags = {d["tagName"] for d in manifest["modules"][0]["declarations"]}
+    assert "stigg-customer-portal" in tags and "stigg-usage" in tags
+    loader = (dist_dir / "stigg-portal.js").read_text()
+    assert "/*@" not in loader and "eval(" not in loader and "new Function" not in loader
+    assert "https://cdn" not in loader
