@@ -44,6 +44,7 @@ __all__ = [
     "EligibleForTrial",
     "ExperimentInfo",
     "LayoutConfiguration",
+    "OveragePrice",
     "PackageCreditEntitlement",
     "PackageEntitlement",
     "PackageEntitlementUnion",
@@ -208,21 +209,26 @@ class PriceFeature(StiggModel):
     description: str | None = None
 
 
-class Price(StiggModel):
-    """A price point of a plan or add-on (also used for overage prices)."""
+class OveragePrice(StiggModel):
+    """A price charged for usage beyond an entitlement (``OveragePriceFragment``)."""
 
     billing_model: BillingModel
     billing_period: BillingPeriod
-    billing_cadence: BillingCadence | None = None
     billing_id: str | None = None
-    min_unit_quantity: Number | None = None
-    max_unit_quantity: Number | None = None
     billing_country_code: str | None = None
     price: Money | None = None
-    credit_rate: CreditRate | None = None
     tiers_mode: TiersMode | None = None
     tiers: list[PriceTier] | None = None
     feature: PriceFeature | None = None
+
+
+class Price(OveragePrice):
+    """A price point of a plan or add-on (``PriceFragment``)."""
+
+    billing_cadence: BillingCadence | None = None
+    min_unit_quantity: Number | None = None
+    max_unit_quantity: Number | None = None
+    credit_rate: CreditRate | None = None
     block_size: Number | None = None
     top_up_custom_currency_id: str | None = None
     custom_currency: CustomCurrency | None = None
@@ -246,7 +252,7 @@ class Addon(StiggModel):
     entitlements: list[PackageEntitlement] = Field(default_factory=list)
     package_entitlements: list[PackageEntitlementUnion] = Field(default_factory=list)
     prices: list[Price] = Field(default_factory=list)
-    overage_prices: list[Price] = Field(default_factory=list)
+    overage_prices: list[OveragePrice] = Field(default_factory=list)
     pricing_type: PricingType | None = None
     max_quantity: Number | None = None
     dependencies: list[AddonDependency] = Field(default_factory=list)
@@ -291,7 +297,7 @@ class Plan(StiggModel):
     compatible_addons: list[Addon] = Field(default_factory=list)
     compatible_package_groups: list[PackageGroup] = Field(default_factory=list)
     prices: list[Price] = Field(default_factory=list)
-    overage_prices: list[Price] = Field(default_factory=list)
+    overage_prices: list[OveragePrice] = Field(default_factory=list)
     pricing_type: PricingType
     default_trial_config: TrialConfig | None = None
     aws_marketplace_plan_dimension: str | None = None
