@@ -11,7 +11,9 @@ Routes (``{url}`` is e.g. ``http://127.0.0.1:8100``):
 - ``POST {url}/backend``: the same data in :class:`~stigg_portal.clients.HttpClient`'s format
   (``{"operation", "variables"}``), for testing ``client="http"``; no API key needed.
 - ``POST {url}/__mock__/fail`` with ``{"mode": ..., "count": n, "delay": s}``: fail the next ``n``
-  data requests (every one when ``count`` is absent; ``{"mode": null}`` clears). One request alone
+  data requests (every one when ``count`` is absent; ``{"mode": null}`` clears). With
+  ``"customer": id`` the mode applies only to that customer's requests (several customers can
+  fail differently at once; a customer's mode wins over the global one). One request alone
   can fail instead with the header ``X-Mock-Fail: <mode>`` or the query ``?fail=<mode>``
   (``X-Mock-Delay`` / ``?delay=`` set the delay of ``slow``).
 - ``GET {url}/__mock__/requests``: every recorded data request (method, path, headers, body,
@@ -90,11 +92,14 @@ class MockApi:
         self.requests: list[dict[str, Any]] = []
         self._failure: _Failure | None = None
         self._per_request_failures: dict[tuple[str, str], int] = {}
+        self._customer_failures: dict[str, _Failure] = {}
         self._lock = threading.Lock()
         self._customers = self._load_customers(fixtures_dir)
         self._server = ThreadingHTTPServer((host, port), _handler_for(self))
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name="stigg-mock-api", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="stigg-mock-api", daemon=True
+        )
         self._thread.start()
 
     # ------------------------------------------------------------------ public
@@ -111,14 +116,22 @@ class MockApi:
     def customer_ids(self) -> tuple[str, ...]:
         return tuple(self._customers) + tuple(customer_id_for(s) for s in DEMO_SCENARIOS)
 
-    def fail(self, mode: str | None, count: int | None = None, delay: float | None = None) -> None:
-        """Set (or with ``None`` clear) the failure mode of the next ``count`` data requests."""
+    def fail(self, mode: str | None, count: int | None = None, delay: float | None = None,
+             customer: str | None = None) -> None:
+        """Set (or with ``None`` clear) the failure mode of the next ``count`` data requests
+        (only of ``customer``'s requests when given)."""
         if mode is not None and mode not in FAILURE_MODES:
             raise ValueError(f"unknown failure mode {mode!r}; known: {', '.join(FAILURE_MODES)}")
         if mode == "503-then-ok" and count is None:
             count = 2
+        failure = _Failure(mode, count, delay) if mode else None
         with self._lock:
-            self._failure = _Failure(mode, count, delay) if mode else None
+            if customer is None:
+                self._failure = failure
+            elif failure is None:
+                self._customer_failures.pop(customer, None)
+            else:
+                self._customer_failures[customer] = failure
 
     def reset(self) -> None:
         """Forget recorded requests and any failure mode."""
@@ -126,6 +139,7 @@ class MockApi:
             self.requests.clear()
             self._failure = None
             self._per_request_failures.clear()
+            self._customer_failures.clear()
 
     def stop(self) -> None:
         self._server.shutdown()
@@ -164,31 +178,37 @@ class MockApi:
                 return scenario_answers(scenario, now)[operation]
         return None
 
-    def _take_failure(self, request_mode: str | None, request_count: int | None, key: str) -> str | None:
+    def _take_failure(self, request_mode: str | None, request_count: int | None, key: str,
+                      customer_id: str = "") -> tuple[str | None, float | None]:
+        """The failure mode for one request and, for ``slow``, its delay."""
         with self._lock:
             if request_mode:
                 if request_mode != "503-then-ok":
-                    return request_mode
+                    return request_mode, None
                 served = self._per_request_failures.get((request_mode, key), 0)
                 if served >= (request_count if request_count is not None else 2):
-                    return None
+                    return None, None
                 self._per_request_failures[(request_mode, key)] = served + 1
-                return request_mode
-            failure = self._failure
+                return request_mode, None
+            failure = self._customer_failures.get(customer_id) or self._failure
             if failure is None:
-                return None
+                return None, None
             if failure.remaining is not None:
                 if failure.remaining <= 0:
-                    self._failure = None
-                    return None
+                    if failure is self._failure:
+                        self._failure = None
+                    else:
+                        self._customer_failures.pop(customer_id, None)
+                    return None, None
                 failure.remaining -= 1
-            return failure.mode
+            return failure.mode, failure.delay
 
-    def _delay(self, request_delay: float | None) -> float:
-        if request_delay is not None:
-            return request_delay
-        failure = self._failure
-        return failure.delay if failure and failure.delay is not None else 3.0
+    @staticmethod
+    def _delay(request_delay: float | None, failure_delay: float | None) -> float:
+        for delay in (request_delay, failure_delay):
+            if delay is not None:
+                return delay
+        return 3.0
 
 
 def _huge(envelope: dict[str, Any], operation: str) -> dict[str, Any]:
@@ -250,13 +270,16 @@ def _handler_for(api: MockApi) -> type[BaseHTTPRequestHandler]:
             if isinstance(body, (dict, list)):
                 body = json.dumps(body)
             payload = body.encode("utf-8") if isinstance(body, str) else (body or b"")
-            self.send_response(status)
-            self._cors()
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(payload)))
-            self.send_header("Cache-Control", "no-store")
-            self.end_headers()
-            self.wfile.write(payload)
+            try:
+                self.send_response(status)
+                self._cors()
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(payload)))
+                self.send_header("Cache-Control", "no-store")
+                self.end_headers()
+                self.wfile.write(payload)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client gave up (e.g. timed out during "slow"): nothing left to answer
 
         def _read_body(self) -> str:
             length = int(self.headers.get("Content-Length") or 0)
@@ -305,7 +328,7 @@ def _handler_for(api: MockApi) -> type[BaseHTTPRequestHandler]:
         def _set_failure(self, text: str) -> None:
             try:
                 spec = json.loads(text or "{}")
-                api.fail(spec.get("mode"), spec.get("count"), spec.get("delay"))
+                api.fail(spec.get("mode"), spec.get("count"), spec.get("delay"), spec.get("customer"))
             except (ValueError, AttributeError, TypeError) as exc:
                 self._send(400, {"error": str(exc), "modes": FAILURE_MODES})
                 return
@@ -343,10 +366,10 @@ def _handler_for(api: MockApi) -> type[BaseHTTPRequestHandler]:
             header_mode = self.headers.get("X-Mock-Fail") or (query.get("fail") or [None])[0]
             header_count = self.headers.get("X-Mock-Fail-Count") or (query.get("count") or [None])[0]
             header_delay = self.headers.get("X-Mock-Delay") or (query.get("delay") or [None])[0]
-            mode = api._take_failure(header_mode, int(header_count) if header_count else None,
-                                     f"{customer_id}/{operation}")
+            mode, failure_delay = api._take_failure(header_mode, int(header_count) if header_count else None,
+                                                    f"{customer_id}/{operation}", customer_id)
             if mode == "slow":
-                time.sleep(api._delay(float(header_delay) if header_delay else None))
+                time.sleep(api._delay(float(header_delay) if header_delay else None, failure_delay))
                 mode = None
             early = {
                 "401": (401, _graphql_error("Unauthenticated: invalid API key", "Unauthenticated")),
