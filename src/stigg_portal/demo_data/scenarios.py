@@ -269,7 +269,7 @@ def _heavy_usage(portal: Json, paywall: Json) -> None:
         limit = None if unlimited else _LIMITS[i % len(_LIMITS)]
         used = (i + 1) * 1234 if unlimited else round(limit * _RATIOS[i % len(_RATIOS)])
         incremental = i % 3 != 1
-        reset, days = _RESETS[i % len(_RESETS)] if incremental else (None, 0)
+        reset, days = _RESETS[(i - (i + 1) // 3) % len(_RESETS)] if incremental else (None, 0)
         features.append({
             "__typename": "FeatureEntitlement", "isGranted": True, "accessDeniedReason": None,
             "usageLimit": limit, "hasUnlimitedUsage": unlimited, "hasSoftLimit": i % 4 == 0,
