@@ -163,6 +163,8 @@ DEFAULT_TEXTS: dict[str, Any] = {
         "annual": "Annual",
         "discountRate": "{percent}% off",
         "nextPlan": "Next plan",
+        #: the next plan's sentence for a scheduled billing-period change; {when} is scheduledOnDate
+        "scheduledBillingPeriod": "Your billing cycle will change to **{period}** {when}.",
         "showMoreAddons": "Show {count} more",
         "showLessAddons": "Show less",
         "trialDaysLeft": "**{days} days** left on your free trial",
