@@ -11,6 +11,7 @@ CPython with a fake ``post``.
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import sys
 import traceback
@@ -36,6 +37,8 @@ class ElementState:
     prepared: Prepared | None = None
     data: LoadedData | None = None
     problems_sent: set[str] = field(default_factory=set)
+    #: The loads this element's latest render uses; a load no live element uses is dropped.
+    load_keys: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass
@@ -70,6 +73,8 @@ class PortalRuntime:
                 await self._on_refresh(message)
             elif kind == "unmount":
                 self._on_unmount(message)
+            elif kind == "stats":
+                self._post({"type": "stats", **self.stats()})
             else:
                 self._post({"type": "log", "level": "warn", "message": f"stigg-portal: unknown message {kind!r}"})
         except Exception as exc:  # a bug must cost one element, never the runtime
@@ -118,14 +123,38 @@ class PortalRuntime:
         await asyncio.gather(*(self._load_and_render(e) for e in affected))
 
     def _on_unmount(self, message: dict[str, Any]) -> None:
-        element = self.elements.pop(str(message.get("id")), None)
-        if element is None:
-            return
-        live_scopes = {e.scope for e in self.elements.values()}
-        for key in [k for k in self.loads if k[0] not in live_scopes]:
+        if self.elements.pop(str(message.get("id")), None) is not None:
+            self._prune_loads()
+
+    def _prune_loads(self) -> None:
+        """Forget (and cancel) every load no live element uses any more: a removed element's, or
+        the previous customer's after ``customer-id`` changed, so its answer can never be painted
+        and nothing is kept for it."""
+        used = {key for element in self.elements.values() for key in element.load_keys}
+        for key in [k for k in self.loads if k not in used]:
             entry = self.loads.pop(key)
             if not entry.task.done():
                 entry.task.cancel()
+
+    def _forget_failed_loads(self) -> None:
+        """A failed load is retried on the next render or refresh, never served again."""
+        for key in [k for k, v in self.loads.items() if v.task.done() and
+                    (v.task.cancelled() or v.task.exception() is not None)]:
+            del self.loads[key]
+
+    def stats(self) -> dict[str, int]:
+        """What the runtime holds, for leak tests and debugging (``{"type": "stats"}`` message)."""
+        gc.collect()
+        out = {
+            "elements": len(self.elements),
+            "loads": len(self.loads),
+            "inFlight": sum(1 for entry in self.loads.values() if not entry.task.done()),
+            "gcObjects": len(gc.get_objects()),
+        }
+        js_refs = _js_ref_count()
+        if js_refs is not None:
+            out["jsRefs"] = js_refs
+        return out
 
     # ----------------------------------------------------------------- work
     async def _load_and_render(self, element: ElementState) -> None:
@@ -143,23 +172,30 @@ class PortalRuntime:
             config = client_config(prepared.attributes)
             config_key = json.dumps(config.model_dump(mode="json"), sort_keys=True)
             tasks = []
-            for kind in kinds:
-                key = (element.scope, config_key, kind)
+            element.load_keys = tuple((element.scope, config_key, kind) for kind in kinds)
+            self._prune_loads()
+            for key in element.load_keys:
                 entry = self.loads.get(key)
                 if entry is None:
                     client = create_client(config, self._transport)
-                    fetch = client.get_customer_portal if kind == "portal" else client.get_paywall
+                    fetch = client.get_customer_portal if key[2] == "portal" else client.get_paywall
                     entry = LoadEntry(asyncio.ensure_future(fetch()), self._generation)
                     self.loads[key] = entry
                 tasks.append(entry.task)
             results = await asyncio.gather(*(asyncio.shield(t) for t in tasks)) if tasks else []
         except ClientError as exc:
+            self._forget_failed_loads()
             if self._current(element, seq):
-                for key in [k for k, v in self.loads.items() if v.task.done() and v.task.exception()]:
-                    del self.loads[key]  # a failed load is retried on the next render or refresh
                 self._post_error(element, exc.code, exc.message, retryable=exc.retryable, prepared=prepared)
             return
         except asyncio.CancelledError:
+            return
+        except Exception as exc:  # a client's bug: report it like a bad answer, keep the runtime
+            traceback.print_exc(file=sys.stderr)
+            self._forget_failed_loads()
+            if self._current(element, seq):
+                self._post_error(element, "bad-response", f"stigg-portal could not load the data: {exc!r}",
+                                 retryable=True, prepared=prepared)
             return
         if not self._current(element, seq):
             return  # a newer render for this element (or its removal) superseded this answer
@@ -218,3 +254,15 @@ class PortalRuntime:
                 "customerId": prepared.attributes.customer_id if prepared else None,
             }
         )
+
+
+def _js_ref_count() -> int | None:
+    """Live JavaScript references held by Python (Pyodide's hiwire table), in the browser only."""
+    if sys.platform != "emscripten":
+        return None
+    try:
+        import pyodide_js  # the one browser import here: a debug counter, read only for ``stats``
+
+        return int(pyodide_js._module._hiwire_num_refs())
+    except Exception:
+        return None
