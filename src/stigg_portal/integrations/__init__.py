@@ -1,0 +1,172 @@
+"""Embed the portal in Python web apps: what Jinja2 (Flask, FastAPI) and Django templates share.
+
+:class:`PortalEmbed` holds a site's configuration once (publishable key, signing secret, where
+``dist/`` is served) and writes the two things a page needs:
+
+- :meth:`PortalEmbed.script`: the ``<link>`` and ``<script type="module">`` tags of ``dist/``;
+- :meth:`PortalEmbed.element`: an element, server-rendered (``data-stigg-ssr``) so the page shows
+  real content before Python boots in the browser, with the customer token minted here.
+
+The signing secret only ever signs tokens: the page gets the publishable key and each customer's
+token, never the secret. Framework modules: :mod:`.jinja` (Flask, FastAPI, any Jinja2 app),
+:mod:`.flask`, :mod:`.fastapi`, :mod:`.django`; :mod:`.static` serves ``dist/`` from any of them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from ..server import element_attributes, render_async, render_provider_async
+from ..server import render as render_sync
+from ..server import render_provider as render_provider_sync
+from ..token import mint_customer_token
+
+__all__ = ["DEFAULT_DIST_URL", "PortalEmbed"]
+
+DEFAULT_DIST_URL = "/stigg-portal/"
+log = logging.getLogger("stigg_portal")
+#: Sections of a provider: tags, or ``(tag, attributes)`` pairs.
+Sections = list[str | tuple[str, Mapping[str, Any]]]
+
+
+@dataclass
+class PortalEmbed:
+    """A site's portal configuration; ``element()`` and ``script()`` write the HTML.
+
+    - ``api_key``: the environment's publishable (client) key; it goes into the page.
+    - ``signing_secret``: when set, every element with a ``customer_id`` gets a ``customer_token``
+      minted from it (Stigg's client-side hardening). It never goes into the page.
+    - ``dist_url``: where the built ``dist/`` folder is served (path or absolute URL).
+    - ``defaults``: attributes for every element (``base_url``, ``locale``, ``client``, ``theme`` …).
+    - ``server_render``: render elements on the server (default) or leave them to the browser.
+    - ``transport``, ``timeout_s``: how the server talks to the API (defaults: ``requests``, 5 s).
+    """
+
+    api_key: str | None = None
+    signing_secret: str | None = field(default=None, repr=False)
+    dist_url: str = DEFAULT_DIST_URL
+    defaults: Mapping[str, Any] = field(default_factory=dict)
+    server_render: bool = True
+    transport: Any = field(default=None, repr=False)
+    timeout_s: float | None = None
+
+    @classmethod
+    def from_settings(cls, settings: Mapping[str, Any], *, dist_url: str = DEFAULT_DIST_URL) -> PortalEmbed:
+        """From a settings mapping with upper-case keys, as Flask's ``app.config["STIGG_PORTAL"]`` and
+        Django's ``settings.STIGG_PORTAL`` hold it: ``API_KEY``, ``SIGNING_SECRET``, ``DIST_URL``,
+        ``DEFAULTS``, ``SERVER_RENDER``, ``TRANSPORT``, ``TIMEOUT_S``."""
+        return cls(
+            api_key=settings.get("API_KEY"),
+            signing_secret=settings.get("SIGNING_SECRET"),
+            dist_url=settings.get("DIST_URL") or dist_url,
+            defaults=dict(settings.get("DEFAULTS") or {}),
+            server_render=settings.get("SERVER_RENDER", True),
+            transport=settings.get("TRANSPORT"),
+            timeout_s=settings.get("TIMEOUT_S"),
+        )
+
+    # ------------------------------------------------------------------ attributes
+    def attributes(self, attributes: Mapping[str, Any] | None = None, /, **kwargs: Any) -> dict[str, str]:
+        """An element's attributes: defaults, the API key, the given ones, and the minted token."""
+        attrs = element_attributes(self.defaults, {"api_key": self.api_key}, attributes, **kwargs)
+        customer_id = attrs.get("customer-id")
+        if self.signing_secret and customer_id and "customer-token" not in attrs:
+            attrs["customer-token"] = mint_customer_token(customer_id, self.signing_secret)
+        return attrs
+
+    def token(self, customer_id: Any) -> str:
+        """The customer token for ``customer_id`` (needs ``signing_secret``)."""
+        if not self.signing_secret:
+            raise ValueError("PortalEmbed.token needs signing_secret (Stigg's client-side hardening secret)")
+        return mint_customer_token(str(customer_id), self.signing_secret)
+
+    # ------------------------------------------------------------------ dist/
+    def asset_url(self, name: str) -> str:
+        """The URL of a file at the top of ``dist/`` (``stigg-portal.js``, ``stigg-portal.css``)."""
+        return self.dist_url.rstrip("/") + "/" + name
+
+    def script(self, *, css: bool = True, **data: Any) -> Markup:
+        """The tags that load the portal: ``<link rel="stylesheet">`` (so server-rendered elements are
+        styled from the first paint) and ``<script type="module">``. Keywords become page-wide
+        ``data-*`` defaults on the script tag (``locale="de-DE"`` -> ``data-locale="de-DE"``)."""
+        tags = []
+        if css:
+            tags.append(f'<link rel="stylesheet" href="{escape(self.asset_url("stigg-portal.css"))}" '
+                        'data-stigg-portal>')
+        data_attrs = "".join(f' data-{name}="{escape(value)}"' if value else f" data-{name}"
+                             for name, value in element_attributes(data).items())
+        tags.append(f'<script type="module" src="{escape(self.asset_url("stigg-portal.js"))}"{data_attrs}>'
+                    "</script>")
+        return Markup("\n".join(tags))
+
+    # ------------------------------------------------------------------ elements
+    def _plain(self, tag: str, attrs: Mapping[str, str], inner: str = "") -> Markup:
+        parts = [tag] + [f'{name}="{escape(value)}"' if value else name for name, value in attrs.items()]
+        return Markup(f"<{' '.join(parts)}>{inner}</{tag}>")
+
+    def _render_options(self) -> dict[str, Any]:
+        return {"transport": self.transport, "timeout_s": self.timeout_s}
+
+    def element(self, tag: str, attributes: Mapping[str, Any] | None = None, /, **kwargs: Any) -> Markup:
+        """``<tag ...>`` with the configuration, the customer token and (by default) server-rendered content.
+
+        A failure while rendering never breaks the page: the element is then sent empty and the
+        browser renders it as usual.
+        """
+        attrs = self.attributes(attributes, **kwargs)
+        if not self.server_render:
+            return self._plain(tag, attrs)
+        try:
+            return Markup(render_sync(tag, attrs, **self._render_options()))
+        except Exception:
+            log.exception("stigg-portal: server rendering of <%s> failed; the browser will render it", tag)
+            return self._plain(tag, attrs)
+
+    async def element_async(self, tag: str, attributes: Mapping[str, Any] | None = None, /,
+                            **kwargs: Any) -> Markup:
+        """:meth:`element` for ``async`` code (FastAPI endpoints, Django async views)."""
+        attrs = self.attributes(attributes, **kwargs)
+        if not self.server_render:
+            return self._plain(tag, attrs)
+        try:
+            return Markup(await render_async(tag, attrs, **self._render_options()))
+        except Exception:
+            log.exception("stigg-portal: server rendering of <%s> failed; the browser will render it", tag)
+            return self._plain(tag, attrs)
+
+    def _plain_provider(self, sections: Sections, attrs: Mapping[str, str]) -> Markup:
+        inner = "".join(
+            self._plain(section, {}) if isinstance(section, str)
+            else self._plain(section[0], element_attributes(section[1]))
+            for section in sections
+        )
+        return self._plain("stigg-provider", attrs, inner)
+
+    def provider(self, sections: Sections, attributes: Mapping[str, Any] | None = None, /,
+                 **kwargs: Any) -> Markup:
+        """A ``<stigg-provider>`` around ``sections`` (tags or ``(tag, attributes)``): one load for all."""
+        attrs = self.attributes(attributes, **kwargs)
+        if not self.server_render:
+            return self._plain_provider(sections, attrs)
+        try:
+            return Markup(render_provider_sync(sections, attrs, **self._render_options()))
+        except Exception:
+            log.exception("stigg-portal: server rendering of <stigg-provider> failed; the browser will render it")
+            return self._plain_provider(sections, attrs)
+
+    async def provider_async(self, sections: Sections, attributes: Mapping[str, Any] | None = None, /,
+                             **kwargs: Any) -> Markup:
+        """:meth:`provider` for ``async`` code."""
+        attrs = self.attributes(attributes, **kwargs)
+        if not self.server_render:
+            return self._plain_provider(sections, attrs)
+        try:
+            return Markup(await render_provider_async(sections, attrs, **self._render_options()))
+        except Exception:
+            log.exception("stigg-portal: server rendering of <stigg-provider> failed; the browser will render it")
+            return self._plain_provider(sections, attrs)
