@@ -66,7 +66,7 @@ Number = int | float
 class StiggModel(BaseModel):
     """Base of every API model: camelCase aliases, snake_case attributes, unknown fields kept."""
 
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="allow")
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="allow", defer_build=True)
 
 
 def typename_discriminator(
