@@ -71,6 +71,7 @@ class ElementAttributes(BaseModel):
     contact_support: bool = Field(False, description="Contact support as a button firing its event")
     contact_support_url: str | None = Field(None, description="Contact support as a link to this URL")
     cache: str | None = Field(None, description='"session" paints the last HTML from sessionStorage')
+    timeout: float | None = Field(None, gt=0, le=300, description="Seconds to wait for each API answer (default 10)")
 
     @field_validator("cancel_scheduled_updates", "buy_more", "contact_support", mode="before")
     @classmethod

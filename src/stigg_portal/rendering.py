@@ -6,7 +6,9 @@ The same functions run in the browser worker and on a server, so both produce th
 from __future__ import annotations
 
 import asyncio
+import html as html_module
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
@@ -109,9 +111,17 @@ def prepare(tag: str, raw: Mapping[str, str | None]) -> Prepared:
     """Parse attributes, texts and theme; every problem is collected, never raised."""
     widget = get_widget(tag)
     attrs, problems = parse_attributes(widget, dict(raw))
+    if not attrs.client and not attrs.api_key and _given_but_blank(raw, "api-key"):
+        # api-key="" is a page bug (an empty template variable), not a wish for demo data:
+        # the Stigg client then says which attribute is missing instead of showing fake data.
+        attrs = attrs.model_copy(update={"client": "stigg"})
     texts, text_problems = texts_module.resolve_texts(attrs.texts, text_attributes(raw))
     style, theme_problems = theme_module.theme_style(attrs.theme)
     return Prepared(widget, attrs, texts, style, problems + text_problems + theme_problems)
+
+
+def _given_but_blank(raw: Mapping[str, str | None], name: str) -> bool:
+    return any(k.lower() == name and v is not None and not str(v).strip() for k, v in raw.items())
 
 
 def client_config(attrs: ElementAttributes) -> Any:
@@ -131,6 +141,8 @@ def client_config(attrs: ElementAttributes) -> Any:
         values["base_url"] = attrs.base_url
     if attrs.scenario:
         values["scenario"] = attrs.scenario
+    if attrs.timeout:
+        values["timeout_s"] = attrs.timeout
     return ClientConfig(**values)
 
 
@@ -170,7 +182,36 @@ def render_prepared(
     context.setdefault("texts", prepared.texts)
     context.setdefault("loading", data is None)
     context.setdefault("demo_notice", render_input.demo_notice)
-    return environment().get_template(widget.template).render(**context)
+    return neutralize_unsafe_urls(environment().get_template(widget.template).render(**context))
+
+
+#: Schemes a rendered link may use; anything else (``javascript:``, ``data:``, ``vbscript:``...) is dropped.
+SAFE_URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+_URL_ATTRIBUTE = re.compile(
+    r"""\s(?:href|src|srcset|action|formaction|xlink:href|poster|data|background)\s*=\s*(?:"[^"]*"|'[^']*')""",
+    re.IGNORECASE,
+)
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
+
+
+def is_safe_url(value: str) -> bool:
+    """True for relative URLs and http(s)/mailto/tel ones, as a browser would read ``value``."""
+    text = html_module.unescape(value)
+    # browsers ignore ASCII whitespace and control characters inside a scheme ("java\tscript:")
+    text = "".join(c for c in text if ord(c) > 0x20 and ord(c) != 0x7F)
+    match = _SCHEME.match(text)
+    return match is None or match.group(1).lower() in SAFE_URL_SCHEMES
+
+
+def neutralize_unsafe_urls(markup: str) -> str:
+    """Drop every URL attribute whose scheme is not allowed (defence in depth under the views'
+    own URL checks): data from the API can never become a ``javascript:`` link."""
+
+    def check(match: re.Match[str]) -> str:
+        value = match.group(0).split("=", 1)[1].strip()[1:-1]
+        return match.group(0) if is_safe_url(value) else ""
+
+    return _URL_ATTRIBUTE.sub(check, markup)
 
 
 def render_error(prepared: Prepared, code: str, message: str, retryable: bool) -> str:

@@ -8,7 +8,13 @@ const BASE = new URL("./", import.meta.url);
 const CONFIG_ATTRIBUTES = [
   "api-key", "customer-id", "customer-token", "resource-id", "product-id", "base-url", "client",
   "scenario", "endpoint", "locale", "texts", "theme", "hidden-sections", "cancel-scheduled-updates",
-  "buy-more", "contact-support", "contact-support-url",
+  "buy-more", "contact-support", "contact-support-url", "timeout",
+];
+// Whose data an element shows: when one of these changes, the old customer's data leaves the
+// page at once (skeleton) instead of staying visible until the new answer arrives.
+const IDENTITY_ATTRIBUTES = [
+  "api-key", "customer-id", "customer-token", "resource-id", "product-id", "base-url", "client",
+  "scenario", "endpoint",
 ];
 const PREFIX = "stigg-portal:";
 
@@ -43,11 +49,13 @@ let workerReady = false;
 let fatal = null;
 const queue = [];
 let nextId = 0;
+const statsWaiters = [];
 
 function createWorker() {
   const url = new URL(`stigg-worker.js?v=${RUNTIME.buildId}`, BASE);
   if (url.origin === location.origin) return new Worker(url, { type: "module", name: "stigg-portal" });
   // A cross-origin script cannot be a worker directly; a same-origin module that imports it can.
+  // (A page with a Content-Security-Policy then needs `worker-src blob:`; see docs/security.md.)
   const source = `import ${JSON.stringify(url.href)};`;
   const blob = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
   return new Worker(blob, { type: "module", name: "stigg-portal" });
@@ -80,21 +88,29 @@ function startWorker() {
     } else if (message.type === "render") {
       const element = elements.get(message.id);
       if (element) element._apply(message);
+    } else if (message.type === "stats") {
+      for (const resolve of statsWaiters.splice(0)) resolve(message);
     }
   };
   worker.onerror = (event) => {
     event.preventDefault?.();
-    failAll(`the stigg-portal worker failed: ${event.message || "could not load stigg-worker.js"}`);
+    failAll(`the stigg-portal worker failed: ${event.message || "could not load stigg-worker.js"}. ` +
+      "If the page has a Content-Security-Policy, it must allow the worker (see docs/security.md).");
   };
 }
 
 function failAll(message) {
   fatal = message;
   for (const element of elements.values()) element._fail("runtime", message);
+  for (const resolve of statsWaiters.splice(0)) resolve({ type: "stats", fatal });
 }
 
 // ---------------------------------------------------------------------------------------------
 // Elements
+const ownerOf = (node) => {
+  for (let n = node; n; n = n.parentElement) if (n instanceof StiggElement) return n;
+  return null;
+};
 const reducedMotion = () => window.matchMedia?.("(prefers-reduced-motion: reduce)").matches;
 
 class StiggElement extends HTMLElement {
@@ -141,6 +157,7 @@ class StiggElement extends HTMLElement {
   refresh() {
     const provider = this._provider();
     if (provider) return provider.refresh();
+    if (fatal || !this._id || !this.isConnected) return Promise.resolve();
     return new Promise((resolve) => {
       this._refreshWaiters.push(resolve);
       post({ type: "refresh", id: this._id });
@@ -186,12 +203,16 @@ class StiggElement extends HTMLElement {
       this._seq += 1;
       const provider = this._provider();
       if (provider && !provider._id) provider._id = `e${++nextId}`;
+      const attrs = this._attributes();
+      const identity = JSON.stringify(IDENTITY_ATTRIBUTES.map((name) => attrs[name] ?? null));
+      if (this._identity !== undefined && identity !== this._identity) this._paintLoading();
+      this._identity = identity;
       post({
         type: "render",
         id: this._id,
         seq: this._seq,
         tag: this.localName,
-        attrs: this._attributes(),
+        attrs,
         provider: provider ? provider._id : null,
       });
     });
@@ -214,9 +235,22 @@ class StiggElement extends HTMLElement {
         }
       } catch (_) { /* storage may be blocked: paint the skeleton */ }
     }
+    this._paintLoading();
+  }
+
+  _paintLoading() {
     this.innerHTML = this._definition.skeleton;
     this.setAttribute("aria-busy", "true");
     this.setAttribute("data-stigg-state", "loading");
+  }
+
+  /** How console lines name this element: its tag, id and customer. */
+  _label() {
+    const parts = [this.localName];
+    if (this.id) parts.push(`id="${this.id}"`);
+    const customer = this._attributes()["customer-id"];
+    if (customer) parts.push(`customer-id="${customer}"`);
+    return `stigg-portal <${parts.join(" ")}>`;
   }
 
   _apply(message) {
@@ -237,7 +271,7 @@ class StiggElement extends HTMLElement {
     for (const problem of message.problems || []) this._problem(problem);
     if (message.status === "error") {
       const { code, message: text } = message.error;
-      console.error(`stigg-portal <${this.localName}>: ${text} (${code})`);
+      console.error(`${this._label()}: ${text} (${code})`);
       this._emit("stigg-error", { code, message: text });
     } else if (message.status === "ready") {
       if (this.getAttribute("cache") === "session") {
@@ -251,14 +285,14 @@ class StiggElement extends HTMLElement {
   _problem(problem) {
     if (this._sentProblems.has(problem.message)) return;
     this._sentProblems.add(problem.message);
-    console.warn(`stigg-portal <${this.localName}>: ${problem.message}`);
+    console.warn(`${this._label()}: ${problem.message}`);
     this._emit("stigg-error", { code: "bad-config", message: problem.message, attribute: problem.attribute });
   }
 
   _fail(code, text) {
     this.removeAttribute("aria-busy");
     this.setAttribute("data-stigg-state", "error");
-    console.error(`stigg-portal <${this.localName}>: ${text} (${code})`);
+    console.error(`${this._label()}: ${text} (${code})`);
     this._emit("stigg-error", { code, message: text });
     for (const resolve of this._refreshWaiters.splice(0)) resolve();
   }
@@ -271,7 +305,9 @@ class StiggElement extends HTMLElement {
 
   _onClick(event) {
     const target = event.target.closest?.("[data-stigg-event], [data-stigg-state], [data-stigg-action]");
-    if (!target || !this.contains(target) || target.closest("[disabled]")) return;
+    // Only clicks on this element's own controls: not on the element itself (its data-stigg-state
+    // attribute is its loading state, not a UI state), nor inside a nested stigg element.
+    if (!target || target === this || ownerOf(target) !== this || target.closest("[disabled]")) return;
     if (target.hasAttribute("data-stigg-state")) {
       const raw = target.getAttribute("data-stigg-state");
       const split = raw.indexOf("=");
@@ -279,6 +315,9 @@ class StiggElement extends HTMLElement {
       return;
     }
     if (target.getAttribute("data-stigg-action") === "retry") {
+      target.setAttribute("disabled", "");
+      target.classList.add("stigg-busy");
+      this.setAttribute("aria-busy", "true");
       this.refresh();
       return;
     }
@@ -316,12 +355,15 @@ class StiggElement extends HTMLElement {
 class StiggProviderElement extends StiggElement {
   _paintInitial() {}
 
+  _paintLoading() {} // its content is the page's own sections
+
   _children() {
     return [...this.querySelectorAll("*")].filter((el) => el instanceof StiggElement && el._provider() === this);
   }
 
   refresh() {
     const children = this._children();
+    if (fatal || !this._id || !this.isConnected) return Promise.resolve();
     post({ type: "refresh", id: this._id });
     return Promise.all(children.map((child) => new Promise((resolve) => child._refreshWaiters.push(resolve))));
   }
@@ -381,8 +423,17 @@ const StiggPortal = {
     const waiting = [...elements.values()]
       .filter((el) => !(el instanceof StiggProviderElement))
       .map((el) => new Promise((resolve) => el._refreshWaiters.push(resolve)));
+    if (fatal) return Promise.resolve();
     post({ type: "refresh", id: null });
     return Promise.all(waiting).then(() => undefined);
+  },
+  /** Debugging and leak tests: what the page and the worker hold ({elements, worker: {...}}). */
+  _stats() {
+    if (fatal) return Promise.resolve({ elements: elements.size, queued: queue.length, worker: null });
+    return new Promise((resolve) => {
+      statsWaiters.push((worker) => resolve({ elements: elements.size, queued: queue.length, worker }));
+      post({ type: "stats" });
+    });
   },
 };
 
