@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 __all__ = [
@@ -53,7 +53,7 @@ NBSP = "\u00a0"
 NNBSP = "\u202f"
 
 _EN_MONTHS = (
-    "January February March April May June July August September October November December".split()
+    ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
 )
 
 
@@ -163,7 +163,7 @@ def currency_symbol(currency: str | None) -> str:
     return _SYMBOLS.get(code, code)
 
 
-def _to_decimal(value: float | int | str | Decimal) -> Decimal:
+def _to_decimal(value: float | str | Decimal) -> Decimal:
     if isinstance(value, Decimal):
         return value
     if isinstance(value, float):
@@ -199,7 +199,7 @@ def _digits(value: Decimal, rules: LocaleRules, min_fraction: int, max_fraction:
 
 
 def format_number(
-    value: float | int | str | Decimal | None,
+    value: float | str | Decimal | None,
     locale: str | None = None,
     *,
     max_fraction: int = 3,
@@ -214,7 +214,7 @@ def format_number(
 
 
 def format_money(
-    amount: float | int | str | Decimal | None,
+    amount: float | str | Decimal | None,
     currency: str | None = "USD",
     locale: str | None = None,
     *,
@@ -259,8 +259,8 @@ def ordinal_en(day: int) -> str:
 def _utc_date(value: datetime | date) -> date:
     if isinstance(value, datetime):
         if value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return value.astimezone(timezone.utc).date()
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(UTC).date()
     return value
 
 

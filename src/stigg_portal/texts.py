@@ -26,7 +26,8 @@ from __future__ import annotations
 import copy
 import json
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from .elements import AttributeProblem
 
@@ -35,8 +36,8 @@ __all__ = [
     "format_text",
     "resolve_texts",
     "rich_text",
-    "text_attribute_names",
     "text_at",
+    "text_attribute_names",
 ]
 
 #: Every overridable text with its default (one source of truth for templates, docs and tests).

@@ -59,7 +59,7 @@ def _parse_colour(value: str) -> tuple[float, float, float, float] | None:
 
 
 def _hex(r: float, g: float, b: float) -> str:
-    return "#" + "".join(f"{max(0, min(255, int(round(c)))):02X}" for c in (r, g, b))
+    return "#" + "".join(f"{max(0, min(255, round(c))):02X}" for c in (r, g, b))
 
 
 def _hsl(colour: tuple[float, float, float, float]) -> tuple[float, float, float]:
@@ -102,7 +102,7 @@ def _alpha(value: str, alpha: float) -> str | None:
     if colour is None:
         return None
     r, g, b, _ = colour
-    return f"rgba({int(round(r))}, {int(round(g))}, {int(round(b))}, {alpha:g})"
+    return f"rgba({round(r)}, {round(g)}, {round(b)}, {alpha:g})"
 
 
 #: derived key -> (base key, function). Applied in order, so chains (text.primary -> planNameColor) work.
