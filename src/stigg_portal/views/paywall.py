@@ -21,9 +21,11 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
 from .. import formatting
+from .. import theme as theme_module
 from ..elements import PaywallAttributes, RenderInput, Widget, register_widget
 from ..models import (
     BillingCadence,
@@ -60,6 +62,7 @@ __all__ = [
     "annual_discount_percent",
     "available_billing_periods",
     "build_paywall_view",
+    "configuration_style",
     "default_billing_period",
     "paywall_context",
     "trial_days_left",
@@ -765,7 +768,10 @@ def _plan_detail(card: _Card, ctx: _Context) -> dict[str, Any]:
 def _subscription_detail(sub: CustomerSubscription | None) -> dict[str, Any] | None:
     if sub is None:
         return None
-    iso = lambda moment: moment.isoformat().replace("+00:00", "Z") if moment else None  # noqa: E731
+
+    def iso(moment: datetime | None) -> str | None:
+        return moment.isoformat().replace("+00:00", "Z") if moment else None
+
     return {
         "id": sub.subscription_id,
         "status": str(sub.status),
@@ -781,7 +787,10 @@ def _subscription_detail(sub: CustomerSubscription | None) -> dict[str, Any] | N
 def _cta(ctx: _Context, card: _Card, is_next: bool, selected: dict[str, float]) -> PlanCtaView:
     """Title, intention and state of a plan's button (§6.11 CTA rules, §6.8 next plan)."""
     plan, texts = card.plan, ctx.texts
-    button = lambda key: format_text(text_at(texts, f"planCTAButton.{key}"), planName=plan.display_name)  # noqa: E731
+
+    def button(key: str) -> str:
+        return format_text(text_at(texts, f"planCTAButton.{key}"), planName=plan.display_name)
+
     customer = ctx.paywall.customer
     title = (button("downgrade") if card.is_lower else button("upgrade")) if customer is not None else button("startNew")
     if card.is_lower:
@@ -840,44 +849,41 @@ def _addons(card: _Card, ctx: _Context) -> tuple[list[AddonRow], str | None, str
     return rows[:ADDONS_SHOWN], toggle, f"{key}=all"
 
 
-_SAFE_CSS_VALUE = re.compile(r"^(#[0-9a-fA-F]{3,8}|[a-zA-Z]+|rgba?\([\d\s.,%]+\)|hsla?\([\d\s.,%deg]+\))$")
+def configuration_style(configuration: PaywallConfiguration | None, theme_json: str | None = None) -> str:
+    """``paywall.configuration`` (the Stigg app's paywall design, §4.3) as a ``style`` value.
 
-
-def _configuration_style(configuration: PaywallConfiguration | None, locked: Sequence[str]) -> str:
-    """``paywall.configuration`` (colours and layout from the Stigg app) as CSS custom properties.
-
-    Variables the element's own ``theme`` sets (``locked``) are left out, so the page's theme wins
-    over the app's configuration as upstream's merge order has it.
+    Mapped as upstream maps a standalone paywall's configuration; keys the element's ``theme``
+    attribute sets are left out, so the page's theme wins over the app's design.
     """
     if configuration is None:
         return ""
-    values: dict[str, str] = {}
     palette = configuration.palette
-    if palette is not None:
-        for var, value in (
-            ("--stigg-palette-primary", palette.primary),
-            ("--stigg-palette-background-paper", palette.background_color),
-            ("--stigg-palette-outlined-border", palette.border_color),
-            ("--stigg-palette-background-highlight", palette.current_plan_background),
-            ("--stigg-palette-text-primary", palette.text_color),
-        ):
-            if value and _SAFE_CSS_VALUE.match(value.strip()):
-                values[var] = value.strip()
+    # theme.configuration_style reads the portal's palette names; the paywall's background is the paper.
+    adapted = SimpleNamespace(
+        palette=SimpleNamespace(
+            primary=palette.primary, text_color=palette.text_color, border_color=palette.border_color,
+            current_plan_background=palette.current_plan_background,
+            paywall_background_color=palette.background_color,
+        ) if palette is not None else None,
+        typography=configuration.typography,
+    )
+    style = dict(theme_module.configuration_style(adapted, theme_json))
     layout = configuration.layout
     if layout is not None:
-        for var, number in (
-            ("--stigg-layout-plan-min-width", layout.plan_width),
-            ("--stigg-layout-plan-max-width", layout.plan_width),
-            ("--stigg-layout-plan-margin", layout.plan_margin),
-            ("--stigg-layout-plan-padding", layout.plan_padding),
+        explicit = theme_module.theme_keys(theme_json)
+        values: dict[str, str] = {}
+        for key, number in (
+            ("layout.planMinWidth", layout.plan_width), ("layout.planMaxWidth", layout.plan_width),
+            ("layout.planMargin", layout.plan_margin), ("layout.planPadding", layout.plan_padding),
         ):
             if isinstance(number, (int, float)) and number > 0:
-                values[var] = f"{_plain_number(number)}px"
-        alignment = str(layout.alignment or "").lower()
-        if alignment in ("left", "center", "right"):
-            for part in ("cta", "header", "description"):
-                values[f"--stigg-layout-{part}-alignment"] = alignment
-    return "; ".join(f"{k}: {v}" for k, v in values.items() if k not in locked)
+                values[key] = f"{number:g}px"
+        alignment = {"LEFT": "flex-start", "CENTER": "center", "RIGHT": "flex-end"}.get(str(layout.alignment or ""))
+        if alignment:
+            for key in ("layout.ctaAlignment", "layout.headerAlignment", "layout.descriptionAlignment"):
+                values[key] = alignment
+        style.update({theme_module.css_variable(k): v for k, v in values.items() if k not in explicit})
+    return "; ".join(f"{name}: {value}" for name, value in style.items())
 
 
 def build_paywall_view(
@@ -893,7 +899,7 @@ def build_paywall_view(
     state: Mapping[str, str] | None = None,
     in_portal: bool = False,
     demo_notice: bool = False,
-    locked_style: Sequence[str] = (),
+    theme_json: str | None = None,
 ) -> PaywallView:
     """The paywall for one customer: which plans, in which order, with which prices and buttons.
 
@@ -1036,7 +1042,7 @@ def build_paywall_view(
     )
     base.with_tiers_row = with_tiers
     base.with_trial_row = any(v.trial_text for v in views)
-    base.style = "" if in_portal else _configuration_style(paywall.configuration, locked_style)
+    base.style = "" if in_portal else configuration_style(paywall.configuration, theme_json)
     return base
 
 
@@ -1049,11 +1055,6 @@ def paywall_context(render: RenderInput, *, in_portal: bool) -> dict[str, Any]:
     """
     attrs = render.attributes
     paywall = render.data.paywall if render.data is not None else None
-    locked: list[str] = []
-    if attrs.theme and not in_portal:
-        from ..theme import theme_style
-
-        locked = list(theme_style(attrs.theme)[0])
     view = build_paywall_view(
         paywall,
         now=render.now,
@@ -1066,7 +1067,7 @@ def paywall_context(render: RenderInput, *, in_portal: bool) -> dict[str, Any]:
         state=render.state,
         in_portal=in_portal,
         demo_notice=render.demo_notice and not in_portal,
-        locked_style=locked,
+        theme_json=attrs.theme,
     )
     return {"paywall": view}
 
@@ -1142,4 +1143,6 @@ class PaywallWidget(Widget):
     )
 
     def context(self, render: RenderInput) -> dict[str, Any]:
-        return paywall_context(render, in_portal=False)
+        # Only the portal loads portal data along with the paywall: then this is its Plans section.
+        in_portal = render.data is not None and render.data.portal is not None
+        return paywall_context(render, in_portal=in_portal)
