@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -23,7 +23,7 @@ from stigg_portal.views.paywall import IntentionType, PaywallView, build_paywall
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 #: The moment the reference screenshots describe (trial ends 2026-12-09T00:00Z: "14 days left").
-NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 TEXTS = resolve_texts(None, {})[0]
 
 # The Plans section of reference/visible-texts.txt, one upstream text line per item.
@@ -85,7 +85,7 @@ def render(view: PaywallView) -> str:
 class _Text(HTMLParser):
     """Visible text of rendered HTML, with a space where a block element starts or ends."""
 
-    BLOCKS = {"div", "p", "h3", "li", "ul", "details", "summary"}
+    BLOCKS: ClassVar[frozenset[str]] = frozenset({"div", "p", "h3", "li", "ul", "details", "summary"})
 
     def __init__(self) -> None:
         super().__init__()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 from typing import Any
 
@@ -18,7 +18,7 @@ from stigg_portal.rendering import environment, render_async, render_skeleton
 from stigg_portal.texts import resolve_texts
 from stigg_portal.views.paywall import PaywallView, PaywallWidget, build_paywall_view, paywall_context
 
-NOW = datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 TEXTS = resolve_texts(None, {})[0]
 
 
@@ -163,7 +163,9 @@ def test_plan_selected_detail_survives_the_attribute_round_trip() -> None:
     html = render(build_paywall_view(parse_paywall({"plans": plans}), now=NOW, texts=TEXTS))
 
     class Detail(HTMLParser):
-        details: list[str] = []
+        def __init__(self) -> None:
+            super().__init__()
+            self.details: list[str] = []
 
         def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
             self.details.extend(v for k, v in attrs if k == "data-stigg-detail" and v)

@@ -599,6 +599,11 @@ class _Context:
 
 def _tier_quantity(ctx: _Context, card: _Card, price: Price) -> float:
     """Selected quantity of a plan's tiered price: the UI state, else the subscription's, else a default."""
+    quantity = _chosen_tier_quantity(ctx, card, price)
+    return int(quantity) if float(quantity).is_integer() else quantity
+
+
+def _chosen_tier_quantity(ctx: _Context, card: _Card, price: Price) -> float:
     tiers = price.tiers or []
     options = _tier_choices(price)
     chosen = ctx.state.get(_tier_state_key(card.plan))
@@ -933,7 +938,7 @@ def build_paywall_view(
         paywall=paywall, texts=texts, locale=locale, period=period, state=state,
         subscription=subscription, on_trial=on_trial,
         trial_days=trial_days_left(subscription.trial_end_date, now) if on_trial and subscription else None,
-        subscription_period=_subscription_period(subscription) if subscription and subscription.total_price else None,
+        subscription_period=_subscription_period(subscription),
         in_custom_plan=in_custom_plan,
         has_monthly=any(plan.prices_for(MONTHLY) for plan in all_plans),
         has_annually=any(plan.prices_for(ANNUALLY) for plan in all_plans),
