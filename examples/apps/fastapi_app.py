@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from example_config import ExampleSettings, User
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
-
-from example_config import ExampleSettings, User
 
 from stigg_portal.integrations.fastapi import install
 

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, render_template
-
 from example_config import ExampleSettings, User
+from flask import Flask, render_template
 
 from stigg_portal.integrations.flask import init_app
 

@@ -97,13 +97,15 @@ def _split_client(client: Any, attributes: dict[str, Any]) -> Any:
     return client
 
 
-def _server_client(tag: str, attrs: Mapping[str, str], transport: Any, timeout_s: float | None) -> Any:
-    """The client the attributes name, with the server's short timeout and no retries.
+def _server_client(tag: str, attrs: Mapping[str, str], transport: Any, timeout_s: float | None,
+                   now: datetime | None = None) -> Any:
+    """The client the attributes name, with the server's short timeout and no retries (and the
+    demo customers dated to ``now`` when it is given).
 
     ``None`` when the attributes are bad: rendering then builds the client itself and shows the
     configuration error the browser would show.
     """
-    from .clients import ClientError, create_client
+    from .clients import ClientError, DemoClient, create_client
 
     prepared = prepare(tag, attrs)
     if not prepared.widget.loads:
@@ -112,9 +114,12 @@ def _server_client(tag: str, attrs: Mapping[str, str], transport: Any, timeout_s
         update={"timeout_s": SERVER_TIMEOUT_S if timeout_s is None else timeout_s, "retries": SERVER_RETRIES}
     )
     try:
-        return create_client(config, transport)
+        client = create_client(config, transport)
     except ClientError:
         return None
+    if now is not None and type(client) is DemoClient:
+        client = DemoClient(config, transport, now=now)
+    return client
 
 
 async def _render(
@@ -127,7 +132,7 @@ async def _render(
     timeout_s: float | None,
 ) -> RenderResult:
     if client is None:
-        client = _server_client(tag, attrs, transport, timeout_s)
+        client = _server_client(tag, attrs, transport, timeout_s, now)
     return await _render_element(tag, attrs, transport=transport, client=client, now=now)
 
 
@@ -161,7 +166,8 @@ async def render_async(
 ) -> str:
     """The element as HTML (``<stigg-usage ... data-stigg-ssr="ready">…</stigg-usage>``), ready for a page.
 
-    ``transport`` replaces the HTTP transport (default: ``requests``), ``now`` pins the clock,
+    ``transport`` replaces the HTTP transport (default: ``requests``), ``now`` pins the clock (of the
+    demo customers too),
     ``timeout_s`` bounds each API request (default :data:`SERVER_TIMEOUT_S`).
     """
     client = _split_client(client, kwargs)
@@ -211,7 +217,7 @@ async def render_provider_async(
     shared = client
     if shared is None:
         portal_tag = "stigg-customer-portal"  # loads what any section needs; used for its config only
-        shared = _server_client(portal_tag, provider_attrs, transport, timeout_s)
+        shared = _server_client(portal_tag, provider_attrs, transport, timeout_s, now)
     shared = _SharedLoads(shared) if shared is not None else None
     parts = []
     for section in sections:

@@ -12,12 +12,12 @@ APPS_DIR = Path(__file__).resolve().parent.parent
 if str(APPS_DIR) not in sys.path:  # example_config.py sits beside this project
     sys.path.insert(0, str(APPS_DIR))
 
-from example_config import ExampleSettings  # noqa: E402
+from example_config import ExampleSettings
 
 EXAMPLE = ExampleSettings.from_env()
 
 DEBUG = True
-SECRET_KEY = "django-example-not-secret"  # noqa: S105 - an example project
+SECRET_KEY = "django-example-not-secret"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 ROOT_URLCONF = "django_site.urls"
 INSTALLED_APPS = [

@@ -25,7 +25,7 @@ from typing import Any
 import jinja2
 from jinja2.ext import Extension
 
-from . import DEFAULT_DIST_URL, PortalEmbed
+from . import DEFAULT_DIST_URL, PortalEmbed, Sections
 
 __all__ = ["GLOBAL_NAMES", "StiggPortalExtension", "install", "install_embed"]
 
@@ -34,11 +34,22 @@ GLOBAL_NAMES = ("stigg_portal_element", "stigg_portal_provider", "stigg_portal_s
 
 def install_embed(env: jinja2.Environment, embed: PortalEmbed) -> PortalEmbed:
     """Add the globals of ``embed`` to ``env``; returns ``embed``."""
+
+    def element(tag: str, attributes: Mapping[str, Any] | None = None, /, **kwargs: Any) -> Any:
+        if getattr(env, "is_async", False):  # a coroutine: async Jinja awaits it
+            return embed.element_async(tag, attributes, **kwargs)
+        return embed.element(tag, attributes, **kwargs)
+
+    def provider(sections: Sections, attributes: Mapping[str, Any] | None = None, /, **kwargs: Any) -> Any:
+        if getattr(env, "is_async", False):
+            return embed.provider_async(sections, attributes, **kwargs)
+        return embed.provider(sections, attributes, **kwargs)
+
     env.globals.update(
         stigg_portal=embed,
         stigg_portal_script=embed.script,
-        stigg_portal_element=embed.element_async if env.is_async else embed.element,
-        stigg_portal_provider=embed.provider_async if env.is_async else embed.provider,
+        stigg_portal_element=element,
+        stigg_portal_provider=provider,
     )
     return embed
 
