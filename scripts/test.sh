@@ -20,6 +20,16 @@ if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ] && [ -z "
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi
 
+# nginx runs examples/nginx/stigg-portal.conf in tests/unit/test_serve.py (the test skips without it).
+if { ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; } \
+   || [ ! -f /usr/lib/nginx/modules/ngx_http_brotli_static_module.so ]; then
+  echo "== installing Debian nginx-light and its brotli_static module"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  { $SUDO apt-get update -qq \
+    && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nginx-light libnginx-mod-http-brotli-static >/dev/null; } \
+    || echo "   (nginx could not be installed: its test will be skipped)"
+fi
+
 echo "== building dist/"
 .venv/bin/stigg-portal build --dist dist
 
