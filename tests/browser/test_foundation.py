@@ -4,6 +4,7 @@ worker -> HTML on the page, loaded from the built dist/ on another origin."""
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlsplit
 
 from browser_helpers import events_script, wait_ready
@@ -13,7 +14,10 @@ from stigg_portal.clients import ClientConfig, DemoClient
 
 def metered_feature_ids(scenario: str) -> list[str]:
     """What the demo customer's usage section must show: its metered features (from the API data)."""
-    portal = asyncio.run(DemoClient(ClientConfig(scenario=scenario)).get_customer_portal())
+    # Playwright's sync API owns this thread's event loop: load the data on another thread
+    load = DemoClient(ClientConfig(scenario=scenario)).get_customer_portal
+    with ThreadPoolExecutor(1) as pool:
+        portal = pool.submit(lambda: asyncio.run(load())).result()
     ids = []
     for entitlement in portal.entitlements_v2 or []:
         feature = getattr(entitlement, "feature", None)
@@ -48,13 +52,14 @@ def test_attribute_change_and_property_rerender(page, site, watch):
     wait_ready(page, "stigg-usage")
     paid_html = page.locator("stigg-usage").inner_html()
     page.evaluate('document.querySelector("stigg-usage").setAttribute("scenario", "heavy-usage")')
-    heavy = metered_feature_ids("heavy-usage")
-    page.wait_for_selector(f"stigg-usage .stigg-entitlement-usage-{heavy[-1]}", state="attached", timeout=30000)
+    paid = metered_feature_ids("paid")
+    heavy_only = [f for f in metered_feature_ids("heavy-usage") if f not in paid]
+    page.wait_for_selector(f"stigg-usage .stigg-entitlement-usage-{heavy_only[0]}", state="attached",
+                           timeout=30000)
     assert page.locator("stigg-usage").inner_html() != paid_html
     page.evaluate('document.querySelector("stigg-usage").scenario = "paid"')
-    paid = metered_feature_ids("paid")
     page.wait_for_function(
-        f'!document.querySelector("stigg-usage .stigg-entitlement-usage-{heavy[-1]}")', timeout=30000)
+        f'!document.querySelector("stigg-usage .stigg-entitlement-usage-{heavy_only[0]}")', timeout=30000)
     for feature_id in paid:
         assert page.locator(f"stigg-usage .stigg-entitlement-usage-{feature_id}").count() == 1
     assert watch.console_errors() == []
