@@ -221,3 +221,18 @@ def test_portal_context_inherits_the_portal() -> None:
     # The element itself knows it is the portal's Plans section when portal data came along.
     assert PaywallWidget().context(_render_input(paywall, portal=object()))["paywall"].in_portal
     assert not PaywallWidget().context(_render_input(paywall))["paywall"].in_portal
+
+
+def test_paywall_css_has_zero_specificity_selectors_only() -> None:
+    from pathlib import Path
+
+    css = (Path(__file__).resolve().parents[2] / "css" / "paywall.css").read_text(encoding="utf-8")
+    text = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
+    selectors = [b.strip() for b in re.findall(r"([^{}]+)\{[^{}]*\}", text)]
+    assert selectors
+    for selector in selectors:
+        if selector.startswith(("from", "to", "@")):
+            continue
+        for part in re.split(r",(?![^(]*\))", selector):
+            assert part.strip().startswith(":where("), part
+    assert "!important" not in text
