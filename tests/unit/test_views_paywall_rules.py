@@ -506,3 +506,23 @@ def test_paywall_configuration_becomes_custom_properties_theme_wins() -> None:
     assert f'style="{style}"' in render(view(pw))
     hostile = paywall([BASIC], configuration={"palette": {"primary": "red; background: url(x)"}})
     assert "url(" not in configuration_style(hostile.configuration)
+
+
+def test_tiered_price_takes_its_currency_from_the_tiers() -> None:
+    tiers = [{"upTo": None, "unitPrice": {"amount": 9, "currency": "EUR"}}]
+    p = plan("t", prices=[price("MONTHLY", None, "PER_UNIT", tiersMode="VOLUME", tiers=tiers, feature=feature())])
+    assert view(paywall([p])).plans[0].price.price == "€9"
+
+
+def test_single_tier_credit_top_up_is_a_credit_row() -> None:
+    top_up = price("MONTHLY", None, "PER_UNIT", tiersMode="VOLUME", billingCadence="RECURRING",
+                   topUpCustomCurrencyId="tokens",
+                   tiers=[{"upTo": 500, "flatPrice": {"amount": 5, "currency": "USD"}}],
+                   customCurrency={"currencyId": "tokens", "displayName": "Tokens",
+                                   "units": {"singular": "token", "plural": "tokens"}})
+    c = view(paywall([plan("ai", prices=[top_up])])).plans[0]
+    assert c.price.price == "$5" and c.price.unit == "/ month"
+    assert [(r.text, r.css_class) for r in c.entitlement_rows] == [
+        ("500 tokens per month", "stigg-entitlement-row-container stigg-credit-entitlement-tokens")]
+    one_off = {**top_up, "billingCadence": "ONE_OFF"}
+    assert view(paywall([plan("ai", prices=[one_off, price("MONTHLY", 20)])])).plans[0].price.price == "$20"

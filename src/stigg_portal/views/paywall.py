@@ -691,11 +691,13 @@ def _price_view(ctx: _Context, card: _Card, selected: dict[str, float]) -> Price
     view.unit = period_unit
     for price in prices:
         if price.tiers_mode and price.tiers:
-            quantity = selected.get(price.feature.ref_id if price.feature else "", 1)
+            if _is_credit_top_up(price):  # credits are bought in the first tier's pack by default
+                quantity = price.tiers[0].up_to or 1
+            else:
+                quantity = selected.get(price.feature.ref_id if price.feature else "", 1)
             amount += tiers_total(price, quantity, per_month_of_year=per_month_of_year)
-            currency = currency or next(
-                (t.unit_price or t.flat_price).currency for t in price.tiers if (t.unit_price or t.flat_price)
-            )
+            tier_money = next((t.unit_price or t.flat_price for t in price.tiers if t.unit_price or t.flat_price), None)
+            currency = currency or (tier_money.currency if tier_money is not None else None)
     if len(prices) == 1:
         only = prices[0]
         if only.custom_currency is not None and _is_credit_top_up(only):
