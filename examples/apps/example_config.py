@@ -4,6 +4,7 @@
   built-in demo customers (``client="demo"``), so they run with no account.
 - ``STIGG_SIGNING_SECRET``: Stigg's client-side hardening secret; the server mints each customer's
   token with it. It never reaches the page.
+- ``STIGG_SERVER_API_KEY``: a server key, for the own-backend route (``client="http"``) only.
 - ``STIGG_BASE_URL``: another API root, e.g. the local mock (``stigg-portal mock-api``).
 - ``STIGG_CUSTOMER_ID``: the customer the signed-in "user" is (default ``customer-demo``).
 - ``STIGG_PORTAL_DIST``: the built ``dist/`` folder (default ``./dist``), served at ``/stigg-portal/``.
@@ -20,6 +21,7 @@ from typing import Any
 class ExampleSettings:
     api_key: str | None = None
     signing_secret: str | None = field(default=None, repr=False)
+    server_api_key: str | None = field(default=None, repr=False)
     base_url: str | None = None
     customer_id: str = "customer-demo"
     dist_dir: str | None = None
@@ -29,6 +31,7 @@ class ExampleSettings:
         return cls(
             api_key=os.environ.get("STIGG_API_KEY") or None,
             signing_secret=os.environ.get("STIGG_SIGNING_SECRET") or None,
+            server_api_key=os.environ.get("STIGG_SERVER_API_KEY") or None,
             base_url=os.environ.get("STIGG_BASE_URL") or None,
             customer_id=os.environ.get("STIGG_CUSTOMER_ID") or "customer-demo",
             dist_dir=os.environ.get("STIGG_PORTAL_DIST") or None,

@@ -8,8 +8,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from example_config import ExampleSettings, User
-from flask import Flask, render_template
+from flask import Flask, abort, render_template, request
 
+from stigg_portal.clients import DEFAULT_BASE_URL
+from stigg_portal.integrations.backend import forward
 from stigg_portal.integrations.flask import init_app
 
 
@@ -34,6 +36,16 @@ def create_app(settings: ExampleSettings | None = None) -> Flask:
     @app.get("/sections")
     def sections() -> str:
         return render_template("sections.html", user=current_user(), framework="Flask")
+
+    # Own backend for client="http": the page sends no key and no token; this route asks Stigg
+    # with the server key, for the signed-in customer (never the customer id the page sent).
+    @app.post("/billing-data")
+    def billing_data() -> tuple[dict, int]:
+        if not settings.server_api_key:
+            abort(404)
+        status, body = forward(request.get_json(silent=True), customer_id=current_user().stigg_customer_id,
+                               api_key=settings.server_api_key, base_url=settings.base_url or DEFAULT_BASE_URL)
+        return body, status
 
     return app
 

@@ -44,6 +44,7 @@ __all__ = [
     "render_provider",
     "render_provider_async",
     "render_result_async",
+    "run_sync",
 ]
 
 #: A page waits for the server render: a slow API costs at most this long, then the browser loads.
@@ -233,7 +234,7 @@ async def render_provider_async(
     return provider.outer_html(provider_attrs)
 
 
-def _run_sync(coro: Any) -> Any:
+def run_sync(coro: Any) -> Any:
     """Run a coroutine to completion from synchronous code, even inside a running event loop.
 
     Flask and Django call from plain threads (``asyncio.run``); a template rendered inside an
@@ -260,7 +261,7 @@ def render(
     **kwargs: Any,
 ) -> str:
     """Synchronous :func:`render_async` for code without an event loop (Flask, Django, scripts)."""
-    return _run_sync(render_async(tag, attributes, transport=transport, client=client, now=now,
+    return run_sync(render_async(tag, attributes, transport=transport, client=client, now=now,
                                   timeout_s=timeout_s, **kwargs))
 
 
@@ -276,5 +277,5 @@ def render_provider(
     **kwargs: Any,
 ) -> str:
     """Synchronous :func:`render_provider_async`."""
-    return _run_sync(render_provider_async(sections, attributes, transport=transport, client=client, now=now,
+    return run_sync(render_provider_async(sections, attributes, transport=transport, client=client, now=now,
                                            timeout_s=timeout_s, **kwargs))

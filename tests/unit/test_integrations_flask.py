@@ -96,3 +96,55 @@ def test_a_cdn_dist_url_is_linked_and_nothing_is_served_locally():
         html = render_template_string("{{ stigg_portal_script() }}")
     assert '<script type="module" src="https://cdn.example.com/stigg-portal/0.1.0/stigg-portal.js">' in html
     assert app.test_client().get("/stigg-portal/stigg-portal.js").status_code == 404
+
+
+# ------------------------------------------------------------------------------------ own backend
+SERVER_KEY = "sk_server_only"
+
+
+@pytest.fixture(scope="module")
+def server_api():
+    """Stigg as a server key sees it (no customer token needed)."""
+    with start_mock_api(api_keys=(SERVER_KEY,)) as server:
+        yield server
+
+
+@pytest.fixture
+def backend(server_api, tmp_path):
+    server_api.reset()
+    settings = ExampleSettings(server_api_key=SERVER_KEY, base_url=server_api.url, customer_id=CUSTOMER_ID,
+                              dist_dir=str(make_site(tmp_path)))
+    return create_app(settings).test_client()
+
+
+def test_the_backend_route_asks_stigg_for_the_signed_in_customer_only(backend, server_api):
+    body = {"operation": "GetCustomerPortalByRefId",
+            "variables": {"input": {"customerId": "someone-else", "resourceId": "site-1"}}}
+    answer = backend.post("/billing-data", json=body)
+    assert answer.status_code == 200
+    assert answer.get_json()["data"]["customerPortal"]
+    (seen,) = server_api.requests
+    assert seen["customerId"] == CUSTOMER_ID
+    assert seen["body"]["variables"]["input"] == {"customerId": CUSTOMER_ID, "resourceId": "site-1"}
+    assert {k.lower(): v for k, v in seen["headers"].items()}["x-api-key"] == SERVER_KEY
+
+
+def test_the_backend_route_rejects_unknown_operations(backend, server_api):
+    answer = backend.post("/billing-data", json={"operation": "DeleteCustomer"})
+    assert answer.status_code == 400
+    assert "Unknown operation" in answer.get_json()["errors"][0]["message"]
+    assert server_api.requests == []
+
+
+def test_the_http_client_renders_from_the_backend_route(backend):
+    from stigg_portal import render
+    from stigg_portal.clients import CallableTransport, HttpResponse
+
+    def through_flask(request):  # the element's HttpClient, answered by the Flask route in-process
+        answer = backend.post("/billing-data", data=request.body, headers=request.headers)
+        return HttpResponse(answer.status_code, dict(answer.headers), answer.get_data(as_text=True))
+
+    html = render("stigg-usage", client="http", endpoint="http://localhost/billing-data",
+                  transport=CallableTransport(through_flask))
+    assert attribute(html, "stigg-usage", "data-stigg-ssr") == "ready"
+    assert "stigg-subscription-usage-layout" in html
