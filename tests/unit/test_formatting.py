@@ -171,9 +171,9 @@ def test_table_matches_intl_for_numbers_and_dates():
                 money: [money.format(1234.5), money.format(-98765.25)], days};
     }
     console.log(JSON.stringify(out));
-    """ % json.dumps(_INTL_LOCALES)
+    """.replace("%s", json.dumps(_INTL_LOCALES))
     try:
-        result = json.loads(subprocess.run([_NODE, "-e", script], capture_output=True, text=True, timeout=20).stdout)
+        result = json.loads(subprocess.run([_NODE, "-e", script], capture_output=True, text=True, timeout=20, check=False).stdout)
     except (ValueError, subprocess.TimeoutExpired):
         pytest.skip("node did not answer")
     if result["de-DE"]["numbers"][0] != "1.234,5":

@@ -85,7 +85,7 @@ def test_css_file_declares_exactly_the_defaults():
 
 
 def test_css_uses_only_zero_specificity_selectors():
-    text = re.sub(r"/\*.*?\*/", "", CSS.read_text(encoding="utf-8"), flags=re.S)
+    text = re.sub(r"/\*.*?\*/", "", CSS.read_text(encoding="utf-8"), flags=re.DOTALL)
     for block in re.findall(r"([^{}]+)\{[^{}]*\}", text):
         selector = block.strip()
         if not selector or selector.startswith(("from", "to", "@")) or selector.endswith("%"):

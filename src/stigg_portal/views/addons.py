@@ -14,7 +14,7 @@ from ..elements import RenderInput, Widget, register_widget
 from ..formatting import format_number
 from ..models import CustomerPortal
 from ..texts import format_text
-from .common import BASE_EVENTS, STATE_CLASSES, PortalOptions, current_subscriptions, section_context
+from .common import BASE_EVENTS, SHARED_CLASSES, PortalOptions, current_subscriptions, section_context
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ def build_addons_view(
     return AddonsView(bool(items) and not options.is_hidden("addons"), texts["addonsTabTitle"], items)
 
 
-ADDONS_CLASSES = ("stigg-addons-list-layout", "stigg-addon-list-item-text", "stigg-skeleton")
+ADDONS_CLASSES = ("stigg-addons", "stigg-addons-list-layout", "stigg-addon-list-item-text")
 
 
 @register_widget
@@ -62,7 +62,7 @@ class AddonsWidget(Widget):
     template = "addons.html"
     loads = ("portal",)
     events = BASE_EVENTS
-    css_classes = ADDONS_CLASSES + STATE_CLASSES
+    css_classes = ADDONS_CLASSES + SHARED_CLASSES
 
     def context(self, render: RenderInput) -> dict[str, Any]:
         options = PortalOptions.from_attributes(render.attributes)

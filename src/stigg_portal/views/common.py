@@ -36,8 +36,24 @@ MANAGE_SUBSCRIPTION = "MANAGE_SUBSCRIPTION"
 UPGRADE_PLAN = "UPGRADE_PLAN"
 UPGRADE_TRIAL_PLAN = "UPGRADE_TRIAL_PLAN"
 
-# State classes every section root can carry.
+# State classes every section root can carry, and the building blocks every template shares.
 STATE_CLASSES = ("stigg-loading", "stigg-error", "stigg-empty", "stigg-demo-badge")
+SHARED_CLASSES = (
+    "stigg-section-card",
+    "stigg-section-header",
+    "stigg-section-header-last",
+    "stigg-section-title",
+    "stigg-section-title-skeleton",
+    "stigg-button",
+    "stigg-button-outlined",
+    "stigg-button-text",
+    "stigg-button-skeleton",
+    "stigg-icon",
+    "stigg-icon-{name}",
+    "stigg-skeleton",
+    "stigg-spinner",
+    "stigg-busy",
+) + STATE_CLASSES
 
 #: Progress-bar status thresholds (spec §6.5): below 70 % standard, below 100 % warning, else error.
 WARNING_PERCENT = 70

@@ -23,7 +23,7 @@ from .common import (
     EVENT_CONTACT_SUPPORT,
     EVENT_MANAGE,
     EVENT_PLAN_SELECTED,
-    STATE_CLASSES,
+    SHARED_CLASSES,
     PortalOptions,
     section_context,
     unique,
@@ -75,7 +75,7 @@ def _portal_classes() -> tuple[str, ...]:
     paywall = WIDGETS.get(PAYWALL_TAG)
     return unique(
         LAYOUT_CLASSES + OVERVIEW_CLASSES + USAGE_CLASSES + PAYMENT_DETAILS_CLASSES + INVOICES_CLASSES
-        + (tuple(paywall.css_classes) if paywall else ()) + STATE_CLASSES
+        + (tuple(paywall.css_classes) if paywall else ()) + SHARED_CLASSES
     )
 
 

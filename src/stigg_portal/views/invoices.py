@@ -7,7 +7,7 @@ from typing import Any
 
 from ..elements import RenderInput, Widget, register_widget
 from ..models import CustomerPortal
-from .common import BASE_EVENTS, STATE_CLASSES, PortalOptions, safe_url, section_context
+from .common import BASE_EVENTS, SHARED_CLASSES, PortalOptions, safe_url, section_context
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,6 @@ INVOICES_CLASSES = (
     "stigg-invoices-section-header",
     "stigg-invoices-section-title",
     "stigg-view-invoice-history-button",
-    "stigg-skeleton",
 )
 
 
@@ -46,7 +45,7 @@ class InvoicesWidget(Widget):
     template = "invoices.html"
     loads = ("portal",)
     events = BASE_EVENTS
-    css_classes = INVOICES_CLASSES + STATE_CLASSES
+    css_classes = INVOICES_CLASSES + SHARED_CLASSES
 
     def context(self, render: RenderInput) -> dict[str, Any]:
         options = PortalOptions.from_attributes(render.attributes)

@@ -9,7 +9,7 @@ from ..elements import RenderInput, Widget, register_widget
 from ..formatting import format_card_expiry
 from ..models import CustomerPortal, PaymentMethodType
 from ..texts import format_text
-from .common import BASE_EVENTS, STATE_CLASSES, PortalOptions, safe_url, section_context
+from .common import BASE_EVENTS, SHARED_CLASSES, PortalOptions, safe_url, section_context
 
 
 @dataclass(frozen=True)
@@ -104,7 +104,10 @@ PAYMENT_DETAILS_CLASSES = (
     "stigg-credit-card-expiration-label",
     "stigg-credit-card-expiration-text",
     "stigg-missing-value",
-    "stigg-skeleton",
+    "stigg-payment-details-columns",
+    "stigg-info-column",
+    "stigg-info-rows",
+    "stigg-info-row",
 )
 
 
@@ -117,7 +120,7 @@ class PaymentDetailsWidget(Widget):
     template = "payment-details.html"
     loads = ("portal",)
     events = BASE_EVENTS
-    css_classes = PAYMENT_DETAILS_CLASSES + STATE_CLASSES
+    css_classes = PAYMENT_DETAILS_CLASSES + SHARED_CLASSES
 
     def context(self, render: RenderInput) -> dict[str, Any]:
         options = PortalOptions.from_attributes(render.attributes)

@@ -9,7 +9,7 @@ from ..elements import RenderInput, Widget, register_widget
 from ..formatting import format_date, format_number
 from ..models import CustomerPortal, PromotionalEntitlement
 from ..texts import format_text
-from .common import BASE_EVENTS, STATE_CLASSES, PortalOptions, section_context
+from .common import BASE_EVENTS, SHARED_CLASSES, PortalOptions, section_context
 
 
 @dataclass(frozen=True)
@@ -60,10 +60,10 @@ def build_promotions_view(
 
 
 PROMOTIONS_CLASSES = (
+    "stigg-promotions",
     "stigg-promotions-layout",
     "stigg-promotions-subtitle",
     "stigg-promotions-table",
-    "stigg-skeleton",
 )
 
 
@@ -76,7 +76,7 @@ class PromotionsWidget(Widget):
     template = "promotions.html"
     loads = ("portal",)
     events = BASE_EVENTS
-    css_classes = PROMOTIONS_CLASSES + STATE_CLASSES
+    css_classes = PROMOTIONS_CLASSES + SHARED_CLASSES
 
     def context(self, render: RenderInput) -> dict[str, Any]:
         options = PortalOptions.from_attributes(render.attributes)

@@ -43,7 +43,7 @@ from .common import (
     EVENT_CONTACT_SUPPORT,
     EVENT_MANAGE,
     MANAGE_SUBSCRIPTION,
-    STATE_CLASSES,
+    SHARED_CLASSES,
     UPGRADE_PLAN,
     UPGRADE_TRIAL_PLAN,
     Action,
@@ -496,8 +496,21 @@ OVERVIEW_CLASSES = (
     "stigg-contact-support-button",
     "stigg-contact-support-text",
     "stigg-overview-empty",
+    "stigg-overview-empty-text",
     "stigg-view-plans-button",
-    "stigg-skeleton",
+    "stigg-has-scheduled-updates",
+    "stigg-scheduled-updates-multiple",
+    "stigg-scheduled-updates-cancel-button",
+    "stigg-overview-tab-list",
+    "stigg-overview-tab-selected",
+    "stigg-charge-row",
+    "stigg-charge-side",
+    "stigg-bill-{kind}",
+    "stigg-bill-skeleton",
+    "stigg-usage-divider",
+    "stigg-usage-over-limit",
+    "stigg-usage-unavailable",
+    "stigg-progress-value",
 )
 
 
@@ -510,7 +523,7 @@ class SubscriptionOverviewWidget(Widget):
     template = "subscription-overview.html"
     loads = ("portal",)
     events = BASE_EVENTS + (EVENT_MANAGE, EVENT_CONTACT_SUPPORT, EVENT_CANCEL_UPDATES, EVENT_BUY_MORE)
-    css_classes = OVERVIEW_CLASSES + STATE_CLASSES
+    css_classes = OVERVIEW_CLASSES + SHARED_CLASSES
 
     def context(self, render: RenderInput) -> dict[str, Any]:
         options = PortalOptions.from_attributes(render.attributes)

@@ -33,7 +33,7 @@ from .common import (
     BASE_EVENTS,
     EVENT_BUY_MORE,
     EVENT_MANAGE,
-    STATE_CLASSES,
+    SHARED_CLASSES,
     UPGRADE_PLAN,
     Action,
     PortalOptions,
@@ -359,9 +359,18 @@ USAGE_CLASSES = (
     "stigg-usage-card-footer",
     "stigg-usage-action-button",
     "stigg-usage-grid",
+    "stigg-usage-cell",
+    "stigg-usage-card-row",
+    "stigg-usage-card-priced",
+    "stigg-usage-card-skeleton",
+    "stigg-usage-over-limit",
+    "stigg-usage-unavailable",
+    "stigg-usage-priced",
+    "stigg-usage-divider",
+    "stigg-usage-divider-skeleton",
+    "stigg-progress-value",
     "stigg-tooltip",
     "stigg-tooltip-arrow",
-    "stigg-skeleton",
 )
 
 
@@ -374,7 +383,7 @@ class UsageWidget(Widget):
     template = "usage.html"
     loads = ("portal",)
     events = BASE_EVENTS + (EVENT_MANAGE, EVENT_BUY_MORE)
-    css_classes = USAGE_CLASSES + STATE_CLASSES
+    css_classes = USAGE_CLASSES + SHARED_CLASSES
 
     def context(self, render: RenderInput) -> dict[str, Any]:
         options = PortalOptions.from_attributes(render.attributes)
