@@ -94,13 +94,13 @@ def test_the_view_serves_dist_with_the_right_headers(portal_settings):
 def test_the_tags_take_attributes_and_escape_them(portal_settings, api):
     template = Template(
         "{% load stigg_portal %}"
-        '{% stigg_portal_element "stigg-usage" customer_id=cid text_usage_title=title buy_more=True %}'
+        '{% stigg_portal_element "stigg-usage" customer_id=cid text_invoices_title=title buy_more=True %}'
         '<stigg-usage customer-token="{% stigg_portal_token cid %}"></stigg-usage>'
     )
     html = template.render(Context({"cid": CUSTOMER_ID, "title": 'Usage <"quoted">'}))
     assert attribute(html, "stigg-usage", "data-stigg-ssr") == "ready"
     assert attribute(html, "stigg-usage", "buy-more") == ""
-    assert 'text-usage-title="Usage &lt;&#34;quoted&#34;&gt;"' in html
+    assert 'text-invoices-title="Usage &lt;&#34;quoted&#34;&gt;"' in html
     assert html.count(mint_customer_token(CUSTOMER_ID, SIGNING_SECRET)) == 2
     assert SIGNING_SECRET not in html
 

@@ -177,14 +177,15 @@ def test_render_works_inside_a_running_event_loop():
 
 # ---------------------------------------------------------------------------------------- provider
 def test_a_provider_renders_its_sections_from_one_load(api):
-    html = render_provider(["stigg-subscription-overview", ("stigg-usage", {"text_usage_title": "Usage"}),
-                            "stigg-invoices"], **stigg_attributes(api))
+    html = render_provider(["stigg-subscription-overview", "stigg-usage",
+                            ("stigg-invoices", {"text_invoices_title": "Receipts"})], **stigg_attributes(api))
     assert html.startswith("<stigg-provider ")
     assert attribute(html, "stigg-provider", "customer-id") == CUSTOMER_ID
     for tag in ("stigg-subscription-overview", "stigg-usage", "stigg-invoices"):
         assert attribute(html, tag, "data-stigg-ssr") == "ready"
         assert attribute(html, tag, "customer-id") is None  # inherited from the provider in the page
-    assert attribute(html, "stigg-usage", "text-usage-title") == "Usage"
+    assert attribute(html, "stigg-invoices", "text-invoices-title") == "Receipts"
+    assert "Receipts" in html.split("<stigg-invoices", 1)[1]
     assert len(hardened_requests(api)) == 1
 
 
