@@ -54,6 +54,7 @@ class PortalEmbed:
     server_render: bool = True
     transport: Any = field(default=None, repr=False)
     timeout_s: float | None = None
+    _default_transport: Any = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any], *, dist_url: str = DEFAULT_DIST_URL) -> PortalEmbed:
@@ -110,7 +111,14 @@ class PortalEmbed:
         return Markup(f"<{' '.join(parts)}>{inner}</{tag}>")
 
     def _render_options(self) -> dict[str, Any]:
-        return {"transport": self.transport, "timeout_s": self.timeout_s}
+        transport = self.transport
+        if transport is None:  # one HTTP session for every page view: connections to Stigg are reused
+            if self._default_transport is None:
+                from ..clients import RequestsTransport
+
+                self._default_transport = RequestsTransport()
+            transport = self._default_transport
+        return {"transport": transport, "timeout_s": self.timeout_s}
 
     def element(self, tag: str, attributes: Mapping[str, Any] | None = None, /, **kwargs: Any) -> Markup:
         """``<tag ...>`` with the configuration, the customer token and (by default) server-rendered content.

@@ -3,20 +3,28 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 
 from .. import PortalEmbed
 from ..static import resolve_dist_dir
 
+_cached: tuple[dict[str, Any], PortalEmbed] | None = None
 
-def portal_settings() -> dict:
+
+def portal_settings() -> dict[str, Any]:
     return dict(getattr(settings, "STIGG_PORTAL", None) or {})
 
 
 def embed() -> PortalEmbed:
-    """Read on every use, so ``override_settings`` and settings changes apply at once."""
-    return PortalEmbed.from_settings(portal_settings())
+    """The embed for the current settings (rebuilt when they change, e.g. under ``override_settings``;
+    kept otherwise, so its HTTP session to Stigg is reused across requests)."""
+    global _cached
+    current = portal_settings()
+    if _cached is None or _cached[0] != current:
+        _cached = (current, PortalEmbed.from_settings(current))
+    return _cached[1]
 
 
 def dist_dir() -> Path:
