@@ -79,6 +79,12 @@ function startWorker() {
     const message = typeof event.data === "string" ? JSON.parse(event.data) : event.data;
     if (message.type === "ready") {
       workerReady = true;
+      // Which boot path the worker took ("snapshot" or "plain"), for tests and diagnostics.
+      const bootMode = message.boot || "plain";
+      StiggPortal.bootMode = bootMode;
+      StiggPortal.bootTiming = message.timing || null;
+      if (window.StiggPortal) Object.assign(window.StiggPortal, { bootMode, bootTiming: StiggPortal.bootTiming });
+      document.documentElement.dataset.stiggBoot = bootMode;
       for (const queued of queue.splice(0)) worker.postMessage(JSON.stringify(queued));
     } else if (message.type === "fatal") {
       failAll(message.message);
@@ -123,6 +129,7 @@ class StiggElement extends HTMLElement {
     this._styleKeys = [];
     this._refreshWaiters = [];
     this._onClick = this._onClick.bind(this);
+    this._onKeydown = this._onKeydown.bind(this);
   }
 
   get _definition() {
@@ -133,12 +140,14 @@ class StiggElement extends HTMLElement {
     if (!this._id) this._id = `e${++nextId}`;
     elements.set(this._id, this);
     this.addEventListener("click", this._onClick);
+    this.addEventListener("keydown", this._onKeydown);
     this._paintInitial();
     this._schedule();
   }
 
   disconnectedCallback() {
     this.removeEventListener("click", this._onClick);
+    this.removeEventListener("keydown", this._onKeydown);
     // A move (remove + insert in the same task) keeps the element's state in the worker.
     queueMicrotask(() => {
       if (this.isConnected) return;
@@ -301,6 +310,20 @@ class StiggElement extends HTMLElement {
     const event = new CustomEvent(name, { bubbles: true, composed: true, detail, ...options });
     this.dispatchEvent(event);
     return event;
+  }
+
+  /** Arrow keys, Home and End move between tabs (WAI-ARIA tabs pattern, activation on focus). */
+  _onKeydown(event) {
+    const tab = event.target.closest?.('[role="tab"]');
+    if (!tab || !this.contains(tab)) return;
+    const tabs = [...tab.closest('[role="tablist"]').querySelectorAll('[role="tab"]')];
+    const index = tabs.indexOf(tab);
+    const moves = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: tabs.length - 1 };
+    if (!(event.key in moves)) return;
+    event.preventDefault();
+    const next = tabs[(moves[event.key] + tabs.length) % tabs.length];
+    next.focus();
+    next.click();
   }
 
   _onClick(event) {
