@@ -292,7 +292,7 @@ def resolve_texts(
     if texts_json:
         try:
             parsed = json.loads(texts_json)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:  # RecursionError: absurdly deep nesting
             parsed = None
             problems.append(AttributeProblem("texts", f"attribute texts is not valid JSON ({exc}); defaults used"))
         if parsed is not None and not isinstance(parsed, dict):

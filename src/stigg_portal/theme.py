@@ -257,12 +257,13 @@ def _parse_theme(theme_json: str | None) -> tuple[dict[str, str], list[Attribute
         return {}, problems
     try:
         parsed = json.loads(theme_json)
-    except ValueError as exc:
+        flat = _flatten(parsed) if isinstance(parsed, dict) else None
+    except (ValueError, RecursionError) as exc:  # RecursionError: absurdly deep nesting
         return {}, [AttributeProblem("theme", f"attribute theme is not valid JSON ({exc}); default theme used")]
-    if not isinstance(parsed, dict):
+    if flat is None:
         return {}, [AttributeProblem("theme", "attribute theme must be a JSON object; default theme used")]
     values: dict[str, str] = {}
-    for path, value in _flatten(parsed).items():
+    for path, value in flat.items():
         if path.endswith(".semanticElement") or path == "customCss" or path == "typography.fontFamilyUrl":
             continue  # accepted for compatibility with upstream themes; not a CSS value
         if path not in THEME_DEFAULTS:
