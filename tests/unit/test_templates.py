@@ -15,7 +15,7 @@ from typing import Any, ClassVar
 
 import pytest
 
-from stigg_portal.clients import DEMO_SCENARIOS
+from stigg_portal.clients import DEMO_SCENARIOS, ClientConfig, DemoClient
 from stigg_portal.demo_data import REFERENCE_NOW, load_fixture
 from stigg_portal.elements import all_widgets
 from stigg_portal.models import parse_customer_portal, parse_paywall
@@ -45,7 +45,10 @@ class AnswerClient:
 def render(tag: str, attrs: dict[str, str] | None = None, *, answers: dict | None = None,
            state: dict[str, str] | None = None) -> str:
     attrs = {"client": "demo", **(attrs or {})}
-    client = AnswerClient(answers) if answers is not None else None
+    if answers is not None:
+        client = AnswerClient(answers)
+    else:  # demo data dated at NOW, so relative texts ("in 14 days") do not depend on the test date
+        client = DemoClient(ClientConfig(scenario=attrs.get("scenario", "paid")), now=NOW)
     result = asyncio.run(render_async(tag, attrs, client=client, now=NOW, state=state))
     assert result.status == "ready", result.error
     return result.html
