@@ -265,17 +265,7 @@ def render(
                                   timeout_s=timeout_s, **kwargs))
 
 
-def render_provider(
-    sections: list[str | tuple[str, Mapping[str, Any]]],
-    attributes: Mapping[str, Any] | None = None,
-    /,
-    *,
-    transport: Any = None,
-    client: Any = None,
-    now: datetime | None = None,
-    timeout_s: float | None = None,
-    **kwargs: Any,
-) -> str:
-    """Synchronous :func:`render_provider_async`."""
-    return run_sync(render_provider_async(sections, attributes, transport=transport, client=client, now=now,
-                                           timeout_s=timeout_s, **kwargs))
+def render_provider(sections: list[str | tuple[str, Mapping[str, Any]]],
+                    attributes: Mapping[str, Any] | None = None, /, **options: Any) -> str:
+    """Synchronous :func:`render_provider_async` (same arguments)."""
+    return run_sync(render_provider_async(sections, attributes, **options))

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import brotli
+import pytest
 
 from stigg_portal.token import mint_customer_token
 
@@ -159,3 +160,25 @@ def example(name: str):
     import importlib
 
     return importlib.import_module(name)
+
+
+# ------------------------------------------------------------------------------------- fixtures
+def hardened_api_fixtures():
+    """A test module's ``api`` (the mock of Stigg's API, hardening on: tokens signed with
+    SIGNING_SECRET) and autouse ``clean_api`` fixtures: ``api, clean_api = hardened_api_fixtures()``."""
+
+    @pytest.fixture(scope="module", name="api")
+    def api_fixture():
+        from stigg_portal.mock_api import start_mock_api
+
+        with start_mock_api(signing_secret=SIGNING_SECRET) as server:
+            yield server
+
+    @pytest.fixture(autouse=True, name="clean_api")
+    def clean_api_fixture(api):
+        """No recorded requests and no failure mode left over from another test."""
+        api.reset()
+        yield
+        api.reset()
+
+    return api_fixture, clean_api_fixture

@@ -12,17 +12,19 @@ from integration_support import (
     assert_serves_dist,
     attribute,
     example,
+    hardened_api_fixtures,
     hardened_requests,
     make_site,
 )
 
-from stigg_portal.mock_api import start_mock_api
 from stigg_portal.token import mint_customer_token
 
 django = pytest.importorskip("django")
 from django.conf import settings
 from django.template import Context, Template
 from django.test import Client, override_settings
+
+api, clean_api = hardened_api_fixtures()
 
 ExampleSettings = example("example_config").ExampleSettings
 
@@ -34,19 +36,6 @@ def django_configured():
         project = example("django_site.settings")
         settings.configure(**{name: getattr(project, name) for name in dir(project) if name.isupper()})
         django.setup()
-
-
-@pytest.fixture(scope="module")
-def api():
-    with start_mock_api(signing_secret=SIGNING_SECRET) as server:
-        yield server
-
-
-@pytest.fixture(autouse=True)
-def clean(api):
-    api.reset()
-    yield
-    api.reset()
 
 
 @pytest.fixture

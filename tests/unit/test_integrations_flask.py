@@ -13,6 +13,7 @@ from integration_support import (
     assert_serves_dist,
     attribute,
     example,
+    hardened_api_fixtures,
     hardened_requests,
     make_site,
 )
@@ -20,21 +21,10 @@ from integration_support import (
 from stigg_portal.integrations.flask import init_app
 from stigg_portal.mock_api import start_mock_api
 
+api, clean_api = hardened_api_fixtures()
+
 ExampleSettings = example("example_config").ExampleSettings
 create_app = example("flask_app").create_app
-
-
-@pytest.fixture(scope="module")
-def api():
-    with start_mock_api(signing_secret=SIGNING_SECRET) as server:
-        yield server
-
-
-@pytest.fixture(autouse=True)
-def clean(api):
-    api.reset()
-    yield
-    api.reset()
 
 
 @pytest.fixture

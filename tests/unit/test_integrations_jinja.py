@@ -7,25 +7,20 @@ import logging
 
 import jinja2
 import pytest
-from integration_support import API_KEY, CUSTOMER_ID, SIGNING_SECRET, attribute, hardened_requests
+from integration_support import (
+    API_KEY,
+    CUSTOMER_ID,
+    SIGNING_SECRET,
+    attribute,
+    hardened_api_fixtures,
+    hardened_requests,
+)
 
 from stigg_portal.integrations import PortalEmbed
 from stigg_portal.integrations.jinja import StiggPortalExtension, install
-from stigg_portal.mock_api import start_mock_api
 from stigg_portal.token import mint_customer_token
 
-
-@pytest.fixture(scope="module")
-def api():
-    with start_mock_api(signing_secret=SIGNING_SECRET) as server:
-        yield server
-
-
-@pytest.fixture(autouse=True)
-def clean(api):
-    api.reset()
-    yield
-    api.reset()
+api, clean_api = hardened_api_fixtures()
 
 
 def test_the_globals_render_the_element_and_the_script(api):

@@ -7,31 +7,26 @@ import time
 from datetime import UTC, datetime
 
 import pytest
-from integration_support import API_KEY, CUSTOMER_ID, SIGNING_SECRET, attribute, hardened_requests
+from integration_support import (
+    API_KEY,
+    CUSTOMER_ID,
+    SIGNING_SECRET,
+    attribute,
+    hardened_api_fixtures,
+    hardened_requests,
+)
 
 import stigg_portal
 from stigg_portal import cli
 from stigg_portal.clients import ClientConfig, DemoClient, RequestsTransport, StiggClient, register
 from stigg_portal.clients.registry import _FACTORIES
-from stigg_portal.mock_api import start_mock_api
 from stigg_portal.server import element_attributes, render_provider, render_result_async
 from stigg_portal.token import mint_customer_token
 
+api, clean_api = hardened_api_fixtures()
+
 NOW = datetime(2025, 6, 15, 12, 0, tzinfo=UTC)
 USAGE_LAYOUT = "stigg-subscription-usage-layout"
-
-
-@pytest.fixture(scope="module")
-def api():
-    with start_mock_api(signing_secret=SIGNING_SECRET) as server:
-        yield server
-
-
-@pytest.fixture(autouse=True)
-def clean(api):
-    api.reset()
-    yield
-    api.reset()
 
 
 def stigg_attributes(api, customer_id: str = CUSTOMER_ID) -> dict:
