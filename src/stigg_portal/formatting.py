@@ -42,7 +42,6 @@ __all__ = [
     "format_date",
     "format_money",
     "format_number",
-    "format_percent_value",
     "locale_rules",
     "ordinal_en",
 ]
@@ -280,11 +279,6 @@ def format_card_expiry(month: int | None, year: int | None) -> str:
     if not month or not year:
         return ""
     return f"{int(month):02d}/{int(year)}"
-
-
-def format_percent_value(value: int, locale: str | None = None) -> str:
-    """An integer percentage without the sign, in the locale's digits."""
-    return format_number(value, locale, max_fraction=0)
 
 
 def css_slug(value: str | None) -> str:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import colorsys
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 from .elements import AttributeProblem
@@ -73,28 +74,25 @@ def _from_hsl(h: float, s: float, lightness: float) -> str:
     return _hex(r * 255, g * 255, b * 255)
 
 
-def _darken(value: str, ratio: float) -> str | None:
+def _with_hsl_lightness(value: str, change: Callable[[float], float]) -> str | None:
+    """``value`` with its HSL lightness (0..1) replaced by ``change(lightness)``; ``None`` if unparsable."""
     colour = _parse_colour(value)
     if colour is None:
         return None
     h, s, lightness = _hsl(colour)
-    return _from_hsl(h, s, lightness - lightness * ratio)
+    return _from_hsl(h, s, change(lightness))
+
+
+def _darken(value: str, ratio: float) -> str | None:
+    return _with_hsl_lightness(value, lambda lightness: lightness - lightness * ratio)
 
 
 def _lighten(value: str, ratio: float) -> str | None:
-    colour = _parse_colour(value)
-    if colour is None:
-        return None
-    h, s, lightness = _hsl(colour)
-    return _from_hsl(h, s, lightness + lightness * ratio)
+    return _with_hsl_lightness(value, lambda lightness: lightness + lightness * ratio)
 
 
 def _with_lightness(value: str, percent: float) -> str | None:
-    colour = _parse_colour(value)
-    if colour is None:
-        return None
-    h, s, _ = _hsl(colour)
-    return _from_hsl(h, s, percent / 100)
+    return _with_hsl_lightness(value, lambda _: percent / 100)
 
 
 def _alpha(value: str, alpha: float) -> str | None:

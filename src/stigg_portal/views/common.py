@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -115,23 +115,6 @@ class ProgressBar:
     status: str  # standard | warning | error
     dotted: bool
     label: str
-
-
-@dataclass
-class SectionHeading:
-    title: str
-    loading: bool = False
-
-
-@dataclass
-class SectionContext:
-    """What every section template gets besides its view."""
-
-    loading: bool
-    demo_notice: bool
-    root_style: str
-    texts: dict[str, Any]
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def safe_url(url: str | None) -> str | None:
