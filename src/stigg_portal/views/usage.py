@@ -35,6 +35,7 @@ from .common import (
     EVENT_MANAGE,
     SHARED_CLASSES,
     UPGRADE_PLAN,
+    WARNING_PERCENT,
     Action,
     PortalOptions,
     ProgressBar,
@@ -137,7 +138,7 @@ def usage_action(
     focus_key: str,
 ) -> Action | None:
     """Buy more (priced, with ``buy-more``) or Upgrade (at ≥70 %, when upgrades are possible) — §6.5."""
-    if is_custom_priced(portal) or figures.unlimited or figures.unavailable or figures.percent < 70:
+    if is_custom_priced(portal) or figures.unlimited or figures.unavailable or figures.percent < WARNING_PERCENT:
         return None
     if priced:
         if not options.buy_more:
