@@ -136,6 +136,14 @@ def fault_page(module_context, site, mock_api):
     texts_attrs = stigg_attrs(mock_api, TEXTS_CUSTOMER, text_error_title="Billing is resting",
                               texts=json.dumps({"retry": "Once more"}))
     elements.append(f'<stigg-usage id="f-texts" {attrs_html(texts_attrs)}></stigg-usage>')
+    # bad attributes: problems reported by name, rendering goes on with defaults where it can
+    bad = {**stigg_attrs(mock_api, "customer-demo"), "texts": "{not json", "theme": '["blue"]',
+           "text-no-such-key": "x", "hidden-sections": "usage bogus", "timeout": "soon"}
+    elements.append(f'<stigg-usage id="b-attrs" {attrs_html(bad)}></stigg-usage>')
+    empty_key = {"base-url": mock_api.url, "api-key": "", "customer-id": "customer-demo"}
+    elements.append(f'<stigg-usage id="b-empty-key" {attrs_html(empty_key)}></stigg-usage>')
+    no_customer = {k: v for k, v in stigg_attrs(mock_api, "x").items() if k != "customer-id"}
+    elements.append(f'<stigg-usage id="b-no-customer" {attrs_html(no_customer)}></stigg-usage>')
     healthy = stigg_attrs(mock_api, "customer-demo")
     body = (EVENTS + '<button id="counter">count</button>'
             "<script>document.getElementById('counter').addEventListener('click', () => window.__clicks++)</script>"
@@ -225,10 +233,31 @@ def test_rest_of_the_page_keeps_working(fault_page, mock_api):
     assert page.locator("#late .stigg-error-state").count() == 0
     assert watch.errors == []
     # no console line of ours without an element's name in it, and only errors for failing elements
-    failing = {f"f-{f.name}" for f in FAULTS if f.code} | {"f-texts"}
+    failing = {f"f-{f.name}" for f in FAULTS if f.code} | {"f-texts", "b-attrs", "b-empty-key", "b-no-customer"}
     for kind, text in watch.ours():
         assert kind in {"error", "warning"}
         assert any(f'id="{element_id}"' in text for element_id in failing), text
+
+
+def test_bad_attributes_are_named_and_rendering_goes_on(fault_page):
+    page, watch = fault_page
+    assert state_of(page, "#b-attrs") == "ready"
+    events = events_for(page, "b-attrs")
+    problems = [e["detail"] for e in events if e["type"] == "stigg-error"]
+    assert {p["code"] for p in problems} == {"bad-config"}
+    assert {p["attribute"] for p in problems} == {"texts", "theme", "text-no-such-key", "hidden-sections", "timeout"}
+    assert all(p["attribute"] in p["message"] for p in problems)
+    assert events[-1]["type"] == "stigg-ready"
+    lines = watch.lines_about("b-attrs")
+    assert len(lines) == len(problems)  # one warning per problem, each naming the attribute
+    assert page.locator("#b-attrs .stigg-error-state").count() == 0
+    for element_id, attribute in (("b-empty-key", "api-key"), ("b-no-customer", "customer-id")):
+        assert state_of(page, f"#{element_id}") == "error"
+        (event,) = events_for(page, element_id)
+        assert event["detail"]["code"] == "bad-config" and attribute in event["detail"]["message"]
+        assert page.locator(f"#{element_id} [data-stigg-action=retry]").count() == 0
+        assert page.locator(f"#{element_id} .stigg-demo-badge").count() == 0  # never fake data
+        assert len(watch.lines_about(element_id)) == 1
 
 
 def test_retry_button_recovers_once_the_api_does(fault_page, mock_api):
