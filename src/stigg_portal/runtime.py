@@ -190,7 +190,7 @@ class PortalRuntime:
             return
         except asyncio.CancelledError:
             return
-        except Exception as exc:  # a client's bug: report it like a bad answer, keep the runtime
+        except Exception as exc:  # noqa: BLE001 - a client's bug: report it like a bad answer, keep the runtime
             traceback.print_exc(file=sys.stderr)
             self._forget_failed_loads()
             if self._current(element, seq):
@@ -264,5 +264,5 @@ def _js_ref_count() -> int | None:
         import pyodide_js  # the one browser import here: a debug counter, read only for ``stats``
 
         return int(pyodide_js._module._hiwire_num_refs())
-    except Exception:
+    except Exception:  # noqa: BLE001 - a debug counter must never fail a stats request
         return None
