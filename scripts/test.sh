@@ -33,5 +33,8 @@ fi
 echo "== building dist/"
 .venv/bin/stigg-portal build --dist dist
 
+# The same views, clients and templates under the browser's Python (Pyodide in Node), when Node is here.
+if command -v node >/dev/null 2>&1; then export STIGG_PYODIDE_TESTS=${STIGG_PYODIDE_TESTS:-1}; fi
+
 echo "== running tests"
 exec .venv/bin/python -m pytest "$@"
