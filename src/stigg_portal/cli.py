@@ -46,7 +46,7 @@ def _demo(args: argparse.Namespace) -> int:
 
         mock = start_mock_api(host=args.host, port=args.mock_port)
         print(f"Mock Stigg API on {mock.url}/graphql (used by examples/own-api.html)", flush=True)
-    except Exception as exc:  # the demo customers work without it
+    except OSError as exc:  # port taken: the demo customers work without the mock
         print(f"(mock Stigg API not started: {exc})", file=sys.stderr)
     examples = examples_dir()
     print(f"Demo: http://{args.host}:{args.port}/  (examples from {examples})", flush=True)

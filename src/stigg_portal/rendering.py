@@ -9,11 +9,12 @@ import asyncio
 import html as html_module
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import jinja2
 from markupsafe import Markup
@@ -172,7 +173,7 @@ def render_prepared(
         attributes=attrs,
         texts=prepared.texts,
         locale=attrs.locale or DEFAULT_LOCALE,
-        now=now or datetime.now(timezone.utc),
+        now=now or datetime.now(UTC),
         data=data,
         state=dict(state or {}),
         demo_notice=data is not None and uses_implicit_demo(attrs),

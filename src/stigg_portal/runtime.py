@@ -15,8 +15,9 @@ import gc
 import json
 import sys
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from .elements import LoadedData
 from .rendering import Prepared, client_config, demo_warning, prepare, render_error, render_prepared
@@ -77,7 +78,7 @@ class PortalRuntime:
                 self._post({"type": "stats", **self.stats()})
             else:
                 self._post({"type": "log", "level": "warn", "message": f"stigg-portal: unknown message {kind!r}"})
-        except Exception as exc:  # a bug must cost one element, never the runtime
+        except Exception as exc:  # noqa: BLE001  (a bug must cost one element, never the runtime)
             traceback.print_exc(file=sys.stderr)
             element_id = message.get("id")
             if element_id in self.elements:

@@ -6,7 +6,6 @@ also proves cross-origin loading. Chromium's own background traffic is kept off 
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -131,4 +130,4 @@ def worker_requests(context):
     return seen
 
 
-from browser_helpers import BOOT_TIMEOUT_MS, events_script, wait_ready  # noqa: E402,F401  (re-exported)
+from browser_helpers import BOOT_TIMEOUT_MS, events_script, wait_ready  # noqa: F401  (re-exported)

@@ -149,7 +149,7 @@ def test_own_wheel_holds_templates_and_css_but_no_server_tooling(tmp_path):
         names = zf.namelist()
     assert "stigg_portal/rendering.py" in names
     assert "stigg_portal/widgets/_error.html" in names
-    assert not any(n.startswith("stigg_portal/build.py") or n.startswith("stigg_portal/cli.py") for n in names)
+    assert not any(n.startswith(("stigg_portal/build.py", "stigg_portal/cli.py")) for n in names)
     assert digest in wheel.name
 
 
