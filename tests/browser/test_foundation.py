@@ -60,6 +60,9 @@ def test_attribute_change_and_property_rerender(page, site, watch):
     page.evaluate('document.querySelector("stigg-usage").scenario = "paid"')
     page.wait_for_function(
         f'!document.querySelector("stigg-usage .stigg-entitlement-usage-{heavy_only[0]}")', timeout=30000)
+    # the customer changed, so the skeleton shows first; wait for the paid customer's cards
+    wait_ready(page, "stigg-usage")
+    page.wait_for_selector(f"stigg-usage .stigg-entitlement-usage-{paid[0]}", state="attached", timeout=30000)
     for feature_id in paid:
         assert page.locator(f"stigg-usage .stigg-entitlement-usage-{feature_id}").count() == 1
     assert watch.console_errors() == []
