@@ -1146,6 +1146,18 @@ class PaywallWidget(Widget):
         "stigg-skeleton-loader-container",
         "stigg-skeleton-loader-billing-period",
         "stigg-skeleton-loader-plans-container",
+        "stigg-paywall-skeleton-plan",
+        "stigg-paywall-in-portal",
+        "stigg-next-plan-badge",
+        "stigg-next-plan-badge-icon",
+        "stigg-next-plan-badge-text",
+        "stigg-paywall-plan-button-placeholder",
+        "stigg-period-selected",
+        "stigg-period-switch-handle",
+        "stigg-paywall-schedule-update-cancel",
+        "stigg-paywall-plan-button-spacer",
+        "stigg-addons-container-after-entitlements",
+        "stigg-compatible-addons-toggle",
         "stigg-demo-badge",
     )
 
