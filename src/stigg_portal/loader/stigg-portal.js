@@ -64,7 +64,9 @@ function createWorker() {
 function post(message) {
   if (fatal) return;
   if (!worker) startWorker();
-  if (workerReady) worker.postMessage(JSON.stringify(message));
+  // The worker buffers messages until Python is up, so they are sent at once: no round trip
+  // through this thread after the worker is ready.
+  if (worker) worker.postMessage(JSON.stringify(message));
   else queue.push(message);
 }
 

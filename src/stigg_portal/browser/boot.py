@@ -1,0 +1,276 @@
+"""Memory-snapshot support inside the browser worker (see ``stigg_portal.snapshot``).
+
+``prepare_snapshot`` runs once, at build time in headless Chromium, just before the heap is
+saved: it imports and exercises everything a page can need, because a restored worker has the
+saved heap but an empty file system (no site-packages, and the standard library zip is only
+fetched on demand). ``after_restore`` runs in every restored worker: it refreshes what must not
+be shared between visitors (random state, time zone), writes our package's data files back, and
+installs fallbacks so that anything the warm-up missed still works, only slower: a module of a
+wheel, or of the standard library, that is not in the heap is fetched on first use (a
+synchronous request, allowed in a worker) and a console.info line says so.
+"""
+
+from __future__ import annotations
+
+import gc
+import importlib
+import json
+import sys
+from typing import Any
+
+#: Modules of ours the browser never imports (server, build and test tooling).
+_SKIP_PREFIXES = ("stigg_portal.build", "stigg_portal.cli", "stigg_portal.mock_api", "stigg_portal.serve",
+                  "stigg_portal.snapshot", "stigg_portal.integrations", "stigg_portal.server")
+#: Standard-library and Pyodide modules our code imports lazily (inside functions).
+_LAZY_MODULES = ("pyodide.ffi", "pyodide.http", "js", "asyncio.timeouts", "traceback", "linecache")
+#: Demo scenarios rendered during warm-up (each exercises different view branches).
+_WARM_SCENARIOS = ("paid", "trial", "heavy-usage", "free", "custom-price")
+#: Our package's data files (templates, fixtures, queries): kept in the heap, written back after
+#: a restore so that file reads keep working.
+_DATA_FILES: dict[str, bytes] = {}
+
+
+def _report(message: str) -> None:
+    try:
+        import js  # type: ignore[import-not-found]
+
+        js.console.info(message)
+    except Exception:  # noqa: BLE001 - CPython (tests)
+        print(message, file=sys.stderr)
+
+
+def import_everything() -> list[str]:
+    """Import every module of our package the browser may use; returns their names."""
+    import pkgutil
+
+    import stigg_portal
+
+    names = []
+    for info in pkgutil.walk_packages(stigg_portal.__path__, "stigg_portal."):
+        if info.name.startswith(_SKIP_PREFIXES):
+            continue
+        try:
+            importlib.import_module(info.name)
+            names.append(info.name)
+        except Exception as exc:  # noqa: BLE001 - a module that cannot import here is not needed here
+            print(f"stigg-portal snapshot: skipped {info.name}: {exc}", file=sys.stderr)
+    for name in _LAZY_MODULES:
+        try:
+            importlib.import_module(name)
+        except Exception:  # noqa: BLE001 - not available on this platform
+            pass
+    return names
+
+
+def compile_templates() -> int:
+    """Compile every template into the environment's cache and stop checking files for changes."""
+    from ..rendering import environment
+
+    env = environment()
+    names = env.list_templates()
+    for name in names:
+        env.get_template(name)
+    env.auto_reload = False  # the files never change in a worker (and are absent after a restore)
+    return len(names)
+
+
+def read_data_files() -> int:
+    """Fill the caches that read package files, and keep a copy of every non-Python file."""
+    from pathlib import Path
+
+    import stigg_portal
+
+    from ..demo_data import FIXTURE_NAMES
+    from ..demo_data.scenarios import _fixture_text
+    from ..graphql import OPERATIONS, load_document
+
+    for name in FIXTURE_NAMES:
+        _fixture_text(name)
+    for operation in OPERATIONS:
+        load_document(operation)
+    root = Path(stigg_portal.__file__).parent
+    site = root.parent
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and path.suffix not in {".py", ".pyc"}:
+            _DATA_FILES[path.relative_to(site).as_posix()] = path.read_bytes()
+    return len(_DATA_FILES)
+
+
+async def exercise_runtime() -> int:
+    """Render every element through the real runtime: demo customers, and the HTTP clients over a
+    canned transport (the same code paths as a real page, without a network)."""
+    from datetime import UTC, datetime
+
+    from ..clients.transport import CallableTransport, HttpResponse
+    from ..demo_data import DEMO_SCENARIOS, scenario_answers
+    from ..elements import all_widgets
+    from ..runtime import PortalRuntime
+
+    answers = scenario_answers("paid", datetime.now(UTC))
+
+    def answer(request: Any) -> HttpResponse:
+        body = request.json() or {}
+        operation = body.get("operationName") or body.get("operation") or "GetCustomerPortalByRefId"
+        return HttpResponse(200, {"content-type": "application/json"}, json.dumps(answers[operation]))
+
+    posted: list[dict[str, Any]] = []
+    runtime = PortalRuntime(posted.append, transport=CallableTransport(answer))
+    scenarios = [s for s in _WARM_SCENARIOS if s in DEMO_SCENARIOS] or list(DEMO_SCENARIOS)[:1]
+    configs = [{"client": "demo", "scenario": s} for s in scenarios]
+    configs += [{"api-key": "pk_warm_up", "customer-id": "customer-demo", "base-url": "https://warm-up.invalid"},
+                {"client": "http", "endpoint": "https://warm-up.invalid/stigg", "customer-id": "customer-demo"},
+                {"scenario": "paid", "locale": "de-DE", "theme": '{"palette": {"primary": "#123456"}}',
+                 "texts": "{", "hidden-sections": "usage nope", "text-manage-subscription": "Manage"}]
+    count = 0
+    for attrs in configs:
+        for tag in all_widgets():
+            count += 1
+            await runtime.handle({"type": "render", "id": f"w{count}", "seq": 1, "tag": tag, "attrs": attrs})
+        await runtime.handle({"type": "refresh", "id": None})
+        for element_id in list(runtime.elements):
+            await runtime.handle({"type": "unmount", "id": element_id})
+    return count
+
+
+async def prepare_snapshot() -> None:
+    """Called by the worker right before ``makeMemorySnapshot``."""
+    import linecache
+
+    from . import worker
+
+    import_everything()
+    worker.warm_up()
+    compile_templates()
+    read_data_files()
+    await exercise_runtime()
+    linecache.clearcache()
+    for _ in range(3):
+        gc.collect()
+
+
+def _fetch_sync(url: str) -> bytes | None:
+    import js  # type: ignore[import-not-found]
+
+    request = js.XMLHttpRequest.new()
+    request.open("GET", url, False)  # synchronous: allowed in a worker, never on the page
+    request.responseType = "arraybuffer"
+    request.send()
+    if request.status != 200:
+        return None
+    return bytes(js.Uint8Array.new(request.response).to_py())
+
+
+class _WheelFallback:
+    """A ``sys.meta_path`` finder of last resort: extracts a wheel when a module is missing."""
+
+    def __init__(self, index_url: str, wheels: dict[str, str]) -> None:
+        self.index_url = index_url
+        self.wheels = wheels  # top-level import name -> wheel file name
+        self.extracted: set[str] = set()
+
+    def extract(self, top: str) -> bool:
+        wheel = self.wheels.get(top)
+        if not wheel or wheel in self.extracted:
+            return False
+        self.extracted.add(wheel)
+        import io
+        import site
+        import zipfile
+
+        data = _fetch_sync(self.index_url + wheel)
+        if data is None:
+            return False
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            archive.extractall(site.getsitepackages()[0])
+        importlib.invalidate_caches()
+        _report(f"stigg-portal: {wheel} extracted after a snapshot restore (the warm-up missed something)")
+        return True
+
+    def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> Any:
+        if not self.extract(fullname.split(".")[0]):
+            return None
+        from importlib.machinery import PathFinder
+
+        return PathFinder.find_spec(fullname, path, target)
+
+    def invalidate_caches(self) -> None:
+        pass
+
+
+class _LazyStdlib:
+    """Stands in for the standard library's ``zipimporter`` until a module from it is needed.
+
+    After a restore the zip on the file system is empty; the importer's table of contents (in the
+    heap) still lists every module, so a lookup needs no download, and a hit fetches the real zip
+    (same file, same offsets) once.
+    """
+
+    def __init__(self, importer: Any, archive: str, url: str) -> None:
+        self.importer, self.archive, self.url = importer, archive, url
+        self.loaded = False
+
+    def _ensure(self) -> None:
+        if self.loaded:
+            return
+        self.loaded = True
+        data = _fetch_sync(self.url)
+        if data is None:
+            return
+        with open(self.archive, "wb") as handle:
+            handle.write(data)
+        _report("stigg-portal: standard library fetched after a snapshot restore (the warm-up missed a module)")
+
+    def find_spec(self, fullname: str, target: Any = None) -> Any:
+        spec = self.importer.find_spec(fullname, target)
+        if spec is not None:
+            self._ensure()
+        return spec
+
+    def invalidate_caches(self) -> None:
+        if self.loaded:
+            self.importer.invalidate_caches()
+
+    def __getattr__(self, name: str) -> Any:
+        self._ensure()
+        return getattr(self.importer, name)
+
+
+def _install_stdlib_fallback(index_url: str) -> None:
+    for entry in list(sys.path):
+        importer = sys.path_importer_cache.get(entry)
+        if entry.endswith(".zip") and type(importer).__name__ == "zipimporter":
+            lazy = _LazyStdlib(importer, entry, index_url + "python_stdlib.zip")
+            sys.path_importer_cache[entry] = lazy
+            for module in list(sys.modules.values()):  # get_source / get_data of loaded modules
+                spec = getattr(module, "__spec__", None)
+                if spec is not None and spec.loader is importer:
+                    try:
+                        spec.loader = lazy
+                        module.__loader__ = lazy
+                    except (AttributeError, TypeError):
+                        pass
+
+
+def _write_data_files() -> None:
+    import os
+    import site
+
+    root = site.getsitepackages()[0]
+    for rel, data in _DATA_FILES.items():
+        path = os.path.join(root, rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as handle:
+            handle.write(data)
+
+
+def after_restore(index_url: str, wheels_json: str) -> None:
+    """Called by the worker right after a snapshot restore, before the runtime starts."""
+    import random
+    import time
+
+    random.seed()  # every visitor restores the same heap: never share a random state
+    if hasattr(time, "tzset"):
+        time.tzset()
+    _write_data_files()
+    _install_stdlib_fallback(index_url)
+    sys.meta_path.append(_WheelFallback(index_url, json.loads(wheels_json or "{}")))
