@@ -1,0 +1,196 @@
+"""The speed levers work (issue 6): these tests check behaviour, never timings.
+
+- the memory snapshot is used when dist/ has one (``StiggPortal.bootMode`` / ``<html data-stigg-boot>``),
+  and then no wheel and no standard library is downloaded;
+- a corrupted snapshot falls back to the plain boot with one console.info line, and still renders;
+- ``cache="session"`` paints the last HTML before the worker is ready, then replaces it;
+- server-rendered HTML (``data-stigg-ssr``) is what the first paint shows: no skeleton, ever;
+- one data load per provider and customer, however many sections (counted at the mock API).
+
+Each page boots Python, so there are few pages. When the session's dist/ has no snapshot (built
+with ``--snapshot no``), one is built for this module.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from stigg_portal.mock_api import DEFAULT_API_KEY, start_mock_api
+from stigg_portal.serve import Server
+
+BOOT_MS = 60_000
+
+# Recorded from the first moment of the page: every data-stigg-state an element goes through,
+# what its first content was, and whether the worker was ready at that moment.
+TRACE = """<script>
+window.__trace = [];
+const __seen = new Map();
+const __check = () => {
+  for (const el of document.querySelectorAll("[data-trace]")) {
+    const state = el.getAttribute("data-stigg-state") || (el.hasAttribute("data-stigg-ssr") ? "ssr" : "");
+    const skeleton = !!el.querySelector(".stigg-skeleton");
+    const key = el.id + ":" + state + ":" + skeleton;
+    if (__seen.has(key)) continue;
+    __seen.set(key, true);
+    window.__trace.push({ id: el.id, state, skeleton, workerReady: !!document.documentElement.dataset.stiggBoot,
+                          hasData: !!el.querySelector(".stigg-subscription-usage-layout:not(.stigg-loading)") });
+  }
+};
+new MutationObserver(__check).observe(document, { subtree: true, childList: true, attributes: true });
+document.addEventListener("DOMContentLoaded", __check);
+</script>"""
+
+
+def snapshot_files(dist: Path) -> list[Path]:
+    return sorted(dist.glob("pyodide-*/snapshot-*.bin"))
+
+
+@pytest.fixture(scope="module")
+def snapshot_dist(dist_dir, tmp_path_factory) -> Path:
+    """A dist/ with a memory snapshot: the session's when it has one, else one built here."""
+    if snapshot_files(dist_dir):
+        return dist_dir
+    from stigg_portal.build import build
+
+    out = tmp_path_factory.mktemp("dist-snapshot")
+    build(out, compress=False, snapshot=True)
+    return out
+
+
+@pytest.fixture(scope="module")
+def snapshot_site(site, snapshot_dist):
+    """Pages on the test origin that load the snapshot dist (from localhost, like a CDN)."""
+    with Server(snapshot_dist) as server:
+        server.url = server.url.replace("127.0.0.1", "localhost")
+        yield type(site)(site.root, site.server, server.url)
+
+
+@pytest.fixture(scope="module")
+def corrupted_site(site, snapshot_dist, tmp_path_factory):
+    """A copy of the snapshot dist whose snapshot has flipped bytes in its heap."""
+    out = tmp_path_factory.mktemp("dist-corrupted")
+    for path in snapshot_dist.rglob("*"):
+        target = out / path.relative_to(snapshot_dist)
+        if path.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+        elif path.name.startswith("snapshot-") or path.suffix in {".br", ".gz"}:
+            continue  # without .br/.gz the server sends the raw files, the corrupted one included
+        else:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(path, target)  # the server refuses symlinks out of its folder
+            except OSError:
+                shutil.copyfile(path, target)
+    original = snapshot_files(snapshot_dist)[0]
+    data = bytearray(original.read_bytes())
+    middle = len(data) // 2
+    data[middle:middle + 64] = bytes(b ^ 0xFF for b in data[middle:middle + 64])
+    corrupted = out / original.relative_to(snapshot_dist)
+    corrupted.write_bytes(bytes(data))  # no .br/.gz beside it: the server sends these bytes
+    with Server(out) as server:
+        server.url = server.url.replace("127.0.0.1", "localhost")
+        yield type(site)(site.root, site.server, server.url)
+
+
+@pytest.fixture(scope="module")
+def mock_api():
+    api = start_mock_api()
+    yield api
+    api.stop()
+
+
+def boot_mode(page) -> str | None:
+    return page.evaluate("document.documentElement.dataset.stiggBoot || null")
+
+
+def test_snapshot_is_used_and_nothing_else_is_downloaded(page, snapshot_site, worker_requests, watch):
+    page.goto(snapshot_site.page_url('<stigg-usage client="demo" scenario="heavy-usage"></stigg-usage>',
+                                     name="speed-snapshot.html"))
+    page.wait_for_selector('stigg-usage[data-stigg-state="ready"]', timeout=BOOT_MS)
+    assert boot_mode(page) == "snapshot"
+    assert page.evaluate("window.StiggPortal.bootMode") == "snapshot"
+    timing = page.evaluate("window.StiggPortal.bootTiming")
+    assert timing["restored"] >= timing["downloaded"] >= timing["start"]
+    assert page.locator("stigg-usage .stigg-subscription-usage-layout").count() == 1
+    names = [url.rsplit("/", 1)[-1].split("?")[0] for url in worker_requests]
+    assert any(n.startswith("snapshot-") and n.endswith(".bin") for n in names), names
+    assert not [n for n in names if n.endswith(".whl")], names  # wheels are in the heap
+    assert "python_stdlib.zip" not in names, names  # fetched only if a new module is imported
+    assert names.count("pyodide.asm.wasm") == 1, names  # compiled early, fetched once
+    assert not [text for kind, text in watch.console if "snapshot not used" in text or "after a snapshot" in text]
+    assert watch.console_errors() == []
+
+
+def test_corrupted_snapshot_falls_back_to_plain_boot(page, corrupted_site, watch):
+    page.goto(corrupted_site.page_url('<stigg-usage client="demo" scenario="paid"></stigg-usage>',
+                                      name="speed-corrupted.html"))
+    page.wait_for_selector('stigg-usage[data-stigg-state="ready"]', timeout=BOOT_MS * 2)
+    assert boot_mode(page) == "plain"
+    assert page.locator("stigg-usage .stigg-subscription-usage-layout").count() == 1
+    lines = [(kind, text) for kind, text in watch.console if "memory snapshot not used" in text]
+    assert len(lines) == 1, watch.console
+    assert lines[0][0] == "info"
+    assert "checksum" in lines[0][1]
+    assert watch.console_errors() == []
+
+
+def test_cache_session_paints_cached_html_before_the_worker_is_ready(page, snapshot_site, watch):
+    body = TRACE + '<stigg-usage id="u" data-trace cache="session" client="demo" scenario="paid"></stigg-usage>'
+    url = snapshot_site.page_url(body, name="speed-cache.html")
+    page.goto(url)
+    page.wait_for_selector('stigg-usage[data-stigg-state="ready"]', timeout=BOOT_MS)
+    first = page.evaluate("window.__trace")
+    assert [t["state"] for t in first if t["state"]][:1] == ["loading"]  # no cache yet: skeleton
+    page.reload()  # same tab: sessionStorage kept
+    page.wait_for_selector('stigg-usage[data-stigg-state="ready"]', timeout=BOOT_MS)
+    trace = page.evaluate("window.__trace")
+    painted = [t for t in trace if t["state"]]
+    assert painted[0]["state"] == "cached", trace
+    assert painted[0]["hasData"] and not painted[0]["skeleton"], trace
+    assert painted[0]["workerReady"] is False, trace  # painted before Python was up
+    assert "loading" not in [t["state"] for t in painted], trace  # never the skeleton in between
+    assert painted[-1]["state"] == "ready", trace
+    assert watch.console_errors() == []
+
+
+def test_server_rendered_html_is_kept_at_first_paint(page, snapshot_site, watch):
+    from stigg_portal.server import render
+
+    html = render("stigg-usage", client="demo", scenario="paid")
+    assert 'data-stigg-ssr="ready"' in html
+    body = TRACE + html.replace("<stigg-usage ", '<stigg-usage id="s" data-trace ', 1)
+    page.goto(snapshot_site.page_url(body, name="speed-ssr.html"))
+    page.wait_for_selector('stigg-usage[data-stigg-state="ready"]', timeout=BOOT_MS)
+    trace = page.evaluate("window.__trace")
+    assert trace[0]["state"] == "ssr" and trace[0]["hasData"] and not trace[0]["skeleton"], trace
+    assert not [t for t in trace if t["skeleton"] or t["state"] == "loading"], trace  # no skeleton flash
+    assert trace[-1]["state"] == "ready"
+    assert watch.console_errors() == []
+
+
+def test_one_data_load_per_provider_and_customer(page, snapshot_site, mock_api, watch):
+    mock_api.reset()
+
+    def attrs(customer: str) -> str:
+        return f'api-key="{DEFAULT_API_KEY}" base-url="{mock_api.url}" customer-id="{customer}"'
+
+    sections = ("<stigg-subscription-overview></stigg-subscription-overview><stigg-usage></stigg-usage>"
+                "<stigg-payment-details></stigg-payment-details><stigg-invoices></stigg-invoices>")
+    body = (f'<stigg-provider id="a" {attrs("customer-demo")}>{sections}</stigg-provider>'
+            f'<stigg-provider id="b" {attrs("customer-trial")}>{sections}</stigg-provider>')
+    page.goto(snapshot_site.page_url(body, name="speed-loads.html"))
+    page.wait_for_function(
+        """() => [...document.querySelectorAll("stigg-provider > *")]
+                 .every((el) => el.getAttribute("data-stigg-state") === "ready")""", timeout=BOOT_MS)
+    page.wait_for_timeout(300)
+    portal_requests = [r for r in mock_api.requests if r.get("operation") == "GetCustomerPortalByRefId"]
+    by_customer: dict[str, int] = {}
+    for request in portal_requests:
+        by_customer[request.get("customerId")] = by_customer.get(request.get("customerId"), 0) + 1
+    assert by_customer == {"customer-demo": 1, "customer-trial": 1}, json.dumps(mock_api.requests, default=str)[:2000]
+    assert watch.console_errors() == []
