@@ -38,7 +38,7 @@ SOURCE_ROOT = PACKAGE_DIR.parent.parent
 COMPRESS_SUFFIXES = {".js", ".mjs", ".css", ".json", ".wasm", ".zip", ".whl", ".html", ".so", ".bin"}
 COMPRESS_MIN_BYTES = 1024
 #: Modules of ours the browser never imports (server, build and test tooling).
-BROWSER_EXCLUDES = ("build.py", "cli.py", "mock_api.py", "serve.py", "snapshot.py", "integrations/", "loader/")
+BROWSER_EXCLUDES = ("build.py", "cli.py", "mock_api.py", "serve.py", "snapshot.py", "integrations/", "loader/", "examples/")
 
 
 def log(message: str) -> None:
