@@ -118,6 +118,7 @@ def load_average() -> list[float] | None:
 def build_dists(args: argparse.Namespace) -> tuple[Path, Path]:
     from stigg_portal.build import build
 
+    os.environ.setdefault("STIGG_PORTAL_BROTLI_QUALITY", "11")  # measure a release build's bytes
     dist = Path(args.dist).resolve()
     plain = Path(args.plain_dist).resolve()
     if not args.no_build or not (dist / "stigg-portal.js").exists():

@@ -66,9 +66,10 @@ async function compileDynlibs(specs) {
 
 // Started at once, in parallel with everything else: Pyodide's JavaScript and its compiled wasm.
 const WASM_URL = INDEX_URL + "pyodide.asm.wasm";
+const mark = (name) => (value) => { timing[name] = now(); return value; };
 const early = {
-  asm: import(INDEX_URL + "pyodide.asm.mjs"),
-  wasm: compileWasm(WASM_URL),
+  asm: import(INDEX_URL + "pyodide.asm.mjs").then(mark("asmImported")),
+  wasm: compileWasm(WASM_URL).then(mark("wasmCompiled")),
 };
 early.asm.catch(() => {});
 early.wasm.catch(() => {});
@@ -98,7 +99,9 @@ async function withEarlyWasm(run) {
     } catch (_) {
       return originalInstantiate.call(WebAssembly, originalFetch.call(self, WASM_URL), imports);
     }
-    return { module, instance: await WebAssembly.instantiate(module, imports) };
+    const instance = await WebAssembly.instantiate(module, imports);
+    timing.instantiated = now();
+    return { module, instance };
   };
   try {
     return await run();
@@ -108,12 +111,17 @@ async function withEarlyWasm(run) {
   }
 }
 
-/** FNV-1a-style 32-bit checksum over 32-bit words, continued from `h`. */
-function checksum(bytes, h = 0x811c9dc5) {
+/**
+ * FNV-1a-style 32-bit checksum over every `stride`-th 32-bit word, continued from `h`. The data
+ * check samples one word in 16 (any damage of 64 contiguous bytes or more is caught, in ~2 ms
+ * instead of ~30 ms for 20 MB; truncation is caught by the length); the baseline check reads all.
+ */
+function checksum(bytes, h = 0x811c9dc5, stride = 1) {
   const words = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >>> 2);
-  for (let i = 0; i < words.length; i++) h = Math.imul(h ^ words[i], 0x01000193);
+  for (let i = 0; i < words.length; i += stride) h = Math.imul(h ^ words[i], 0x01000193);
   return h >>> 0;
 }
+const DATA_STRIDE = 16;
 
 function checksumRuns(heap, runs) {
   let h = 0x811c9dc5;
@@ -128,7 +136,7 @@ function parseSnapshotFile(buffer) {
   const header = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + headerLength)));
   const data = bytes.subarray(Math.ceil((12 + headerLength) / 16) * 16);
   if (data.byteLength !== header.length) throw new Error(`truncated (${data.byteLength} of ${header.length} bytes)`);
-  if (checksum(data) !== header.dataChecksum) throw new Error("checksum mismatch");
+  if (checksum(data, undefined, header.dataStride || 1) !== header.dataChecksum) throw new Error("checksum mismatch");
   return { header, data };
 }
 
@@ -337,7 +345,8 @@ function encodeSnapshot(full, baseline) {
     clear: runs.c,
     baseline: runs.b,
     baselineChecksum: checksumRuns(heap, runs.b),
-    dataChecksum: checksum(data),
+    dataChecksum: checksum(data, undefined, DATA_STRIDE),
+    dataStride: DATA_STRIDE,
   };
   return { header, data };
 }
@@ -363,8 +372,8 @@ async function start() {
   let downloads = null;
   if (SNAPSHOT) {
     downloads = {
-      file: fetchOk(INDEX_URL + SNAPSHOT.file).then((r) => r.arrayBuffer()).then(parseSnapshotFile),
-      dynlibs: compileDynlibs(SNAPSHOT.dynlibs),
+      file: fetchOk(INDEX_URL + SNAPSHOT.file).then((r) => r.arrayBuffer()).then(mark("fetched")).then(parseSnapshotFile),
+      dynlibs: compileDynlibs(SNAPSHOT.dynlibs).then(mark("dynlibsCompiled")),
     };
     downloads.file.catch(() => {});
     downloads.dynlibs.catch(() => {});
