@@ -28,7 +28,7 @@ shared or busy machine are noisy: the load average is recorded with the results.
 from __future__ import annotations
 
 import argparse
-import asyncio
+import contextlib
 import copy
 import json
 import os
@@ -121,12 +121,13 @@ def build_dists(args: argparse.Namespace) -> tuple[Path, Path]:
     os.environ.setdefault("STIGG_PORTAL_BROTLI_QUALITY", "11")  # measure a release build's bytes
     dist = Path(args.dist).resolve()
     plain = Path(args.plain_dist).resolve()
-    if not args.no_build or not (dist / "stigg-portal.js").exists():
-        log(f"building {dist} (snapshot: auto)")
-        build(dist, progress=lambda m: log("build: " + m))
-    if not args.no_build or not (plain / "stigg-portal.js").exists():
-        log(f"building {plain} (no snapshot: the plain boot)")
-        build(plain, snapshot=False, progress=lambda m: log("build: " + m))
+    with contextlib.redirect_stdout(sys.stderr):  # keep stdout for the table
+        if not args.no_build or not (dist / "stigg-portal.js").exists():
+            log(f"building {dist} (snapshot: auto)")
+            build(dist, progress=lambda m: log("build: " + m))
+        if not args.no_build or not (plain / "stigg-portal.js").exists():
+            log(f"building {plain} (no snapshot: the plain boot)")
+            build(plain, snapshot=False, progress=lambda m: log("build: " + m))
     return dist, plain
 
 
@@ -184,7 +185,8 @@ class Bench:
             return "stigg-customer-portal", PORTAL_READY
         return "stigg-usage", USAGE_READY
 
-    def page(self, variant: str, body: str, *, ready: str | None = None, target: str | None = None) -> str:
+    def page(self, variant: str, body: str, *, ready: str | None = None, target: str | None = None,
+             stylesheet: bool = False) -> str:
         self.count += 1
         default_target, default_ready = self.target()
         config = {"target": target or default_target, "ready": ready or default_ready}
@@ -193,6 +195,7 @@ class Bench:
             '<!doctype html><html lang="en"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">'
             f"<title>bench {variant}</title><script>window.__benchConfig = {json.dumps(config)};</script>"
+            + (f'<link rel="stylesheet" href="{dist_url}/stigg-portal.css">' if stylesheet else "") +
             f'<script type="module" src="{dist_url}/stigg-portal.js"></script></head>'
             f'<body style="margin:0;font-family:sans-serif"><main style="max-width:1100px;margin:0 auto">{body}</main></body></html>'
         )
@@ -478,8 +481,6 @@ def mb(value: int | None) -> str:
 
 def report(results: dict[str, Any]) -> str:
     loads = results["loads"]
-    plain_cold = loads.get("plain cold", {}).get("ready_ms")
-    plain_warm = loads.get("plain warm", {}).get("ready_ms")
     lines = [
         f"Measured {results['date']} on {results['machine']} (load average {results['load_start']} → "
         f"{results['load_end']}), Chromium {results.get('chromium', '?')}, medians of {results['runs']} runs. "
@@ -489,7 +490,8 @@ def report(results: dict[str, Any]) -> str:
         "|---|---|---|---|---|---|---|---|",
     ]
     for name, row in loads.items():
-        base = plain_warm if "warm" in name else plain_cold
+        network = " (20 Mbit/s, 40 ms)" if "Mbit" in name else ""
+        base = loads.get(f"plain {'warm' if 'warm' in name else 'cold'}{network}", {}).get("ready_ms")
         transfer = row.get("transfer")
         size = f"{mb(transfer['raw'])} / {mb(transfer['gzip'])} / {mb(transfer['brotli'])}" if transfer else "–"
         if "warm" in name:
@@ -558,6 +560,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="dist folder without snapshot (the plain boot)")
     parser.add_argument("--runs", type=int, default=5, help="runs per measurement (median; default 5)")
     parser.add_argument("--no-network", action="store_true", help="skip the emulated 20 Mbit/s, 40 ms RTT runs")
+    parser.add_argument("--only", default="", help="measure only the page loads whose name contains this")
+    parser.add_argument("--skip-extras", action="store_true", help="skip re-render, data loads and CPython timings")
     parser.add_argument("--output", default=str(ROOT / "benchmarks" / "results" / "latest.json"))
     args = parser.parse_args(argv)
 
@@ -590,38 +594,47 @@ def main(argv: list[str] | None = None) -> int:
             browser.close()
             body = bench.portal_body()
             urls = {"plain": bench.page("plain", body), "snapshot": bench.page("snapshot", body)}
+            def wanted(name: str) -> bool:
+                return args.only in name
+
+            def record(name: str, measure_fn: Callable[[], list[dict[str, Any]]]) -> None:
+                if wanted(name):
+                    log(name)
+                    results["loads"][name] = summarize(measure_fn(), bench)
+
             networks = [False] if args.no_network else [False, True]
             for network in networks:
                 suffix = " (20 Mbit/s, 40 ms)" if network else ""
                 for variant in ("plain", "snapshot"):
-                    log(f"{variant} cold{suffix}")
-                    results["loads"][f"{variant} cold{suffix}"] = summarize(
-                        cold_runs(pw, bench, variant, urls[variant], args.runs, network=network), bench)
-                    log(f"{variant} warm{suffix}")
-                    results["loads"][f"{variant} warm{suffix}"] = summarize(
-                        warm_runs(pw, bench, variant, urls[variant], args.runs, network=network), bench)
+                    url = urls[variant]
+                    record(f"{variant} cold{suffix}",
+                           lambda: cold_runs(pw, bench, variant, url, args.runs, network=network))
+                    record(f"{variant} warm{suffix}",
+                           lambda: warm_runs(pw, bench, variant, url, args.runs, network=network))
             # lever (d): cache="session": cached HTML on a repeat visit in the same tab
-            log('cache="session" (repeat visit, plain boot and snapshot boot)')
             for variant in ("plain", "snapshot"):
                 url = bench.page(variant, bench.portal_body('cache="session"'))
-                results["loads"][f'{variant} warm + cache="session"'] = summarize(
-                    warm_runs(pw, bench, variant, url, args.runs, network=False), bench)
-            # lever (e): server-rendered HTML
-            log("server-rendered HTML (data-stigg-ssr)")
+                record(f'{variant} warm + cache="session"',
+                       lambda: warm_runs(pw, bench, variant, url, args.runs, network=False))
+            # lever (e): server-rendered HTML, with the stylesheet linked in <head> as the
+            # integrations' head tags do
             try:
                 ssr = bench.ssr_body()
-                for variant in ("plain", "snapshot"):
-                    url = bench.page(variant, ssr)
-                    results["loads"][f"{variant} cold + server-rendered HTML"] = summarize(
-                        cold_runs(pw, bench, variant, url, args.runs, network=False), bench)
             except Exception as exc:  # noqa: BLE001 - report, keep measuring
+                ssr = None
                 log(f"server rendering failed: {exc}")
-            log("re-render after an attribute change")
-            results["rerender"] = {v: rerender_runs(pw, bench, v, args.runs) for v in ("snapshot", "plain")}
-            log("data loads per provider/customer")
-            results["data_loads"] = data_loads(pw, bench)
-    log("CPython view + template timings")
-    results["cpython"] = cpython_timings(max(args.runs, 20))
+            for variant in ("plain", "snapshot") if ssr else ():
+                url = bench.page(variant, ssr, stylesheet=True)
+                record(f"{variant} cold + server-rendered HTML",
+                       lambda: cold_runs(pw, bench, variant, url, args.runs, network=False))
+            if not args.skip_extras:
+                log("re-render after an attribute change")
+                results["rerender"] = {v: rerender_runs(pw, bench, v, args.runs) for v in ("snapshot", "plain")}
+                log("data loads per provider/customer")
+                results["data_loads"] = data_loads(pw, bench)
+    if not args.skip_extras:
+        log("CPython view + template timings")
+        results["cpython"] = cpython_timings(max(args.runs, 20))
     results["load_end"] = load_average()
     results["seconds"] = round(time.monotonic() - started)
     results["targets"] = verdicts(results)

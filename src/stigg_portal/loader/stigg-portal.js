@@ -29,6 +29,10 @@ for (const script of document.querySelectorAll("script[src]")) {
   }
 }
 
+// While the stylesheet this loader added is loading (it does not block rendering), the first
+// paint of an element waits for it: an unstyled skeleton would show, then jump (layout shift).
+let stylesPending = null;
+
 function injectStyles() {
   const href = new URL("stigg-portal.css", BASE).href;
   for (const link of document.querySelectorAll('link[rel="stylesheet"]')) {
@@ -38,6 +42,15 @@ function injectStyles() {
   link.rel = "stylesheet";
   link.href = href;
   link.setAttribute("data-stigg-portal", "");
+  stylesPending = new Promise((resolve) => {
+    const done = () => {
+      stylesPending = null;
+      resolve();
+    };
+    link.addEventListener("load", done, { once: true });
+    link.addEventListener("error", done, { once: true });
+    setTimeout(done, 3000); // never wait longer for styles than for a slow network
+  });
   document.head.appendChild(link);
 }
 
@@ -248,6 +261,12 @@ class StiggElement extends HTMLElement {
 
   _paintInitial() {
     if (this.hasAttribute("data-stigg-ssr") || this._painted) return; // server-rendered: adopt it
+    if (stylesPending) {
+      stylesPending.then(() => {
+        if (this.isConnected && !this.hasAttribute("data-stigg-state")) this._paintInitial();
+      });
+      return;
+    }
     if (this.getAttribute("cache") === "session") {
       try {
         const cached = sessionStorage.getItem(this._cacheKey());
@@ -475,9 +494,10 @@ const StiggPortal = {
 };
 
 injectStyles();
+// Start booting Python at once when elements are on the page (before the skeletons are painted,
+// so the worker's downloads start a few milliseconds sooner); otherwise on the first element.
+if (document.querySelector(DEFINITIONS.map((d) => d.tag).join(","))) startWorker();
 defineAll();
 window.StiggPortal = Object.assign(window.StiggPortal || {}, StiggPortal);
-// Start booting Python at once when elements are on the page; otherwise on the first element.
-if (document.querySelector(DEFINITIONS.map((d) => d.tag).join(","))) startWorker();
 
 export { StiggPortal };
