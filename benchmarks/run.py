@@ -38,10 +38,11 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -276,7 +277,7 @@ def cold_runs(pw: Any, bench: Bench, variant: str, url: str, runs: int, *, netwo
         for _ in range(runs):
             context = browser.new_context()
             seen: list[str] = []
-            context.on("requestfinished", lambda r: seen.append(r.url))
+            context.on("requestfinished", lambda r, seen=seen: seen.append(r.url))
             context.add_init_script(INIT_SCRIPT)
             page = context.new_page()
             _cdp_network(context, page, network)
@@ -401,9 +402,9 @@ def cpython_timings(repeat: int) -> dict[str, Any]:
             if i >= len(features):
                 feature = item.get("feature") or {}
                 for key in ("refId", "id"):
-                    if key in feature and feature[key]:
+                    if feature.get(key):
                         feature[key] = f"{feature[key]}-{i}"
-                if "displayName" in feature and feature["displayName"]:
+                if feature.get("displayName"):
                     feature["displayName"] = f"{feature['displayName']} {i}"
             items.append(item)
         env["data"]["customerPortal"]["entitlementsV2"] = items
@@ -482,9 +483,9 @@ def mb(value: int | None) -> str:
 def report(results: dict[str, Any]) -> str:
     loads = results["loads"]
     lines = [
-        f"Measured {results['date']} on {results['machine']} (load average {results['load_start']} → "
-        f"{results['load_end']}), Chromium {results.get('chromium', '?')}, medians of {results['runs']} runs. "
-        f"Element: `{results['target']}`, data from {results['data_source']}.",
+        (f"Measured {results['date']} on {results['machine']} (load average {results['load_start']} → "
+         f"{results['load_end']}), Chromium {results.get('chromium', '?')}, medians of {results['runs']} runs. "
+         f"Element: `{results['target']}`, data from {results['data_source']}."),
         "",
         "| variant | real data shown | vs plain | first paint of final layout (what) | CLS | longest main-thread task | boot | transfer raw / gzip / brotli |",
         "|---|---|---|---|---|---|---|---|",
@@ -608,14 +609,14 @@ def main(argv: list[str] | None = None) -> int:
                 for variant in ("plain", "snapshot"):
                     url = urls[variant]
                     record(f"{variant} cold{suffix}",
-                           lambda: cold_runs(pw, bench, variant, url, args.runs, network=network))
+                           lambda v=variant, u=url, n=network: cold_runs(pw, bench, v, u, args.runs, network=n))
                     record(f"{variant} warm{suffix}",
-                           lambda: warm_runs(pw, bench, variant, url, args.runs, network=network))
+                           lambda v=variant, u=url, n=network: warm_runs(pw, bench, v, u, args.runs, network=n))
             # lever (d): cache="session": cached HTML on a repeat visit in the same tab
             for variant in ("plain", "snapshot"):
                 url = bench.page(variant, bench.portal_body('cache="session"'))
                 record(f'{variant} warm + cache="session"',
-                       lambda: warm_runs(pw, bench, variant, url, args.runs, network=False))
+                       lambda v=variant, u=url: warm_runs(pw, bench, v, u, args.runs, network=False))
             # lever (e): server-rendered HTML, with the stylesheet linked in <head> as the
             # integrations' head tags do
             try:
@@ -626,7 +627,7 @@ def main(argv: list[str] | None = None) -> int:
             for variant in ("plain", "snapshot") if ssr else ():
                 url = bench.page(variant, ssr, stylesheet=True)
                 record(f"{variant} cold + server-rendered HTML",
-                       lambda: cold_runs(pw, bench, variant, url, args.runs, network=False))
+                       lambda v=variant, u=url: cold_runs(pw, bench, v, u, args.runs, network=False))
             if not args.skip_extras:
                 log("re-render after an attribute change")
                 results["rerender"] = {v: rerender_runs(pw, bench, v, args.runs) for v in ("snapshot", "plain")}

@@ -37,10 +37,11 @@ import tempfile
 import threading
 import time
 import zipfile
+from collections.abc import Callable
 from http import HTTPStatus
 from http.server import ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, ClassVar
 
 from . import pins
 
@@ -170,10 +171,10 @@ def _receiver(dist: Path, page: str, inbox: dict[str, Any]):
     from .serve import DistHandler
 
     class Handler(DistHandler):
-        mounts = {"dist": str(dist)}
-        extra_headers: dict[str, str] = {}
+        mounts: ClassVar[dict[str, str]] = {"dist": str(dist)}
+        extra_headers: ClassVar[dict[str, str]] = {}
 
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             if self.path.split("?")[0] == "/__maker__.html":
                 body = page.encode()
                 self.send_response(HTTPStatus.OK)
@@ -184,7 +185,7 @@ def _receiver(dist: Path, page: str, inbox: dict[str, Any]):
                 return
             super().do_GET()
 
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             (length,) = struct.unpack("<I", body[:4])
             inbox["meta"] = json.loads(body[4:4 + length])
@@ -224,7 +225,7 @@ def capture(dist: Path, runtime_dir_name: str, dynlibs: list[dict[str, str]], *,
                     options["executable_path"] = executable
                 try:
                     browser = playwright.chromium.launch(**options)
-                except Exception as exc:  # noqa: BLE001 - no browser: the caller decides
+                except Exception as exc:
                     raise SnapshotError(f"cannot launch Chromium: {str(exc).splitlines()[0]}") from exc
                 try:
                     page = browser.new_page()
@@ -317,7 +318,7 @@ def make_snapshot(dist: Path, runtime_config: dict[str, Any], *, required: bool 
             prune_cache(keep=cached)
             progress(f"snapshot: made {name} ({len(data) / 1e6:.1f} MB) in {time.monotonic() - started:.1f} s")
         (runtime_dir / name).write_bytes(data)
-    except Exception as exc:  # noqa: BLE001 - a snapshot is an optimisation: never fail a build for it
+    except Exception as exc:
         for leftover in runtime_dir.glob("dynlib-*"):
             leftover.unlink()
         if required:

@@ -57,8 +57,8 @@ def import_everything() -> list[str]:
     for name in _LAZY_MODULES:
         try:
             importlib.import_module(name)
-        except Exception:  # noqa: BLE001 - not available on this platform
-            pass
+        except ImportError as exc:  # e.g. pyodide.* on CPython
+            print(f"stigg-portal snapshot: {name} not imported: {exc}", file=sys.stderr)
     return names
 
 

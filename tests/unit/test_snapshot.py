@@ -1,0 +1,126 @@
+"""Build-side memory snapshot helpers (``stigg_portal.snapshot``): naming, file format, fallbacks.
+
+Making a real snapshot needs Chromium and is covered by tests/browser/test_speed_levers.py; here
+the capture is replaced so that every branch runs in milliseconds.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from stigg_portal import snapshot
+from stigg_portal.build import brotli_options, write_wheel
+
+
+def _runtime(tmp_path: Path, core_so: bytes = b"\0asm-fake") -> tuple[Path, dict]:
+    dist = tmp_path / "dist"
+    runtime = dist / "pyodide-314.0.7"
+    runtime.mkdir(parents=True)
+    for name in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm"):
+        (runtime / name).write_bytes(name.encode())
+    pure = write_wheel(runtime, "puresome", "1.0", {"puresome/__init__.py": b"x = 1\n"})
+    core = write_wheel(runtime, "coresome", "2.0", {"coresome/__init__.py": b"", "coresome/_core.so": core_so})
+    packages = {}
+    for wheel, name, imports in ((pure, "puresome", ["puresome"]), (core, "coresome", ["coresome"])):
+        packages[name] = {"name": name, "version": "1", "file_name": wheel.name, "imports": imports,
+                          "sha256": snapshot._sha256(wheel.read_bytes())}
+    (runtime / "pyodide-lock.json").write_text(json.dumps({"info": {}, "packages": packages}))
+    return dist, {"runtimeDir": runtime.name + "/", "packages": list(packages), "buildId": "x", "version": "0"}
+
+
+def test_pack_and_unpack_round_trip_with_aligned_data():
+    header = {"heap": 65536, "stored": [[0, 1]], "dynlibs": []}
+    data = bytes(range(256)) * 20
+    packed = snapshot.pack(data, header)
+    assert packed[:8] == snapshot.MAGIC
+    start = len(packed) - len(data)
+    assert start % 16 == 0  # the worker hands Pyodide a Uint32Array view of the data
+    parsed, payload = snapshot.unpack(packed)
+    assert payload == data
+    assert parsed["length"] == len(data) and parsed["heap"] == 65536
+    with pytest.raises(snapshot.SnapshotError):
+        snapshot.unpack(b"<!doctype html>" + packed)
+
+
+def test_key_changes_with_any_wheel_and_the_file_is_named_by_it(tmp_path):
+    dist, _ = _runtime(tmp_path)
+    runtime = dist / "pyodide-314.0.7"
+    key = snapshot.snapshot_key(runtime)
+    assert key == snapshot.snapshot_key(runtime)  # stable
+    lock = json.loads((runtime / "pyodide-lock.json").read_text())
+    lock["packages"]["puresome"]["sha256"] = "0" * 64
+    (runtime / "pyodide-lock.json").write_text(json.dumps(lock))
+    assert snapshot.snapshot_key(runtime) != key
+    (runtime / "pyodide.asm.wasm").write_bytes(b"another pyodide")
+    assert len({key, snapshot.snapshot_key(runtime)}) == 2
+
+
+def test_dynlibs_are_extracted_content_named_with_their_site_packages_path(tmp_path):
+    dist, _ = _runtime(tmp_path, core_so=b"\0asm-version-1")
+    runtime = dist / "pyodide-314.0.7"
+    plan = snapshot.extract_dynlibs(runtime)
+    assert len(plan) == 1
+    assert plan[0]["path"] == "/lib/python3.14/site-packages/coresome/_core.so"
+    assert plan[0]["file"].startswith("dynlib-") and plan[0]["file"].endswith("-_core.so")
+    assert (runtime / plan[0]["file"]).read_bytes() == b"\0asm-version-1"
+    assert snapshot.wheel_map(runtime) == {"puresome": "puresome-1.0-py3-none-any.whl",
+                                           "coresome": "coresome-2.0-py3-none-any.whl"}
+
+
+def test_make_snapshot_writes_the_file_and_names_it_in_the_runtime_config(tmp_path, monkeypatch):
+    monkeypatch.setenv("STIGG_PORTAL_CACHE", str(tmp_path / "cache"))
+    dist, config = _runtime(tmp_path)
+    calls = []
+
+    def fake_capture(dist_, runtime_name, dynlibs, progress=None, extra_plan=None):
+        calls.append(dynlibs)
+        return b"\1" * 4096, {"heap": 4096, "stored": [[0, 1]], "dynlibs": [{"path": dynlibs[0]["path"], "handle": 8}]}
+
+    monkeypatch.setattr(snapshot, "capture", fake_capture)
+    assert snapshot.make_snapshot(dist, config, progress=lambda m: None) is True
+    info = config["snapshot"]
+    path = dist / "pyodide-314.0.7" / info["file"]
+    assert path.name == f"snapshot-{snapshot.snapshot_key(path.parent)}.bin"
+    header, payload = snapshot.unpack(path.read_bytes())
+    assert payload == b"\1" * 4096 and header["heap"] == 4096 and header["wheels"]
+    assert info["dynlibs"][0]["path"].endswith("coresome/_core.so")
+    # a second build reuses the cached file (no browser)
+    config2 = {k: v for k, v in config.items() if k != "snapshot"}
+    assert snapshot.make_snapshot(dist, config2, progress=lambda m: None) is True
+    assert len(calls) == 1 and config2["snapshot"]["file"] == info["file"]
+
+
+def test_without_a_browser_the_build_warns_and_goes_on(tmp_path, monkeypatch):
+    monkeypatch.setenv("STIGG_PORTAL_CACHE", str(tmp_path / "cache"))
+    dist, config = _runtime(tmp_path)
+
+    def no_browser(*args, **kwargs):
+        raise snapshot.SnapshotError("cannot launch Chromium: not installed")
+
+    monkeypatch.setattr(snapshot, "capture", no_browser)
+    messages: list[str] = []
+    assert snapshot.make_snapshot(dist, config, progress=messages.append) is False
+    assert "snapshot" not in config
+    assert any("WARNING" in m and "plain" in m for m in messages)
+    assert not list((dist / "pyodide-314.0.7").glob("dynlib-*"))  # nothing half-made left behind
+    with pytest.raises(snapshot.SnapshotError):
+        snapshot.make_snapshot(dist, config, required=True, progress=messages.append)
+
+
+def test_brotli_quality_is_11_except_for_the_big_snapshot(monkeypatch):
+    monkeypatch.delenv("STIGG_PORTAL_BROTLI_QUALITY", raising=False)
+    assert brotli_options(10 << 20) == {"quality": 11}
+    assert brotli_options(23 << 20) == {"quality": 10, "lgwin": 24}
+    monkeypatch.setenv("STIGG_PORTAL_BROTLI_QUALITY", "11")
+    assert brotli_options(23 << 20) == {"quality": 11, "lgwin": 24}
+
+
+def test_snapshot_module_is_not_shipped_to_the_browser():
+    from stigg_portal.build import _own_files
+
+    files = _own_files()
+    assert "stigg_portal/snapshot.py" not in files
+    assert "stigg_portal/browser/boot.py" in files
