@@ -27,6 +27,7 @@ fallback), ``key``, ``format``, ``pyodide``, ``length`` (of the data).
 
 from __future__ import annotations
 
+import base64
 import functools
 import hashlib
 import json
@@ -318,6 +319,15 @@ def make_snapshot(dist: Path, runtime_config: dict[str, Any], *, required: bool 
             prune_cache(keep=cached)
             progress(f"snapshot: made {name} ({len(data) / 1e6:.1f} MB) in {time.monotonic() - started:.1f} s")
         (runtime_dir / name).write_bytes(data)
+        # The worker gets the headers at once (it sets Pyodide up while the pages download).
+        _, body = unpack(data)
+        info = {
+            "file": name,
+            "dynlibs": dynlibs,
+            "size": len(data),
+            "header": header,
+            "pyodideHeader": base64.b64encode(body[: header["pyodideHeader"]]).decode(),
+        }
     except Exception as exc:
         for leftover in runtime_dir.glob("dynlib-*"):
             leftover.unlink()
@@ -326,5 +336,5 @@ def make_snapshot(dist: Path, runtime_config: dict[str, Any], *, required: bool 
         progress(f"WARNING: no memory snapshot ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__}); "
                  "pages will use the plain (slower) boot")
         return False
-    runtime_config["snapshot"] = {"file": name, "dynlibs": dynlibs, "size": len(data), "heap": header["heap"]}
+    runtime_config["snapshot"] = info
     return True

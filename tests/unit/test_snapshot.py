@@ -77,7 +77,8 @@ def test_make_snapshot_writes_the_file_and_names_it_in_the_runtime_config(tmp_pa
 
     def fake_capture(dist_, runtime_name, dynlibs, progress=None, extra_plan=None):
         calls.append(dynlibs)
-        return b"\1" * 4096, {"heap": 4096, "stored": [[0, 1]], "dynlibs": [{"path": dynlibs[0]["path"], "handle": 8}]}
+        return b"\1" * 4096, {"heap": 4096, "stored": [[0, 1]], "pyodideHeader": 16,
+                               "dynlibs": [{"path": dynlibs[0]["path"], "handle": 8}]}
 
     monkeypatch.setattr(snapshot, "capture", fake_capture)
     assert snapshot.make_snapshot(dist, config, progress=lambda m: None) is True
@@ -87,6 +88,7 @@ def test_make_snapshot_writes_the_file_and_names_it_in_the_runtime_config(tmp_pa
     header, payload = snapshot.unpack(path.read_bytes())
     assert payload == b"\1" * 4096 and header["heap"] == 4096 and header["wheels"]
     assert info["dynlibs"][0]["path"].endswith("coresome/_core.so")
+    assert info["header"]["key"] == header["key"] and info["pyodideHeader"] == "AQEBAQEBAQEBAQEBAQEBAQ=="
     # a second build reuses the cached file (no browser)
     config2 = {k: v for k, v in config.items() if k != "snapshot"}
     assert snapshot.make_snapshot(dist, config2, progress=lambda m: None) is True

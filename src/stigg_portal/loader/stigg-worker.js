@@ -129,44 +129,67 @@ function checksumRuns(heap, runs) {
   return h;
 }
 
-function parseSnapshotFile(buffer) {
-  const bytes = new Uint8Array(buffer);
-  if (new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) throw new Error("not a stigg-portal snapshot");
-  const headerLength = new DataView(buffer).getUint32(8, true);
-  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + headerLength)));
-  const data = bytes.subarray(Math.ceil((12 + headerLength) / 16) * 16);
-  if (data.byteLength !== header.length) throw new Error(`truncated (${data.byteLength} of ${header.length} bytes)`);
-  if (checksum(data, undefined, header.dataStride || 1) !== header.dataChecksum) throw new Error("checksum mismatch");
-  return { header, data };
+/**
+ * The snapshot's headers are in RUNTIME (written by the build), so Pyodide's module is set up
+ * while the heap pages still download (read off this thread by arrayBuffer()); `data` resolves
+ * once every byte is in and checked against those headers.
+ */
+function downloadSnapshot(snapshot) {
+  const expected = snapshot.header;
+  const pyodideHeader = Uint8Array.from(atob(snapshot.pyodideHeader), (c) => c.charCodeAt(0));
+  const data = fetchOk(INDEX_URL + snapshot.file).then((response) => response.arrayBuffer()).then((buffer) => {
+    timing.fetched = now();
+    const bytes = new Uint8Array(buffer);
+    if (new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) throw new Error("not a stigg-portal snapshot");
+    const headerLength = new DataView(buffer).getUint32(8, true);
+    const header = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + headerLength)));
+    if (header.key !== expected.key || header.dataChecksum !== expected.dataChecksum) {
+      throw new Error("snapshot file does not match this build");
+    }
+    const body = bytes.subarray(Math.ceil((12 + headerLength) / 16) * 16);
+    if (body.byteLength !== header.length) throw new Error(`truncated (${body.byteLength} of ${header.length} bytes)`);
+    if (checksum(body, undefined, header.dataStride || 1) !== header.dataChecksum) throw new Error("checksum mismatch");
+    return body;
+  });
+  data.catch(() => {});
+  return { head: Promise.resolve({ header: expected, pyodideHeader }), data };
 }
 
 /**
- * Pyodide's module factory with two more steps. preRun: instantiate the side modules (.so) at
- * the same memory and table addresses in the snapshot-making run and in every restoring run,
- * before Python starts (their code is not in the heap image). onRuntimeInitialized (after
- * constructors, before Python's main): remember the memory (making) or write the saved heap
- * into it (restoring).
+ * Pyodide's module factory with two more steps. preRun: hold the start of the runtime (a run
+ * dependency) until the side modules are compiled and, when restoring, the heap is downloaded;
+ * then instantiate the side modules (.so) at the same memory and table addresses in the
+ * snapshot-making run and in every restoring run, before any constructor and before Python
+ * starts (their code is not in the heap image). onRuntimeInitialized (after constructors, before
+ * Python's main): remember the memory (making) or write the saved heap into it (restoring).
  */
-async function moduleFactory(dynlibs, state, restore) {
+async function moduleFactory(dynlibsPromise, state, restore) {
   const { default: createPyodideModule } = await early.asm;
   return (settings) => {
     settings.preRun = [...(settings.preRun || []), (Module) => {
       timing.preRun = now();
-      try {
-        for (const { path, module } of dynlibs) {
-          const dso = Module.newDSO(path, undefined, "loading");
-          dso.refcount = Infinity;
-          dso.global = false;
-          dso.exports = Module.loadWebAssemblyModule(module, { loadAsync: false, nodelete: true, allowUndefined: true }, path, {}, undefined);
-        }
-      } catch (error) {
-        state.error ||= error;
-      }
-      if (!restore) state.before = Module.HEAPU8.slice(); // memory before any constructor ran
+      Module.addRunDependency("stigg-portal-snapshot");
+      Promise.all([dynlibsPromise, restore ? restore.data : null])
+        .then(([dynlibs, data]) => {
+          timing.downloaded = now();
+          for (const { path, module } of dynlibs) {
+            const dso = Module.newDSO(path, undefined, "loading");
+            dso.refcount = Infinity;
+            dso.global = false;
+            dso.exports = Module.loadWebAssemblyModule(module, { loadAsync: false, nodelete: true, allowUndefined: true }, path, {}, undefined);
+          }
+          if (restore) restore.bytes = data;
+          else state.before = Module.HEAPU8.slice(); // memory before any constructor ran
+        })
+        .catch((error) => {
+          state.error ||= error;
+        })
+        .finally(() => Module.removeRunDependency("stigg-portal-snapshot"));
     }];
     settings.onRuntimeInitialized = () => {
       const Module = settings;
       if (!restore) {
+        if (state.error) return;
         // Baseline: pages no constructor wrote to (some write random values, e.g. hash seeds).
         state.baseline = Module.HEAPU8.slice();
         const zero = new Uint8Array(PAGE);
@@ -181,7 +204,7 @@ async function moduleFactory(dynlibs, state, restore) {
       try {
         if (state.error) throw state.error;
         timing.initialized = now();
-        writeHeap(Module, restore.header, restore.data);
+        writeHeap(Module, restore.header, restore.bytes);
         timing.heapWritten = now();
       } catch (error) {
         state.error ||= error;
@@ -220,13 +243,12 @@ async function plainBoot(loadPyodide) {
 }
 
 async function snapshotBoot(loadPyodide, downloads) {
-  const [{ header, data }, dynlibs] = await Promise.all([downloads.file, downloads.dynlibs]);
-  timing.downloaded = now();
+  const { header, pyodideHeader } = await downloads.snapshot.head;
   const state = {};
-  const pyodideHeader = data.subarray(0, header.pyodideHeader);
   let pyodide;
   try {
-    const createPyodideModule = await moduleFactory(dynlibs, state, { header, data, pyodideHeader });
+    const restore = { header, pyodideHeader, data: downloads.snapshot.data };
+    const createPyodideModule = await moduleFactory(downloads.dynlibs, state, restore);
     pyodide = await withEarlyWasm(() => loadPyodide(loadOptions({
       stdLibURL: EMPTY_STDLIB_URL,
       _loadSnapshot: pyodideHeader, // Pyodide's header only: the heap is written by writeHeap
@@ -253,7 +275,7 @@ async function makeSnapshot(loadPyodide) {
   const plan = JSON.parse(MAKE_PLAN || "{}");
   const specs = plan.dynlibs || [];
   const state = {};
-  const createPyodideModule = await moduleFactory(await compileDynlibs(specs), state, null);
+  const createPyodideModule = await moduleFactory(compileDynlibs(specs), state, null);
   const pyodide = await withEarlyWasm(() => loadPyodide(loadOptions({
     packages: RUNTIME.packages,
     env: plan.env || {},
@@ -372,10 +394,9 @@ async function start() {
   let downloads = null;
   if (SNAPSHOT) {
     downloads = {
-      file: fetchOk(INDEX_URL + SNAPSHOT.file).then((r) => r.arrayBuffer()).then(mark("fetched")).then(parseSnapshotFile),
+      snapshot: downloadSnapshot(SNAPSHOT),
       dynlibs: compileDynlibs(SNAPSHOT.dynlibs).then(mark("dynlibsCompiled")),
     };
-    downloads.file.catch(() => {});
     downloads.dynlibs.catch(() => {});
   }
   const { loadPyodide } = await import(INDEX_URL + "pyodide.mjs");
