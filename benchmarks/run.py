@@ -58,6 +58,7 @@ NETWORK = {"offline": False, "latency": 40, "downloadThroughput": 20e6 / 8, "upl
 PORTAL_READY = 'stigg-customer-portal[data-stigg-state="ready"] .stigg-subscription-usage-layout'
 USAGE_READY = 'stigg-usage[data-stigg-state="ready"]'
 TIMEOUT_MS = 120_000
+WARM_RERENDERS = 30  # re-renders before the steady-state ones are timed
 UPSTREAM = {"cold_s": 0.89, "warm_s": 0.28, "transfer_mb": 0.58, "plain_pyodide_cold_s": 3.4,
             "plain_pyodide_warm_s": 2.3}
 TARGETS = {"cold_s": 0.9, "warm_s": 0.3, "first_paint_ms": 100, "longtask_ms": 50, "transfer_br_mb": 8.0,
@@ -346,9 +347,13 @@ def rerender_runs(pw: Any, bench: Bench, variant: str, runs: int) -> dict[str, A
                     await new Promise((r) => setTimeout(r, 30));
                 }
                 return times;
-            }""", [tag, max(runs * 3, 15)])
-            out[tag] = {"median_ms": round(median(times), 1), "min_ms": round(min(times), 1),
-                        "max_ms": round(max(times), 1), "samples": [round(t, 1) for t in times]}
+            }""", [tag, WARM_RERENDERS + max(runs * 3, 15)])
+            # Right after boot the interpreter still runs V8's baseline code (wasm tiers up in the
+            # background): both the first re-renders and the steady state are reported.
+            first, steady = times[:15], times[WARM_RERENDERS:]
+            out[tag] = {"median_ms": round(median(steady), 1), "min_ms": round(min(steady), 1),
+                        "max_ms": round(max(steady), 1), "after_boot_median_ms": round(median(first), 1),
+                        "samples": [round(t, 1) for t in times]}
             context.close()
     finally:
         browser.close()
@@ -505,10 +510,12 @@ def report(results: dict[str, Any]) -> str:
             f"{','.join(row.get('boot_modes') or [])} | {size} |")
     rr = results.get("rerender") or {}
     if rr:
-        lines += ["", "| re-render after an attribute change (heavy-usage, browser) | median | min | max |", "|---|---|---|---|"]
+        lines += ["", ("| re-render after an attribute change (heavy-usage, browser) | median (steady) | min | max "
+                       "| median of the first 15 after boot |"), "|---|---|---|---|---|"]
         for variant, tags in rr.items():
             for tag, row in tags.items():
-                lines.append(f"| {variant}: `{tag}` | {row['median_ms']} ms | {row['min_ms']} ms | {row['max_ms']} ms |")
+                lines.append(f"| {variant}: `{tag}` | {row['median_ms']} ms | {row['min_ms']} ms | {row['max_ms']} ms "
+                             f"| {row.get('after_boot_median_ms', '–')} ms |")
     cp = results.get("cpython") or {}
     if cp:
         lines += ["", "| CPython: views + templates | render (median) | parse | HTML |", "|---|---|---|---|"]
