@@ -210,6 +210,7 @@ async function moduleFactory(dynlibsPromise, state, restore) {
         state.error ||= error;
         restore.pyodideHeader.fill(0, 0, 4); // makes Pyodide's restore throw instead of running a bad heap
       }
+      restore.bytes = restore.data = null; // the pages are in the wasm memory now: free ~20 MB
     };
     return createPyodideModule(settings);
   };
