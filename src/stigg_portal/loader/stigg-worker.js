@@ -309,7 +309,6 @@ async function makeSnapshot(loadPyodide) {
   const t0 = performance.now();
   console.info(`snapshot: Python booted with packages at ${Math.round(t0)} ms`);
   await pyodide.runPythonAsync("from stigg_portal.browser import boot\nawait boot.prepare_snapshot()\ndel boot");
-  if (plan.debug) console.info("snapshot debug: " + pyodide.runPython(plan.debug));
   const t1 = performance.now();
   console.info(`snapshot: warm-up ${Math.round(t1 - t0)} ms`);
   // JS objects Python still refers to cannot be saved; the package list is one of them.
