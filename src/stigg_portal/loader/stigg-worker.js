@@ -135,8 +135,12 @@ function checksumRuns(heap, runs) {
  * once every byte is in and checked against those headers.
  */
 function downloadSnapshot(snapshot) {
-  const expected = snapshot.header;
-  const pyodideHeader = Uint8Array.from(atob(snapshot.pyodideHeader), (c) => c.charCodeAt(0));
+  const expected = snapshot.header || {};
+  const head = new Promise((resolve) => {
+    const pyodideHeader = Uint8Array.from(atob(snapshot.pyodideHeader), (c) => c.charCodeAt(0));
+    resolve({ header: expected, pyodideHeader });
+  });
+  head.catch(() => {});
   const data = fetchOk(INDEX_URL + snapshot.file).then((response) => response.arrayBuffer()).then((buffer) => {
     timing.fetched = now();
     const bytes = new Uint8Array(buffer);
@@ -152,7 +156,7 @@ function downloadSnapshot(snapshot) {
     return body;
   });
   data.catch(() => {});
-  return { head: Promise.resolve({ header: expected, pyodideHeader }), data };
+  return { head, data };
 }
 
 /**
