@@ -89,10 +89,6 @@ class ElementAttributes(BaseModel):
         """The parsed ``hidden-sections`` names (unknown names are reported by ``parse_attributes``)."""
         return frozenset(n for n in re.split(r"[\s,]+", self.hidden_sections or "") if n)
 
-    def text_overrides(self) -> dict[str, str]:
-        """``text-*`` attributes are not model fields; see ``collect_text_attributes``."""
-        return {}
-
 
 _BOOLEAN_FIELDS = {"cancel_scheduled_updates", "buy_more", "contact_support"}
 

@@ -47,7 +47,6 @@ class LoadEntry:
     """One in-flight or finished load of one kind of data for one scope and configuration."""
 
     task: asyncio.Task
-    generation: int
 
 
 class PortalRuntime:
@@ -59,7 +58,6 @@ class PortalRuntime:
         self._now = now
         self.elements: dict[str, ElementState] = {}
         self.loads: dict[tuple[str, str, str], LoadEntry] = {}
-        self._generation = 0
 
     # ----------------------------------------------------------------- messages
     async def handle(self, message: dict[str, Any]) -> None:
@@ -116,7 +114,6 @@ class PortalRuntime:
             scopes = {self.elements[str(target)].scope}
         else:
             return
-        self._generation += 1
         for key in [k for k in self.loads if k[0] in scopes]:
             if self.loads[key].task.done():
                 del self.loads[key]  # in-flight loads are joined, never duplicated
@@ -180,7 +177,7 @@ class PortalRuntime:
                 if entry is None:
                     client = create_client(config, self._transport)
                     fetch = client.get_customer_portal if key[2] == "portal" else client.get_paywall
-                    entry = LoadEntry(asyncio.ensure_future(fetch()), self._generation)
+                    entry = LoadEntry(asyncio.ensure_future(fetch()))
                     self.loads[key] = entry
                 tasks.append(entry.task)
             results = await asyncio.gather(*(asyncio.shield(t) for t in tasks)) if tasks else []

@@ -197,14 +197,7 @@ class StiggElement extends HTMLElement {
     return new Promise((resolve) => {
       this._refreshWaiters.push(resolve);
       post({ type: "refresh", id: this._id });
-      for (const child of this._children()) child._expectRefresh(resolve);
     });
-  }
-
-  _expectRefresh() {}
-
-  _children() {
-    return [];
   }
 
   _provider() {
