@@ -301,7 +301,7 @@ def warm_runs(pw: Any, bench: Bench, variant: str, url: str, runs: int, *, netwo
         page = context.pages[0] if context.pages else context.new_page()
         _cdp_network(context, page, network)
         measure(page, url, seen)  # prime the HTTP and code caches (and sessionStorage)
-        page.wait_for_timeout(500)
+        page.wait_for_timeout(int(os.environ.get("STIGG_BENCH_DWELL_MS", "500")))
         for _ in range(runs):
             out.append(measure(page, url, seen, until=until))
     finally:
