@@ -6,6 +6,7 @@ publishable key and the customer token leaves the page, and nothing is stored un
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -190,10 +191,17 @@ def test_nothing_is_stored_unless_the_page_opts_in(hostile_page):
         cookie: document.cookie,
         indexedDB: (await indexedDB.databases()).map((d) => d.name),
         caches: await caches.keys(),
+        // the one cache the worker may write: its own public runtime files, decoded
+        runtime: (await caches.keys()).includes("stigg-portal-runtime")
+          ? (await (await caches.open("stigg-portal-runtime")).keys()).map((r) => r.url) : [],
     })""")
     assert stored["local"] == []
     assert stored["cookie"] == "session=page-cookie-secret"  # the page's own cookie, nothing added
-    assert stored["indexedDB"] == [] and stored["caches"] == []
+    assert stored["indexedDB"] == [] and set(stored["caches"]) <= {"stigg-portal-runtime"}
+    dist_url = page.evaluate("new URL('./', document.querySelector('script[src]').src).href")
+    for url in stored["runtime"]:  # runtime files from dist/ only: no API answer, no customer data
+        assert url.startswith(dist_url), url
+        assert re.search(r"/pyodide-[^/]+/(pyodide\.asm\.wasm|snapshot-\w+\.bin|dynlib-[^/]+\.so)$", url), url
     # cache="session" (one element opted in) stores that element's HTML, and only that
     (key, html), = stored["session"].items()
     assert key.startswith("stigg-portal:stigg-payment-details:customer-demo")

@@ -194,3 +194,103 @@ def test_one_data_load_per_provider_and_customer(page, snapshot_site, mock_api, 
         by_customer[request.get("customerId")] = by_customer.get(request.get("customerId"), 0) + 1
     assert by_customer == {"customer-demo": 1, "customer-trial": 1}, json.dumps(mock_api.requests, default=str)[:2000]
     assert watch.console_errors() == []
+
+
+RUNTIME_CACHE_KEYS = """async () => {
+  if (!(await caches.keys()).includes("stigg-portal-runtime")) return [];
+  const cache = await caches.open("stigg-portal-runtime");
+  return (await cache.keys()).map((request) => request.url);
+}"""
+
+
+def wait_runtime_cache(page, count: int) -> list[str]:
+    """The cache is written a moment after the boot: poll (evaluate awaits the promise)."""
+    for _ in range(BOOT_MS // 100):
+        keys = page.evaluate(RUNTIME_CACHE_KEYS)
+        if len(keys) >= count:
+            return keys
+        page.wait_for_timeout(100)
+    return page.evaluate(RUNTIME_CACHE_KEYS)
+
+
+def runtime_file_names(dist: Path) -> set[str]:
+    """The files a snapshot boot downloads and then keeps decoded: wasm, snapshot, side modules."""
+    folder = next(dist.glob("pyodide-*"))
+    names = {"pyodide.asm.wasm"} | {p.name for p in folder.glob("snapshot-*.bin")}
+    names |= {p.name for p in folder.glob("dynlib-*.so")}
+    return names
+
+
+def test_runtime_files_are_kept_decoded_and_read_back_on_the_next_visit(browser, snapshot_site, snapshot_dist):
+    context = browser.new_context()
+    page = context.new_page()
+    watch_ = PageWatchLite(page)
+    url = snapshot_site.page_url('<stigg-usage client="demo" scenario="paid"></stigg-usage>', name="speed-rtcache.html")
+    page.goto(url)
+    page.wait_for_selector('stigg-usage[data-stigg-state="ready"]', timeout=BOOT_MS)
+    assert page.evaluate("StiggPortal.runtimeCache") == "miss"  # first visit: downloaded
+    expected = runtime_file_names(snapshot_dist)
+    keys = wait_runtime_cache(page, len(expected))
+    # only our public runtime files, from the dist origin: no API answer, no customer data
+    assert {k.rsplit("/", 1)[-1] for k in keys} == expected, keys
+    assert all(k.startswith(snapshot_site.dist_url + "/") for k in keys), keys
+    sizes = page.evaluate("""async () => {
+      const cache = await caches.open("stigg-portal-runtime");
+      const out = {};
+      for (const request of await cache.keys()) out[request.url.split("/").pop()] = (await (await cache.match(request)).arrayBuffer()).byteLength;
+      return out;
+    }""")
+    folder = next(snapshot_dist.glob("pyodide-*"))
+    assert sizes == {name: (folder / name).stat().st_size for name in expected}  # decoded bytes, whole
+
+    page.reload()  # the next visit reads them back: same boot path, same result
+    page.wait_for_selector('stigg-usage[data-stigg-state="ready"]', timeout=BOOT_MS)
+    assert page.evaluate("StiggPortal.runtimeCache") == "hit"
+    assert boot_mode(page) == "snapshot"
+    assert page.locator("stigg-usage .stigg-subscription-usage-layout").count() == 1
+
+    # a damaged cached snapshot is dropped and downloaded again: still the snapshot boot
+    snapshot_url = next(k for k in keys if k.rsplit("/", 1)[-1].startswith("snapshot-"))
+    page.evaluate("""async (url) => {
+      const cache = await caches.open("stigg-portal-runtime");
+      await cache.put(url, new Response(new Uint8Array(4096).fill(7)));
+    }""", snapshot_url)
+    page.reload()
+    page.wait_for_selector('stigg-usage[data-stigg-state="ready"]', timeout=BOOT_MS)
+    assert boot_mode(page) == "snapshot"
+    assert page.evaluate("StiggPortal.runtimeCache") == "miss"
+    assert page.locator("stigg-usage .stigg-subscription-usage-layout").count() == 1
+    cached_size = """async (url) => {
+      const hit = await (await caches.open("stigg-portal-runtime")).match(url);
+      return hit ? (await hit.arrayBuffer()).byteLength : 0;
+    }"""
+    for _ in range(BOOT_MS // 100):  # replaced by the good file
+        if page.evaluate(cached_size, snapshot_url) == sizes[snapshot_url.rsplit("/", 1)[-1]]:
+            break
+        page.wait_for_timeout(100)
+    assert page.evaluate(cached_size, snapshot_url) == sizes[snapshot_url.rsplit("/", 1)[-1]]
+    assert [t for t in watch_.info if "not usable" in t], watch_.info
+    assert watch_.errors == []
+    context.close()
+
+
+def test_runtime_cache_off(browser, snapshot_site):
+    context = browser.new_context()
+    page = context.new_page()
+    url = snapshot_site.page_url('<stigg-usage client="demo" scenario="paid"></stigg-usage>',
+                                 name="speed-rtcache-off.html", script_attrs='data-runtime-cache="off"')
+    page.goto(url)
+    page.wait_for_selector('stigg-usage[data-stigg-state="ready"]', timeout=BOOT_MS)
+    assert boot_mode(page) == "snapshot"
+    assert page.evaluate("StiggPortal.runtimeCache") == "off"
+    page.wait_for_timeout(1000)  # the cache would be written ~0.3 s after ready
+    assert page.evaluate("caches.keys()") == []
+    context.close()
+
+
+class PageWatchLite:
+    def __init__(self, page) -> None:
+        self.info: list[str] = []
+        self.errors: list[str] = []
+        page.on("console", lambda m: (self.errors if m.type == "error" else self.info).append(m.text))
+        page.on("pageerror", lambda e: self.errors.append(str(e)))

@@ -21,8 +21,11 @@ const PREFIX = "stigg-portal:";
 // ---------------------------------------------------------------------------------------------
 // Page-wide configuration: data-* attributes on our script tag, then StiggPortal.configure().
 const globalConfig = {};
+// data-runtime-cache="off": the worker keeps no decoded runtime files in Cache Storage.
+let runtimeCacheOff = false;
 for (const script of document.querySelectorAll("script[src]")) {
   if (new URL(script.src, document.baseURI).href !== import.meta.url) continue;
+  if ((script.getAttribute("data-runtime-cache") || "").trim().toLowerCase() === "off") runtimeCacheOff = true;
   for (const name of CONFIG_ATTRIBUTES) {
     const value = script.getAttribute(`data-${name}`);
     if (value !== null) globalConfig[name] = value;
@@ -65,7 +68,7 @@ let nextId = 0;
 const statsWaiters = [];
 
 function createWorker() {
-  const url = new URL(`stigg-worker.js?v=${RUNTIME.buildId}`, BASE);
+  const url = new URL(`stigg-worker.js?v=${RUNTIME.buildId}${runtimeCacheOff ? "&runtime-cache=off" : ""}`, BASE);
   if (url.origin === location.origin) return new Worker(url, { type: "module", name: "stigg-portal" });
   // A cross-origin script cannot be a worker directly; a same-origin module that imports it can.
   // (A page with a Content-Security-Policy then needs `worker-src blob:`; see docs/security.md.)
@@ -98,7 +101,11 @@ function startWorker() {
       const bootMode = message.boot || "plain";
       StiggPortal.bootMode = bootMode;
       StiggPortal.bootTiming = message.timing || null;
-      if (window.StiggPortal) Object.assign(window.StiggPortal, { bootMode, bootTiming: StiggPortal.bootTiming });
+      // "hit" (runtime files read from Cache Storage), "miss" (downloaded) or "off".
+      StiggPortal.runtimeCache = message.runtimeCache || "off";
+      if (window.StiggPortal) {
+        Object.assign(window.StiggPortal, { bootMode, bootTiming: StiggPortal.bootTiming, runtimeCache: StiggPortal.runtimeCache });
+      }
       document.documentElement.dataset.stiggBoot = bootMode;
       for (const queued of queue.splice(0)) worker.postMessage(JSON.stringify(queued));
     } else if (message.type === "fatal") {

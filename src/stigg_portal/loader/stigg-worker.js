@@ -51,17 +51,80 @@ async function fetchOk(url) {
   return response;
 }
 
-/** Compile a wasm module (Pyodide, or a side module .so) while it downloads; any MIME type works. */
-async function compileWasm(url) {
+// ---------------------------------------------------------------------------------------------
+// Runtime file cache. Browsers keep our big files compressed in their HTTP cache and decode them
+// again on every visit (brotli: ~0.3 s of CPU for the ~37 MB of a snapshot boot on a slow
+// machine). After a snapshot boot succeeded, the decoded files (Pyodide's wasm, the side modules,
+// the snapshot: public, immutable, the same for every visitor, no customer data) are kept in
+// Cache Storage under RUNTIME_CACHE; later visits read them from there. Off with
+// `data-runtime-cache="off"` on the script tag, or where Cache Storage is missing (http:// pages
+// other than localhost). A cached file that is unusable is deleted and downloaded again.
+const RUNTIME_CACHE = "stigg-portal-runtime";
+const CACHE_ON = !MAKING && typeof caches !== "undefined"
+  && new URL(import.meta.url).searchParams.get("runtime-cache") !== "off";
+const runtimeCache = CACHE_ON ? caches.open(RUNTIME_CACHE).catch(() => null) : Promise.resolve(null);
+const cacheUse = { hits: 0, misses: 0 };
+const toStore = new Map(); // url -> a copy of the downloaded response, stored once the boot worked
+
+/** `use(response)` on the cached copy of `url` when there is one, else on a download. */
+async function runtimeFile(url, use) {
+  const cache = await runtimeCache;
+  if (cache) {
+    let hit = null;
+    try {
+      hit = await cache.match(url);
+    } catch (_) { /* a broken cache is a miss */ }
+    if (hit) {
+      try {
+        const value = await use(hit);
+        cacheUse.hits++;
+        return value;
+      } catch (error) {
+        cache.delete(url).catch(() => {});
+        console.info(`stigg-portal: cached ${url.slice(BASE.length)} not usable (${error.message}); downloading it`);
+      }
+    }
+    cacheUse.misses++;
+  }
   const response = await fetchOk(url);
+  const copy = cache ? response.clone() : null;
+  const value = await use(response);
+  if (copy) toStore.set(url, copy);
+  return value;
+}
+
+/** After a snapshot boot: store the downloaded files, forget other builds' files. */
+async function storeRuntimeFiles(keep) {
+  const cache = await runtimeCache;
+  const entries = [...toStore];
+  toStore.clear();
+  if (!cache) return;
+  try {
+    for (const [url, response] of entries) await cache.put(url, response);
+    for (const request of await cache.keys()) {
+      if (request.url.startsWith(BASE) && !keep.includes(request.url)) await cache.delete(request);
+    }
+  } catch (error) { // quota, private mode: the HTTP cache still works
+    console.info(`stigg-portal: runtime files not cached (${error.message})`);
+  }
+}
+
+/** Compile a wasm module (Pyodide, or a side module .so) while it downloads; any MIME type works. */
+async function compileResponse(response) {
   if ((response.headers.get("content-type") || "").startsWith("application/wasm")) {
     return WebAssembly.compileStreaming(response);
   }
   return WebAssembly.compile(await response.arrayBuffer());
 }
 
-async function compileDynlibs(specs) {
-  return Promise.all(specs.map(async (spec) => ({ path: spec.path, module: await compileWasm(INDEX_URL + spec.file) })));
+function compileWasm(url, cached = false) {
+  return cached ? runtimeFile(url, compileResponse) : fetchOk(url).then(compileResponse);
+}
+
+async function compileDynlibs(specs, cached = false) {
+  return Promise.all(specs.map(async (spec) => ({
+    path: spec.path, module: await compileWasm(INDEX_URL + spec.file, cached),
+  })));
 }
 
 // Started at once, in parallel with everything else: Pyodide's JavaScript and its compiled wasm.
@@ -69,7 +132,7 @@ const WASM_URL = INDEX_URL + "pyodide.asm.wasm";
 const mark = (name) => (value) => { timing[name] = now(); return value; };
 const early = {
   asm: import(INDEX_URL + "pyodide.asm.mjs").then(mark("asmImported")),
-  wasm: compileWasm(WASM_URL).then(mark("wasmCompiled")),
+  wasm: compileWasm(WASM_URL, Boolean(SNAPSHOT)).then(mark("wasmCompiled")),
 };
 early.asm.catch(() => {});
 early.wasm.catch(() => {});
@@ -141,7 +204,7 @@ function downloadSnapshot(snapshot) {
     resolve({ header: expected, pyodideHeader });
   });
   head.catch(() => {});
-  const data = fetchOk(INDEX_URL + snapshot.file).then((response) => response.arrayBuffer()).then((buffer) => {
+  const data = runtimeFile(INDEX_URL + snapshot.file, (response) => response.arrayBuffer().then((buffer) => {
     timing.fetched = now();
     const bytes = new Uint8Array(buffer);
     if (new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) throw new Error("not a stigg-portal snapshot");
@@ -154,7 +217,7 @@ function downloadSnapshot(snapshot) {
     if (body.byteLength !== header.length) throw new Error(`truncated (${body.byteLength} of ${header.length} bytes)`);
     if (checksum(body, undefined, header.dataStride || 1) !== header.dataChecksum) throw new Error("checksum mismatch");
     return body;
-  });
+  }));
   data.catch(() => {});
   return { head, data };
 }
@@ -399,7 +462,7 @@ async function start() {
   if (SNAPSHOT) {
     downloads = {
       snapshot: downloadSnapshot(SNAPSHOT),
-      dynlibs: compileDynlibs(SNAPSHOT.dynlibs).then(mark("dynlibsCompiled")),
+      dynlibs: compileDynlibs(SNAPSHOT.dynlibs, true).then(mark("dynlibsCompiled")),
     };
     downloads.dynlibs.catch(() => {});
   }
@@ -413,6 +476,7 @@ async function start() {
     try {
       return { pyodide: await snapshotBoot(loadPyodide, downloads), mode: "snapshot" };
     } catch (error) {
+      toStore.clear();
       console.info(`stigg-portal: memory snapshot not used (${error.message}); booting without it`);
     }
   }
@@ -426,8 +490,14 @@ try {
     handler = module.start(post);
     module.destroy?.();
     timing.ready = now();
-    self.postMessage(JSON.stringify({ type: "ready", boot: booted.mode, timing }));
+    const runtimeCacheUse = !CACHE_ON ? "off" : cacheUse.misses ? "miss" : cacheUse.hits ? "hit" : "off";
+    self.postMessage(JSON.stringify({ type: "ready", boot: booted.mode, timing, runtimeCache: runtimeCacheUse }));
     for (const message of pending.splice(0)) handler(message);
+    if (booted.mode === "snapshot" && CACHE_ON) {
+      const keep = [WASM_URL, INDEX_URL + SNAPSHOT.file, ...SNAPSHOT.dynlibs.map((spec) => INDEX_URL + spec.file)];
+      // Off the first render's path: a few hundred ms later.
+      setTimeout(() => storeRuntimeFiles(keep), toStore.size ? 300 : 0);
+    }
   }
 } catch (error) {
   self.postMessage(JSON.stringify({ type: "fatal", message: `stigg-portal could not start Python: ${error.message}` }));
