@@ -41,12 +41,14 @@ self.onmessage = (event) => {
   else pending.push(event.data);
 };
 
+let posted = 0;
 function post(text) {
+  if (posted++ === 0) performance.mark("stigg-portal:first-post"); // for profiling (worker timeline)
   self.postMessage(text);
 }
 
-async function fetchOk(url) {
-  const response = await fetch(url);
+async function fetchOk(url, init) {
+  const response = await fetch(url, init);
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
   return response;
 }
@@ -66,8 +68,15 @@ const runtimeCache = CACHE_ON ? caches.open(RUNTIME_CACHE).catch(() => null) : P
 const cacheUse = { hits: 0, misses: 0 };
 const toStore = new Map(); // url -> a copy of the downloaded response, stored once the boot worked
 
-/** `use(response)` on the cached copy of `url` when there is one, else on a download. */
+/**
+ * `use(response)` on the cached copy of `url` when there is one, else on a download. The download
+ * starts at once, in parallel with the cache lookup (a first visit never waits for the cache), and
+ * is aborted when the cache has the file.
+ */
 async function runtimeFile(url, use) {
+  const controller = new AbortController();
+  const download = fetchOk(url, { signal: controller.signal });
+  download.catch(() => {});
   const cache = await runtimeCache;
   if (cache) {
     let hit = null;
@@ -75,6 +84,7 @@ async function runtimeFile(url, use) {
       hit = await cache.match(url);
     } catch (_) { /* a broken cache is a miss */ }
     if (hit) {
+      controller.abort();
       try {
         const value = await use(hit);
         cacheUse.hits++;
@@ -82,11 +92,16 @@ async function runtimeFile(url, use) {
       } catch (error) {
         cache.delete(url).catch(() => {});
         console.info(`stigg-portal: cached ${url.slice(BASE.length)} not usable (${error.message}); downloading it`);
+        return runtimeFileDownloaded(url, fetchOk(url), use, cache);
       }
     }
-    cacheUse.misses++;
   }
-  const response = await fetchOk(url);
+  return runtimeFileDownloaded(url, download, use, cache);
+}
+
+async function runtimeFileDownloaded(url, download, use, cache) {
+  if (cache) cacheUse.misses++;
+  const response = await download;
   const copy = cache ? response.clone() : null;
   const value = await use(response);
   if (copy) toStore.set(url, copy);
