@@ -147,6 +147,7 @@ class DistHandler(SimpleHTTPRequestHandler):
     """Serves one folder with the headers above; quiet unless ``verbose``."""
 
     verbose: ClassVar[bool] = False
+    disable_nagle_algorithm = True  # headers and body are separate writes: never wait for an ACK
     extra_headers: ClassVar[dict[str, str]] = {}
     mounts: ClassVar[dict[str, str]] = {}
 
