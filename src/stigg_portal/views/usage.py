@@ -237,9 +237,11 @@ def feature_item(
     texts: dict[str, Any],
     locale: str,
     options: PortalOptions,
+    prices: dict[str, SubscriptionPrice] | None = None,
 ) -> UsageItem:
+    """One feature's card; ``prices`` is ``priced_features(portal)`` (computed once per view)."""
     feature = entitlement.feature
-    price = priced_features(portal).get(feature.ref_id)
+    price = (priced_features(portal) if prices is None else prices).get(feature.ref_id)
     figures = feature_figures(entitlement)
     title = title_with_units(feature.display_name, feature.feature_units, feature.feature_units_plural)
     tooltip = None
@@ -304,16 +306,20 @@ def build_usage_view(
     """The usage section for one customer; ``visible`` is False when hidden or empty (§6.1)."""
     options = options or PortalOptions()
     features, credits = usage_entitlements(portal)
-    items = [feature_item(portal, e, now=now, texts=texts, locale=locale, options=options) for e in features]
-    items += [credit_item(c, now=now, texts=texts, locale=locale) for c in credits]
-    total = len(items)
+    total = len(features) + len(credits)
     toggle = None
+    shown = total
     if total > PAGE_SIZE:
         if show_all:
             toggle = StateToggle(SHOW_ALL_STATE, "0", texts["showLess"], "usage-toggle")
         else:
             toggle = StateToggle(SHOW_ALL_STATE, "1", texts["showMore"], "usage-toggle")
-            items = items[:PAGE_SIZE]
+            shown = PAGE_SIZE
+    # Cards are built only for what is shown: a customer with 1,000 features costs six cards.
+    prices = priced_features(portal)
+    items = [feature_item(portal, e, now=now, texts=texts, locale=locale, options=options, prices=prices)
+             for e in features[:shown]]
+    items += [credit_item(c, now=now, texts=texts, locale=locale) for c in credits[:max(0, shown - len(features))]]
     visible = total > 0 and not options.is_hidden("usage")
     return UsageView(visible, texts["usageTabTitle"], tuple(items), total, toggle, total > 2)
 
