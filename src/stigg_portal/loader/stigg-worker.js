@@ -14,7 +14,9 @@
 // Snapshot file: "STIGGSN1", u32 header length, JSON header, zero padding to 16 bytes, then the
 // data: Pyodide's snapshot header followed by the heap pages that must be stored. Of the heap,
 // pages equal to the memory of a freshly started module ("baseline": data segments, side modules)
-// are not stored but checked, zero pages are cleared, everything else is copied in.
+// are not stored but checked, zero pages are cleared, stored pages whose baseline is not zero
+// (data segments written to at run time) are stored XOR their baseline (mostly zeros) and their
+// baseline is checked too; everything else is copied in.
 
 const RUNTIME = /*@RUNTIME@*/null;
 // Inside a worker started from a blob: URL, relative URLs would resolve against the blob:
@@ -302,11 +304,18 @@ function writeHeap(Module, header, data) {
   if (header.heap > Module.HEAP8.length) Module.growMemory(header.heap);
   const heap = Module.HEAPU8;
   if (heap.length < header.heap) throw new Error("could not grow memory");
-  if (checksumRuns(heap, header.baseline) !== header.baselineChecksum) throw new Error("baseline memory differs");
+  const xor = header.xor || [];
+  // The baseline under the XOR pages is checked with the baseline pages (one checksum, in order).
+  if (checksumRuns(heap, [...header.baseline, ...xor]) !== header.baselineChecksum) throw new Error("baseline memory differs");
   for (const [start, count] of header.clear) heap.fill(0, start * PAGE, (start + count) * PAGE);
   let offset = header.pyodideHeader;
   for (const [start, count] of header.stored) {
     heap.set(data.subarray(offset, offset + count * PAGE), start * PAGE);
+    offset += count * PAGE;
+  }
+  for (const [start, count] of xor) {
+    const at = start * PAGE;
+    for (let i = 0; i < count * PAGE; i++) heap[at + i] ^= data[offset + i];
     offset += count * PAGE;
   }
 }
@@ -358,7 +367,18 @@ async function makeSnapshot(loadPyodide) {
   const plan = JSON.parse(MAKE_PLAN || "{}");
   const specs = plan.dynlibs || [];
   const state = {};
-  const createPyodideModule = await moduleFactory(compileDynlibs(specs), state, null);
+  const factory = await moduleFactory(compileDynlibs(specs), state, null);
+  // While zeroFreeMemory runs, memory must not grow (a bigger heap to restore, for nothing): the
+  // wasm's import that grows memory then fails, so malloc returns 0 once the free memory is used.
+  const createPyodideModule = (settings) => {
+    const instantiate = settings.instantiateWasm;
+    settings.instantiateWasm = (imports, done) => {
+      const grow = imports.env.emscripten_resize_heap;
+      imports.env.emscripten_resize_heap = (size) => (state.noGrow ? 0 : grow(size));
+      return instantiate(imports, done);
+    };
+    return factory(settings);
+  };
   const pyodide = await withEarlyWasm(() => loadPyodide(loadOptions({
     packages: RUNTIME.packages,
     env: plan.env || {},
@@ -395,7 +415,8 @@ async function makeSnapshot(loadPyodide) {
   console.info(`snapshot: warm-up ${Math.round(t1 - t0)} ms`);
   // JS objects Python still refers to cannot be saved; the package list is one of them.
   for (const key of Object.keys(pyodide.loadedPackages)) delete pyodide.loadedPackages[key];
-  zeroFreeMemory(Module);
+  const zeroed = zeroFreeMemory(Module, state);
+  console.info(`snapshot: ${zeroed} bytes of free memory zeroed`);
   const full = pyodide.makeMemorySnapshot();
   const made = encodeSnapshot(full, state.baseline);
   console.info(`snapshot: heap ${made.header.heap} bytes, ${made.data.length} stored, in ${Math.round(performance.now() - t1)} ms`);
@@ -410,7 +431,7 @@ function samePage(a, b) {
   return true;
 }
 
-/** Split Pyodide's snapshot into stored, baseline and zero pages (see the file comment). */
+/** Split Pyodide's snapshot into stored, XOR, baseline and zero pages (see the file comment). */
 function encodeSnapshot(full, baseline) {
   const words = new Uint32Array(full.buffer, full.byteOffset, 4);
   const pyodideHeader = words[1];
@@ -418,29 +439,41 @@ function encodeSnapshot(full, baseline) {
   if (heap.length % PAGE) throw new Error("heap size is not a multiple of the page size");
   const kinds = [];
   const zero = new Uint8Array(PAGE);
+  const unknown = new Uint8Array(PAGE).fill(0xa5);
   const same = samePage;
   for (let page = 0; page < heap.length / PAGE; page++) {
     const now_ = heap.subarray(page * PAGE, (page + 1) * PAGE);
     const base = (page + 1) * PAGE <= baseline.length ? baseline.subarray(page * PAGE, (page + 1) * PAGE) : zero;
     const isZero = same(now_, zero);
     if (isZero) kinds.push(same(base, zero) ? "z" : "c");
-    else kinds.push(same(now_, base) ? "b" : "s");
+    else if (same(now_, base)) kinds.push("b");
+    // Baseline pages a constructor wrote to are filled with 0xa5 (unknown at restore): stored as is.
+    else kinds.push(same(base, zero) || base[0] === 0xa5 && same(base, unknown) ? "s" : "x");
   }
-  const runs = { s: [], c: [], b: [] };
+  const runs = { s: [], c: [], b: [], x: [] };
   for (let page = 0; page < kinds.length;) {
     let end = page;
     while (end < kinds.length && kinds[end] === kinds[page]) end++;
     if (runs[kinds[page]]) runs[kinds[page]].push([page, end - page]);
     page = end;
   }
-  const storedPages = runs.s.reduce((n, [, count]) => n + count, 0);
-  const data = new Uint8Array(pyodideHeader + storedPages * PAGE);
+  const pages = (list) => list.reduce((n, [, count]) => n + count, 0);
+  const data = new Uint8Array(pyodideHeader + (pages(runs.s) + pages(runs.x)) * PAGE);
   data.set(full.subarray(0, pyodideHeader));
   let offset = pyodideHeader;
   for (const [start, count] of runs.s) {
     data.set(heap.subarray(start * PAGE, (start + count) * PAGE), offset);
     offset += count * PAGE;
   }
+  for (const [start, count] of runs.x) {
+    const now_ = heap.subarray(start * PAGE, (start + count) * PAGE);
+    const base = baseline.subarray(start * PAGE, (start + count) * PAGE);
+    for (let i = 0; i < now_.length; i++) data[offset + i] = now_[i] ^ base[i];
+    offset += count * PAGE;
+  }
+  // One checksum over the baseline pages (as in the heap) then the baseline under the XOR pages.
+  let baselineChecksum = checksumRuns(heap, runs.b);
+  for (const [start, count] of runs.x) baselineChecksum = checksum(baseline.subarray(start * PAGE, (start + count) * PAGE), baselineChecksum);
   const header = {
     page: PAGE,
     heap: heap.length,
@@ -448,27 +481,38 @@ function encodeSnapshot(full, baseline) {
     stored: runs.s,
     clear: runs.c,
     baseline: runs.b,
-    baselineChecksum: checksumRuns(heap, runs.b),
+    xor: runs.x,
+    baselineChecksum,
     dataChecksum: checksum(data, undefined, DATA_STRIDE),
     dataStride: DATA_STRIDE,
   };
   return { header, data };
 }
 
-/** Fill the allocator's free memory with zeros (better compression) without growing memory. */
-function zeroFreeMemory(Module) {
-  const sbrk = () => Module.HEAPU32[Module._emscripten_get_sbrk_ptr() >>> 2];
+/**
+ * Fill the allocator's free memory with zeros (better compression): allocate every free chunk,
+ * largest sizes first, zero it, then free it all. Memory growth fails meanwhile (state.noGrow, see
+ * makeSnapshot), so malloc returns 0 once a size no longer fits anywhere. Returns the bytes zeroed.
+ */
+function zeroFreeMemory(Module, state) {
+  const length = Module.HEAP8.length;
   const taken = [];
-  for (const size of [1 << 22, 1 << 20, 1 << 16, 1 << 12, 1 << 9, 1 << 6, 16]) {
-    while (sbrk() + size + (1 << 17) < Module.HEAP8.length) {
-      const pointer = Module._malloc(size);
-      if (!pointer) break;
-      Module.HEAPU8.fill(0, pointer, pointer + size);
-      taken.push(pointer);
-      if (taken.length > 1_000_000) break;
+  let zeroed = 0;
+  state.noGrow = true;
+  try {
+    for (const size of [1 << 22, 1 << 20, 1 << 16, 1 << 12, 1 << 9, 1 << 6, 8]) {
+      for (let pointer; (pointer = Module._malloc(size));) {
+        Module.HEAPU8.fill(0, pointer, pointer + size);
+        taken.push(pointer);
+        zeroed += size;
+      }
     }
+  } finally {
+    state.noGrow = false;
+    for (const pointer of taken) Module._free(pointer);
   }
-  for (const pointer of taken) Module._free(pointer);
+  if (Module.HEAP8.length !== length) throw new Error("memory grew while zeroing free memory");
+  return zeroed;
 }
 
 async function start() {
