@@ -3,7 +3,7 @@
 dist/
   stigg-portal.js        loader: defines every element (generated from the widget classes)
   stigg-worker.js        module worker: boots Pyodide, hands messages to ``PortalRuntime``
-  stigg-portal.css       default styles (css/*.css)
+  stigg-portal.css       default styles (css/*.css); the loader carries a copy it adopts
   custom-elements.json   manifest generated from the widget classes
   pyodide-<version>/     Pyodide runtime files, every wheel, and our own pyodide-lock.json
 
@@ -416,15 +416,17 @@ def build(dist: Path | str = "dist", *, compress: bool = True, snapshot: bool | 
     }
     definitions = element_definitions()
 
+    styles = css_bundle()
+
     def write_entry_points() -> None:
         (dist / "stigg-portal.js").write_text(
-            _fill("stigg-portal.js", {"DEFINITIONS": definitions, "RUNTIME": runtime_config})
+            _fill("stigg-portal.js", {"DEFINITIONS": definitions, "RUNTIME": runtime_config, "STYLES": styles})
         )
         worker_source = _fill("stigg-worker.js", {"RUNTIME": runtime_config})
         (dist / "stigg-worker.js").write_text(worker_source.replace("__RUNTIME_DIR__", runtime_name))
 
     write_entry_points()
-    (dist / "stigg-portal.css").write_text(css_bundle())
+    (dist / "stigg-portal.css").write_text(styles)
     (dist / "custom-elements.json").write_text(json.dumps(custom_elements_manifest(__version__), indent=2))
 
     if snapshot is not False:

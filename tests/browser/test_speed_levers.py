@@ -194,3 +194,50 @@ def test_one_data_load_per_provider_and_customer(page, snapshot_site, mock_api, 
         by_customer[request.get("customerId")] = by_customer.get(request.get("customerId"), 0) + 1
     assert by_customer == {"customer-demo": 1, "customer-trial": 1}, json.dumps(mock_api.requests, default=str)[:2000]
     assert watch.console_errors() == []
+
+
+# Recorded at the moment the first skeleton appears: whether our styles already apply to it.
+FIRST_SKELETON = """<script>
+window.__first = null;
+new MutationObserver(() => {
+  const bar = !window.__first && document.querySelector("stigg-customer-portal .stigg-skeleton");
+  if (!bar) return;
+  const style = getComputedStyle(bar);
+  window.__first = { display: style.display, animation: style.animationName,
+                     height: bar.getBoundingClientRect().height, state: bar.closest("stigg-customer-portal").dataset.stiggState };
+}).observe(document, { subtree: true, childList: true });
+</script>"""
+
+
+def test_styles_travel_with_the_loader_and_style_the_first_paint(page, snapshot_site, mock_api, watch):
+    """No stylesheet request and no wait: the skeleton is styled from the moment it appears, and
+    the page's own CSS still wins over ours (zero specificity), classes and variables alike."""
+    overrides = ("<style>.stigg-overview-title { text-transform: uppercase; }"
+                 " stigg-customer-portal { --stigg-palette-primary: rgb(1, 2, 3); }</style>")
+    body = (FIRST_SKELETON + overrides + f'<stigg-customer-portal api-key="{DEFAULT_API_KEY}" base-url="{mock_api.url}" '
+            'customer-id="customer-demo"></stigg-customer-portal>')
+    page.goto(snapshot_site.page_url(body, name="speed-styles.html"))
+    page.wait_for_selector('stigg-customer-portal[data-stigg-state="ready"]', timeout=BOOT_MS)
+    first = page.evaluate("window.__first")
+    assert first["animation"] == "stigg-shimmer" and first["state"] == "loading", first
+    assert first["display"] != "inline" and first["height"] > 0, first  # an unstyled span would be 0 high
+    assert page.evaluate("StiggPortal.styles") == "adopted"
+    assert page.evaluate("document.adoptedStyleSheets.length") == 1
+    assert not [url for url in watch.requests if url.split("?")[0].endswith("stigg-portal.css")], watch.requests
+    assert page.evaluate("getComputedStyle(document.querySelector('.stigg-overview-title')).textTransform") == "uppercase"
+    assert page.evaluate("getComputedStyle(document.querySelector('.stigg-section-card')).display") == "flex"
+    assert page.evaluate("""getComputedStyle(document.querySelector('stigg-customer-portal'))
+                            .getPropertyValue('--stigg-palette-primary').trim()""") == "rgb(1, 2, 3)"
+    assert watch.console_errors() == []
+
+
+def test_a_page_that_links_the_stylesheet_keeps_its_link(page, snapshot_site, watch):
+    head = f'<link rel="stylesheet" href="{snapshot_site.dist_url}/stigg-portal.css" data-stigg-portal>'
+    url = snapshot_site.page_url('<stigg-usage client="demo" scenario="paid"></stigg-usage>', head=head,
+                                 name="speed-linked.html")
+    page.goto(url)
+    page.wait_for_selector('stigg-usage[data-stigg-state="ready"]', timeout=BOOT_MS)
+    assert page.evaluate("StiggPortal.styles") == "page"
+    assert page.evaluate("document.adoptedStyleSheets.length") == 0  # styles are not applied twice
+    assert page.evaluate("getComputedStyle(document.querySelector('.stigg-section-card')).display") == "flex"
+    assert watch.console_errors() == []
