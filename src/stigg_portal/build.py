@@ -298,6 +298,17 @@ def _fill(template_name: str, values: dict[str, Any]) -> str:
     return text
 
 
+def font_probes(css: str) -> dict[str, list[str]]:
+    """Every ``font-size`` and ``font-weight`` value the stylesheet declares (``inherit`` and the
+    like left out): the loader lays text out once in each pair while Python boots, so the browser
+    has looked those fonts up before the real HTML arrives."""
+    def values(prop: str) -> list[str]:
+        found = {v.strip() for v in re.findall(rf"(?<![-\w]){prop}\s*:\s*([^;{{}}]+?)\s*(?:;|}})", css)}
+        return sorted(v for v in found if v not in {"inherit", "initial", "unset", "revert"} and "!" not in v)
+
+    return {"sizes": values("font-size"), "weights": values("font-weight")}
+
+
 def css_bundle() -> str:
     source = SOURCE_ROOT / "css"
     if not source.is_dir():
@@ -420,7 +431,8 @@ def build(dist: Path | str = "dist", *, compress: bool = True, snapshot: bool | 
 
     def write_entry_points() -> None:
         (dist / "stigg-portal.js").write_text(
-            _fill("stigg-portal.js", {"DEFINITIONS": definitions, "RUNTIME": runtime_config, "STYLES": styles})
+            _fill("stigg-portal.js", {"DEFINITIONS": definitions, "RUNTIME": runtime_config, "STYLES": styles,
+                                      "FONTS": font_probes(styles)})
         )
         worker_source = _fill("stigg-worker.js", {"RUNTIME": runtime_config})
         (dist / "stigg-worker.js").write_text(worker_source.replace("__RUNTIME_DIR__", runtime_name))

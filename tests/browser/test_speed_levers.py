@@ -241,3 +241,53 @@ def test_a_page_that_links_the_stylesheet_keeps_its_link(page, snapshot_site, wa
     assert page.evaluate("document.adoptedStyleSheets.length") == 0  # styles are not applied twice
     assert page.evaluate("getComputedStyle(document.querySelector('.stigg-section-card')).display") == "flex"
     assert watch.console_errors() == []
+
+
+# While the data loads, every node added to the element that is not the skeleton, the element's
+# height, and layout shifts.
+WARM_UP_WATCH = """<script>
+window.__warm = { added: [], removedBeforeData: 0, heights: new Set(), shifts: [] };
+new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__warm.shifts.push(e.value); })
+  .observe({ type: "layout-shift", buffered: true });
+new MutationObserver((records) => {
+  const el = document.querySelector("stigg-customer-portal");
+  if (!el || el.dataset.stiggState !== "loading") return;
+  window.__warm.heights.add(Math.round(el.getBoundingClientRect().height));
+  for (const record of records) {
+    if (record.target !== el) continue;
+    for (const node of record.addedNodes) {
+      if (node.nodeType !== 1 || node.classList.contains("stigg-customer-portal-layout")) continue;
+      const rect = node.getBoundingClientRect();
+      window.__warm.added.push({ ariaHidden: node.getAttribute("aria-hidden"), visibility: getComputedStyle(node).visibility,
+                                 width: rect.width, height: rect.height, probes: node.children.length });
+    }
+    for (const node of record.removedNodes) {
+      if (node.nodeType === 1 && !node.classList.contains("stigg-customer-portal-layout")) window.__warm.removedBeforeData++;
+    }
+  }
+}).observe(document, { subtree: true, childList: true, attributes: true });
+</script>"""
+
+
+def test_font_warm_up_during_the_load_is_invisible(page, snapshot_site, mock_api, watch):
+    """While Python boots and the data loads (slow API here), the loader lays out its fonts once
+    inside the element: nothing visible, no layout shift, gone before the data is shown."""
+    mock_api.reset()
+    mock_api.fail("slow", delay=3, customer="customer-trial")
+    try:
+        body = WARM_UP_WATCH + (f'<stigg-customer-portal api-key="{DEFAULT_API_KEY}" base-url="{mock_api.url}" '
+                                'customer-id="customer-trial"></stigg-customer-portal>')
+        page.goto(snapshot_site.page_url(body, name="speed-fonts.html"))
+        page.wait_for_selector('stigg-customer-portal[data-stigg-state="ready"]', timeout=BOOT_MS)
+    finally:
+        mock_api.fail(None, customer="customer-trial")
+    warm = page.evaluate("({ ...window.__warm, heights: [...window.__warm.heights] })")
+    assert len(warm["added"]) == 1, warm  # one invisible box of probes
+    box = warm["added"][0]
+    assert box["ariaHidden"] == "true" and box["visibility"] == "hidden", warm
+    assert box["width"] == 0 and box["height"] == 0 and box["probes"] > 1, warm
+    assert warm["removedBeforeData"] == 1, warm  # done, and removed, before the data arrived
+    assert len(warm["heights"]) == 1, warm  # the skeleton never moved
+    assert warm["shifts"] == [], warm
+    assert page.locator("stigg-customer-portal .stigg-subscription-usage-layout").count() == 1
+    assert watch.console_errors() == []

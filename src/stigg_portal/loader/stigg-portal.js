@@ -4,6 +4,7 @@
 const DEFINITIONS = /*@DEFINITIONS@*/null;
 const RUNTIME = /*@RUNTIME@*/null;
 const STYLES = /*@STYLES@*/null;
+const FONTS = /*@FONTS@*/null;
 
 const BASE = new URL("./", import.meta.url);
 const CONFIG_ATTRIBUTES = [
@@ -71,6 +72,65 @@ function injectStyles() {
     setTimeout(done, 3000); // never wait longer for styles than for a slow network
   });
   document.head.appendChild(link);
+}
+
+// Fonts. The first layout of text in a font size and weight makes the browser look that font up
+// (on Linux a synchronous request to the browser process: ~1 ms when idle, tens of ms while the
+// worker keeps the cores busy). Applying the whole portal's HTML needed ~8 of them at once, most
+// of that load's one long main-thread task. So while Python boots, every font size and weight our
+// stylesheet declares (FONTS, read from it at build time) is laid out once, invisibly, inside an
+// element showing its skeleton (where the page's fonts and --stigg-* variables apply): one or a
+// few per idle period. The rest is cached by the browser for the page's lifetime.
+const warmedFonts = new Set();
+const idle = (fn) => (window.requestIdleCallback
+  ? requestIdleCallback(fn, { timeout: 500 })
+  : setTimeout(() => fn(null), 20));
+
+function warmFonts(element) {
+  if (!FONTS || !FONTS.sizes.length || !FONTS.weights.length) return;
+  idle(() => {
+    if (!element.isConnected || element.getAttribute("data-stigg-state") !== "loading") return;
+    const box = document.createElement("span");
+    box.setAttribute("aria-hidden", "true");
+    box.style.cssText = "position:absolute;width:0;height:0;overflow:hidden;visibility:hidden;" +
+      "white-space:nowrap;pointer-events:none";
+    const pending = new Map(); // computed font -> probe
+    const probes = [];
+    for (const size of FONTS.sizes) {
+      for (const weight of FONTS.weights) {
+        const probe = document.createElement("span");
+        probe.style.cssText = "display:none";
+        probe.style.setProperty("font-size", size);
+        probe.style.setProperty("font-weight", weight);
+        probe.textContent = "Ag";
+        probes.push(probe);
+      }
+    }
+    box.append(...probes);
+    element.append(box);
+    for (const probe of probes) {
+      const style = getComputedStyle(probe);
+      const key = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+      if (!warmedFonts.has(key) && !pending.has(key)) pending.set(key, probe);
+    }
+    const queue = [...pending];
+    const step = (deadline) => {
+      if (!box.isConnected) return; // the element's HTML was replaced meanwhile
+      do {
+        const next = queue.shift();
+        if (!next) {
+          box.remove();
+          return;
+        }
+        const [key, probe] = next;
+        probe.style.display = "inline";
+        void probe.offsetWidth; // lays the text out: the font is looked up now
+        warmedFonts.add(key);
+      } while (deadline && deadline.timeRemaining() > 5);
+      idle(step);
+    };
+    idle(step);
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -290,6 +350,7 @@ class StiggElement extends HTMLElement {
       } catch (_) { /* storage may be blocked: paint the skeleton */ }
     }
     this._paintLoading();
+    warmFonts(this);
   }
 
   _paintLoading() {
