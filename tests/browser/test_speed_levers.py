@@ -5,7 +5,10 @@
 - a corrupted snapshot falls back to the plain boot with one console.info line, and still renders;
 - ``cache="session"`` paints the last HTML before the worker is ready, then replaces it;
 - server-rendered HTML (``data-stigg-ssr``) is what the first paint shows: no skeleton, ever;
-- one data load per provider and customer, however many sections (counted at the mock API).
+- one data load per provider and customer, however many sections (counted at the mock API);
+- the styles come with the loader (no stylesheet request, the first skeleton is styled, page CSS
+  still wins; a page that links the stylesheet keeps it);
+- the fonts are looked up during the load by an invisible box that never moves the skeleton.
 
 Each page boots Python, so there are few pages. When the session's dist/ has no snapshot (built
 with ``--snapshot no``), one is built for this module.
