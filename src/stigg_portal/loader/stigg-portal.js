@@ -80,7 +80,9 @@ function injectStyles() {
 // of that load's one long main-thread task. So while Python boots, every font size and weight our
 // stylesheet declares (FONTS, read from it at build time) is laid out once, invisibly, inside an
 // element showing its skeleton (where the page's fonts and --stigg-* variables apply): one or a
-// few per idle period. The rest is cached by the browser for the page's lifetime.
+// few per idle period. The rest is cached by the browser for the page's lifetime. A font queued
+// by one element is not queued again by the next (if the first is removed meanwhile, the rest
+// of its queue is simply looked up later, when used).
 const warmedFonts = new Set();
 const idle = (fn) => (window.requestIdleCallback
   ? requestIdleCallback(fn, { timeout: 500 })
@@ -94,7 +96,7 @@ function warmFonts(element) {
     box.setAttribute("aria-hidden", "true");
     box.style.cssText = "position:absolute;width:0;height:0;overflow:hidden;visibility:hidden;" +
       "white-space:nowrap;pointer-events:none";
-    const pending = new Map(); // computed font -> probe
+    const queue = [];
     const probes = [];
     for (const size of FONTS.sizes) {
       for (const weight of FONTS.weights) {
@@ -111,21 +113,24 @@ function warmFonts(element) {
     for (const probe of probes) {
       const style = getComputedStyle(probe);
       const key = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
-      if (!warmedFonts.has(key) && !pending.has(key)) pending.set(key, probe);
+      if (warmedFonts.has(key)) continue;
+      warmedFonts.add(key);
+      queue.push(probe);
     }
-    const queue = [...pending];
+    if (!queue.length) {
+      box.remove();
+      return;
+    }
     const step = (deadline) => {
       if (!box.isConnected) return; // the element's HTML was replaced meanwhile
       do {
-        const next = queue.shift();
-        if (!next) {
+        const probe = queue.shift();
+        if (!probe) {
           box.remove();
           return;
         }
-        const [key, probe] = next;
         probe.style.display = "inline";
         void probe.offsetWidth; // lays the text out: the font is looked up now
-        warmedFonts.add(key);
       } while (deadline && deadline.timeRemaining() > 5);
       idle(step);
     };
