@@ -3,7 +3,7 @@
 dist/
   stigg-portal.js        loader: defines every element (generated from the widget classes)
   stigg-worker.js        module worker: boots Pyodide, hands messages to ``PortalRuntime``
-  stigg-portal.css       default styles (css/*.css)
+  stigg-portal.css       default styles (css/*.css); the loader carries a copy it adopts
   custom-elements.json   manifest generated from the widget classes
   pyodide-<version>/     Pyodide runtime files, every wheel, and our own pyodide-lock.json
 
@@ -298,6 +298,17 @@ def _fill(template_name: str, values: dict[str, Any]) -> str:
     return text
 
 
+def font_probes(css: str) -> dict[str, list[str]]:
+    """Every ``font-size`` and ``font-weight`` value the stylesheet declares (``inherit`` and the
+    like left out): the loader lays text out once in each pair while Python boots, so the browser
+    has looked those fonts up before the real HTML arrives."""
+    def values(prop: str) -> list[str]:
+        found = {v.strip() for v in re.findall(rf"(?<![-\w]){prop}\s*:\s*([^;{{}}]+?)\s*(?:;|}})", css)}
+        return sorted(v for v in found if v not in {"inherit", "initial", "unset", "revert"} and "!" not in v)
+
+    return {"sizes": values("font-size"), "weights": values("font-weight")}
+
+
 def css_bundle() -> str:
     source = SOURCE_ROOT / "css"
     if not source.is_dir():
@@ -416,15 +427,18 @@ def build(dist: Path | str = "dist", *, compress: bool = True, snapshot: bool | 
     }
     definitions = element_definitions()
 
+    styles = css_bundle()
+
     def write_entry_points() -> None:
         (dist / "stigg-portal.js").write_text(
-            _fill("stigg-portal.js", {"DEFINITIONS": definitions, "RUNTIME": runtime_config})
+            _fill("stigg-portal.js", {"DEFINITIONS": definitions, "RUNTIME": runtime_config, "STYLES": styles,
+                                      "FONTS": font_probes(styles)})
         )
         worker_source = _fill("stigg-worker.js", {"RUNTIME": runtime_config})
         (dist / "stigg-worker.js").write_text(worker_source.replace("__RUNTIME_DIR__", runtime_name))
 
     write_entry_points()
-    (dist / "stigg-portal.css").write_text(css_bundle())
+    (dist / "stigg-portal.css").write_text(styles)
     (dist / "custom-elements.json").write_text(json.dumps(custom_elements_manifest(__version__), indent=2))
 
     if snapshot is not False:

@@ -227,21 +227,26 @@ def csp(script: str, worker: str, connect: str, style: str) -> str:
 
 @pytest.fixture(scope="module")
 def csp_sites(tmp_path_factory, dist_dir, dist_server, mock_api):
-    """Two page servers sending a strict CSP header: dist/ on another origin, and dist/ mounted
-    on the page's own origin at /dist (then no blob: worker is needed)."""
+    """Page servers sending a strict CSP header: dist/ on another origin, dist/ mounted on the
+    page's own origin at /dist (then no blob: worker is needed), and dist/ on another origin with
+    no stylesheet allowed at all (the loader's constructed stylesheet is not subject to style-src)."""
     cross_root = tmp_path_factory.mktemp("csp-cross")
     same_root = tmp_path_factory.mktemp("csp-same")
+    nostyle_root = tmp_path_factory.mktemp("csp-no-style")
     dist = dist_server.url
     # a module worker's static imports are checked against worker-src, so dist/ is listed there too
     cross_policy = csp(script=dist, worker=f"blob: {dist}", connect=f"{dist} {mock_api.url}", style=dist)
     same_policy = csp(script="'self'", worker="'self'", connect=f"'self' {mock_api.url}", style="'self'")
+    nostyle_policy = csp(script=dist, worker=f"blob: {dist}", connect=f"{dist} {mock_api.url}", style="'none'")
     with Server(cross_root, headers={"Content-Security-Policy": cross_policy}) as cross, \
-            Server(same_root, headers={"Content-Security-Policy": same_policy}, mounts={"dist": dist_dir}) as same:
+            Server(same_root, headers={"Content-Security-Policy": same_policy}, mounts={"dist": dist_dir}) as same, \
+            Server(nostyle_root, headers={"Content-Security-Policy": nostyle_policy}) as nostyle:
         yield {"cross-origin": (cross_root, cross, dist, cross_policy),
-               "same-origin": (same_root, same, f"{same.url}/dist", same_policy)}
+               "same-origin": (same_root, same, f"{same.url}/dist", same_policy),
+               "style-src-none": (nostyle_root, nostyle, dist, nostyle_policy)}
 
 
-@pytest.mark.parametrize("layout", ["cross-origin", "same-origin"])
+@pytest.mark.parametrize("layout", ["cross-origin", "same-origin", "style-src-none"])
 def test_strict_csp_page_works(browser, csp_sites, mock_api, layout):
     root, server, dist_url, policy = csp_sites[layout]
     assert "'unsafe-inline'" not in policy and "'unsafe-eval'" not in policy
@@ -262,6 +267,8 @@ def test_strict_csp_page_works(browser, csp_sites, mock_api, layout):
     # styles from dist/ applied, and our style values (progress bars) too, without a violation
     assert page.evaluate(
         "getComputedStyle(document.querySelector('#el-portal')).getPropertyValue('--stigg-palette-primary')").strip()
+    assert page.evaluate("getComputedStyle(document.querySelector('#el-portal .stigg-section-card')).display") == "flex"
+    assert page.evaluate("StiggPortal.styles") == "adopted"
     assert page.evaluate("[...document.querySelectorAll('#el-usage [role=progressbar]')]"
                          ".every((bar) => bar.style.getPropertyValue('--stigg-progress').endsWith('%'))")
     assert page.locator("#el-usage [role=progressbar]").count() >= 1

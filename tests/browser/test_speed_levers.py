@@ -5,7 +5,10 @@
 - a corrupted snapshot falls back to the plain boot with one console.info line, and still renders;
 - ``cache="session"`` paints the last HTML before the worker is ready, then replaces it;
 - server-rendered HTML (``data-stigg-ssr``) is what the first paint shows: no skeleton, ever;
-- one data load per provider and customer, however many sections (counted at the mock API).
+- one data load per provider and customer, however many sections (counted at the mock API);
+- the styles come with the loader (no stylesheet request, the first skeleton is styled, page CSS
+  still wins; a page that links the stylesheet keeps it);
+- the fonts are looked up during the load by an invisible box that never moves the skeleton.
 
 Each page boots Python, so there are few pages. When the session's dist/ has no snapshot (built
 with ``--snapshot no``), one is built for this module.
@@ -294,3 +297,100 @@ class PageWatchLite:
         self.errors: list[str] = []
         page.on("console", lambda m: (self.errors if m.type == "error" else self.info).append(m.text))
         page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+
+# Recorded at the moment the first skeleton appears: whether our styles already apply to it.
+FIRST_SKELETON = """<script>
+window.__first = null;
+new MutationObserver(() => {
+  const bar = !window.__first && document.querySelector("stigg-customer-portal .stigg-skeleton");
+  if (!bar) return;
+  const style = getComputedStyle(bar);
+  window.__first = { display: style.display, animation: style.animationName,
+                     height: bar.getBoundingClientRect().height, state: bar.closest("stigg-customer-portal").dataset.stiggState };
+}).observe(document, { subtree: true, childList: true });
+</script>"""
+
+
+def test_styles_travel_with_the_loader_and_style_the_first_paint(page, snapshot_site, mock_api, watch):
+    """No stylesheet request and no wait: the skeleton is styled from the moment it appears, and
+    the page's own CSS still wins over ours (zero specificity), classes and variables alike."""
+    overrides = ("<style>.stigg-overview-title { text-transform: uppercase; }"
+                 " stigg-customer-portal { --stigg-palette-primary: rgb(1, 2, 3); }</style>")
+    body = (FIRST_SKELETON + overrides + f'<stigg-customer-portal api-key="{DEFAULT_API_KEY}" base-url="{mock_api.url}" '
+            'customer-id="customer-demo"></stigg-customer-portal>')
+    page.goto(snapshot_site.page_url(body, name="speed-styles.html"))
+    page.wait_for_selector('stigg-customer-portal[data-stigg-state="ready"]', timeout=BOOT_MS)
+    first = page.evaluate("window.__first")
+    assert first["animation"] == "stigg-shimmer" and first["state"] == "loading", first
+    assert first["display"] != "inline" and first["height"] > 0, first  # an unstyled span would be 0 high
+    assert page.evaluate("StiggPortal.styles") == "adopted"
+    assert page.evaluate("document.adoptedStyleSheets.length") == 1
+    assert not [url for url in watch.requests if url.split("?")[0].endswith("stigg-portal.css")], watch.requests
+    assert page.evaluate("getComputedStyle(document.querySelector('.stigg-overview-title')).textTransform") == "uppercase"
+    assert page.evaluate("getComputedStyle(document.querySelector('.stigg-section-card')).display") == "flex"
+    assert page.evaluate("""getComputedStyle(document.querySelector('stigg-customer-portal'))
+                            .getPropertyValue('--stigg-palette-primary').trim()""") == "rgb(1, 2, 3)"
+    assert watch.console_errors() == []
+
+
+def test_a_page_that_links_the_stylesheet_keeps_its_link(page, snapshot_site, watch):
+    head = f'<link rel="stylesheet" href="{snapshot_site.dist_url}/stigg-portal.css" data-stigg-portal>'
+    url = snapshot_site.page_url('<stigg-usage client="demo" scenario="paid"></stigg-usage>', head=head,
+                                 name="speed-linked.html")
+    page.goto(url)
+    page.wait_for_selector('stigg-usage[data-stigg-state="ready"]', timeout=BOOT_MS)
+    assert page.evaluate("StiggPortal.styles") == "page"
+    assert page.evaluate("document.adoptedStyleSheets.length") == 0  # styles are not applied twice
+    assert page.evaluate("getComputedStyle(document.querySelector('.stigg-section-card')).display") == "flex"
+    assert watch.console_errors() == []
+
+
+# While the data loads, every node added to the element that is not the skeleton, the element's
+# height, and layout shifts.
+WARM_UP_WATCH = """<script>
+window.__warm = { added: [], removedBeforeData: 0, heights: new Set(), shifts: [] };
+new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__warm.shifts.push(e.value); })
+  .observe({ type: "layout-shift", buffered: true });
+new MutationObserver((records) => {
+  const el = document.querySelector("stigg-customer-portal");
+  if (!el || el.dataset.stiggState !== "loading") return;
+  window.__warm.heights.add(Math.round(el.getBoundingClientRect().height));
+  for (const record of records) {
+    if (record.target !== el) continue;
+    for (const node of record.addedNodes) {
+      if (node.nodeType !== 1 || node.classList.contains("stigg-customer-portal-layout")) continue;
+      const rect = node.getBoundingClientRect();
+      window.__warm.added.push({ ariaHidden: node.getAttribute("aria-hidden"), visibility: getComputedStyle(node).visibility,
+                                 width: rect.width, height: rect.height, probes: node.children.length });
+    }
+    for (const node of record.removedNodes) {
+      if (node.nodeType === 1 && !node.classList.contains("stigg-customer-portal-layout")) window.__warm.removedBeforeData++;
+    }
+  }
+}).observe(document, { subtree: true, childList: true, attributes: true });
+</script>"""
+
+
+def test_font_warm_up_during_the_load_is_invisible(page, snapshot_site, mock_api, watch):
+    """While Python boots and the data loads (slow API here), the loader lays out its fonts once
+    inside the element: nothing visible, no layout shift, gone before the data is shown."""
+    mock_api.reset()
+    mock_api.fail("slow", delay=3, customer="customer-trial")
+    try:
+        body = WARM_UP_WATCH + (f'<stigg-customer-portal api-key="{DEFAULT_API_KEY}" base-url="{mock_api.url}" '
+                                'customer-id="customer-trial"></stigg-customer-portal>')
+        page.goto(snapshot_site.page_url(body, name="speed-fonts.html"))
+        page.wait_for_selector('stigg-customer-portal[data-stigg-state="ready"]', timeout=BOOT_MS)
+    finally:
+        mock_api.fail(None, customer="customer-trial")
+    warm = page.evaluate("({ ...window.__warm, heights: [...window.__warm.heights] })")
+    assert len(warm["added"]) == 1, warm  # one invisible box of probes
+    box = warm["added"][0]
+    assert box["ariaHidden"] == "true" and box["visibility"] == "hidden", warm
+    assert box["width"] == 0 and box["height"] == 0 and box["probes"] > 1, warm
+    assert warm["removedBeforeData"] == 1, warm  # done, and removed, before the data arrived
+    assert len(warm["heights"]) == 1, warm  # the skeleton never moved
+    assert warm["shifts"] == [], warm
+    assert page.locator("stigg-customer-portal .stigg-subscription-usage-layout").count() == 1
+    assert watch.console_errors() == []

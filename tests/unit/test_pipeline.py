@@ -159,9 +159,13 @@ def test_generated_loader_defines_every_element_without_evaluating_strings():
     usage = next(d for d in definitions if d["tag"] == "stigg-usage")
     assert "stigg-subscription-usage-skeleton-layout" in usage["skeleton"]
     assert "text-manage-subscription" in usage["attributes"]
-    source = build._fill("stigg-portal.js", {"DEFINITIONS": definitions, "RUNTIME": {"buildId": "x"}})
+    styles = build.css_bundle()
+    source = build._fill("stigg-portal.js", {"DEFINITIONS": definitions, "RUNTIME": {"buildId": "x"},
+                                             "STYLES": styles})
     for forbidden in ("eval(", "new Function", "document.write"):
         assert forbidden not in source
+    # the stylesheet travels inside the loader as one JSON string literal, the same text as the file
+    assert f"const STYLES = {json.dumps(styles, ensure_ascii=True)};" in source
 
 
 def test_manifest_lists_tags_attributes_events_and_classes():
