@@ -82,14 +82,12 @@ function injectStyles() {
 // worker keeps the cores busy). Applying the whole portal's HTML needed ~8 of them at once, most
 // of that load's one long main-thread task. So while Python boots, every font size and weight our
 // stylesheet declares (FONTS, read from it at build time) is laid out once, invisibly, inside an
-// element showing its skeleton (where the page's fonts and --stigg-* variables apply): one or a
-// few per idle period. The rest is cached by the browser for the page's lifetime. A font queued
-// by one element is not queued again by the next (if the first is removed meanwhile, the rest
-// of its queue is simply looked up later, when used).
+// element showing its skeleton (where the page's fonts and --stigg-* variables apply), one per
+// idle period; the browser keeps them for the page's lifetime. A font queued by one element is
+// not queued again by the next (if the first is removed meanwhile, the rest of its queue is
+// simply looked up later, when used).
 const warmedFonts = new Set();
-const idle = (fn) => (window.requestIdleCallback
-  ? requestIdleCallback(fn, { timeout: 500 })
-  : setTimeout(() => fn(null), 20));
+const idle = (fn) => (window.requestIdleCallback ? requestIdleCallback(fn, { timeout: 500 }) : setTimeout(fn, 20));
 
 function warmFonts(element) {
   if (!FONTS || !FONTS.sizes.length || !FONTS.weights.length) return;
@@ -124,17 +122,16 @@ function warmFonts(element) {
       box.remove();
       return;
     }
-    const step = (deadline) => {
+    // One font per idle callback: a look-up can take tens of milliseconds on a busy machine.
+    const step = () => {
       if (!box.isConnected) return; // the element's HTML was replaced meanwhile
-      do {
-        const probe = queue.shift();
-        if (!probe) {
-          box.remove();
-          return;
-        }
-        probe.style.display = "inline";
-        void probe.offsetWidth; // lays the text out: the font is looked up now
-      } while (deadline && deadline.timeRemaining() > 5);
+      const probe = queue.shift();
+      if (!probe) {
+        box.remove();
+        return;
+      }
+      probe.style.display = "inline";
+      void probe.offsetWidth; // lays the text out: the font is looked up now
       idle(step);
     };
     idle(step);
