@@ -215,14 +215,16 @@ def progress_bar(figures: UsageFigures, title: str, texts: dict[str, Any]) -> Pr
     return ProgressBar(figures.percent, figures.status, dotted, label)
 
 
-def usage_entitlements(portal: CustomerPortal) -> tuple[list[FeatureEntitlement], list[CreditEntitlement]]:
+def usage_entitlements(
+    portal: CustomerPortal, prices: dict[str, SubscriptionPrice]
+) -> tuple[list[FeatureEntitlement], list[CreditEntitlement]]:
     """Metered features (priced ones first, in ``prices`` order; zero limits dropped) and credits
-    with a positive limit (§6.4 steps 1–2)."""
+    with a positive limit (§6.4 steps 1–2). ``prices`` is ``priced_features(portal)``."""
     metered = [
         e for e in portal.feature_entitlements
         if e.feature.meter_type in (MeterType.FLUCTUATING, MeterType.INCREMENTAL) and e.usage_limit != 0
     ]
-    order = {ref: index for index, ref in enumerate(priced_features(portal))}
+    order = {ref: index for index, ref in enumerate(prices)}
     priced = sorted((e for e in metered if e.feature.ref_id in order), key=lambda e: order[e.feature.ref_id])
     rest = [e for e in metered if e.feature.ref_id not in order]
     credits = [c for c in portal.credit_entitlements if (c.usage_limit or 0) > 0]
@@ -237,11 +239,11 @@ def feature_item(
     texts: dict[str, Any],
     locale: str,
     options: PortalOptions,
-    prices: dict[str, SubscriptionPrice] | None = None,
+    prices: dict[str, SubscriptionPrice],
 ) -> UsageItem:
     """One feature's card; ``prices`` is ``priced_features(portal)`` (computed once per view)."""
     feature = entitlement.feature
-    price = (priced_features(portal) if prices is None else prices).get(feature.ref_id)
+    price = prices.get(feature.ref_id)
     figures = feature_figures(entitlement)
     title = title_with_units(feature.display_name, feature.feature_units, feature.feature_units_plural)
     tooltip = None
@@ -305,7 +307,8 @@ def build_usage_view(
 ) -> UsageView:
     """The usage section for one customer; ``visible`` is False when hidden or empty (§6.1)."""
     options = options or PortalOptions()
-    features, credits = usage_entitlements(portal)
+    prices = priced_features(portal)
+    features, credits = usage_entitlements(portal, prices)
     total = len(features) + len(credits)
     toggle = None
     shown = total
@@ -316,7 +319,6 @@ def build_usage_view(
             toggle = StateToggle(SHOW_ALL_STATE, "1", texts["showMore"], "usage-toggle")
             shown = PAGE_SIZE
     # Cards are built only for what is shown: a customer with 1,000 features costs six cards.
-    prices = priced_features(portal)
     items = [feature_item(portal, e, now=now, texts=texts, locale=locale, options=options, prices=prices)
              for e in features[:shown]]
     items += [credit_item(c, now=now, texts=texts, locale=locale) for c in credits[:max(0, shown - len(features))]]
