@@ -69,6 +69,7 @@ const CACHE_ON = !MAKING && typeof caches !== "undefined"
 const runtimeCache = CACHE_ON ? caches.open(RUNTIME_CACHE).catch(() => null) : Promise.resolve(null);
 const cacheUse = { hits: 0, misses: 0 };
 const toStore = new Map(); // url -> a copy of the downloaded response, stored once the boot worked
+const runtimeUrls = new Set(); // every file this boot asked runtimeFile for: the ones to keep
 
 /**
  * `use(response)` on the cached copy of `url` when there is one, else on a download. The download
@@ -76,6 +77,7 @@ const toStore = new Map(); // url -> a copy of the downloaded response, stored o
  * is aborted when the cache has the file.
  */
 async function runtimeFile(url, use) {
+  runtimeUrls.add(url);
   const controller = new AbortController();
   const download = fetchOk(url, { signal: controller.signal });
   download.catch(() => {});
@@ -111,7 +113,7 @@ async function runtimeFileDownloaded(url, download, use, cache) {
 }
 
 /** After a snapshot boot: store the downloaded files, forget other builds' files. */
-async function storeRuntimeFiles(keep) {
+async function storeRuntimeFiles() {
   const cache = await runtimeCache;
   const entries = [...toStore];
   toStore.clear();
@@ -119,7 +121,7 @@ async function storeRuntimeFiles(keep) {
   try {
     for (const [url, response] of entries) await cache.put(url, response);
     for (const request of await cache.keys()) {
-      if (request.url.startsWith(BASE) && !keep.includes(request.url)) await cache.delete(request);
+      if (request.url.startsWith(BASE) && !runtimeUrls.has(request.url)) await cache.delete(request);
     }
   } catch (error) { // quota, private mode: the HTTP cache still works
     console.info(`stigg-portal: runtime files not cached (${error.message})`);
@@ -203,8 +205,7 @@ function checksum(bytes, h = 0x811c9dc5, stride = 1) {
 }
 const DATA_STRIDE = 16;
 
-function checksumRuns(heap, runs) {
-  let h = 0x811c9dc5;
+function checksumRuns(heap, runs, h = 0x811c9dc5) {
   for (const [start, count] of runs) h = checksum(heap.subarray(start * PAGE, (start + count) * PAGE), h);
   return h;
 }
@@ -472,8 +473,7 @@ function encodeSnapshot(full, baseline) {
     offset += count * PAGE;
   }
   // One checksum over the baseline pages (as in the heap) then the baseline under the XOR pages.
-  let baselineChecksum = checksumRuns(heap, runs.b);
-  for (const [start, count] of runs.x) baselineChecksum = checksum(baseline.subarray(start * PAGE, (start + count) * PAGE), baselineChecksum);
+  const baselineChecksum = checksumRuns(baseline, runs.x, checksumRuns(heap, runs.b));
   const header = {
     page: PAGE,
     heap: heap.length,
@@ -553,9 +553,8 @@ try {
     self.postMessage(JSON.stringify({ type: "ready", boot: booted.mode, timing, runtimeCache: runtimeCacheUse }));
     for (const message of pending.splice(0)) handler(message);
     if (booted.mode === "snapshot" && CACHE_ON) {
-      const keep = [WASM_URL, INDEX_URL + SNAPSHOT.file, ...SNAPSHOT.dynlibs.map((spec) => INDEX_URL + spec.file)];
       // Off the first render's path: a few hundred ms later.
-      setTimeout(() => storeRuntimeFiles(keep), toStore.size ? 300 : 0);
+      setTimeout(storeRuntimeFiles, toStore.size ? 300 : 0);
     }
   }
 } catch (error) {
