@@ -206,14 +206,15 @@ RUNTIME_CACHE_KEYS = """async () => {
 }"""
 
 
-def wait_runtime_cache(page, count: int) -> list[str]:
-    """The cache is written a moment after the boot: poll (evaluate awaits the promise)."""
+def poll(page, script: str, arg=None, *, until=bool):
+    """Evaluate ``script`` every 100 ms until ``until(value)`` (the cache is written a moment
+    after the boot; evaluate awaits the script's promise); returns the last value."""
     for _ in range(BOOT_MS // 100):
-        keys = page.evaluate(RUNTIME_CACHE_KEYS)
-        if len(keys) >= count:
-            return keys
+        value = page.evaluate(script, arg)
+        if until(value):
+            return value
         page.wait_for_timeout(100)
-    return page.evaluate(RUNTIME_CACHE_KEYS)
+    return page.evaluate(script, arg)
 
 
 def runtime_file_names(dist: Path) -> set[str]:
@@ -224,16 +225,13 @@ def runtime_file_names(dist: Path) -> set[str]:
     return names
 
 
-def test_runtime_files_are_kept_decoded_and_read_back_on_the_next_visit(browser, snapshot_site, snapshot_dist):
-    context = browser.new_context()
-    page = context.new_page()
-    watch_ = PageWatchLite(page)
+def test_runtime_files_are_kept_decoded_and_read_back_on_the_next_visit(page, snapshot_site, snapshot_dist, watch):
     url = snapshot_site.page_url('<stigg-usage client="demo" scenario="paid"></stigg-usage>', name="speed-rtcache.html")
     page.goto(url)
     page.wait_for_selector('stigg-usage[data-stigg-state="ready"]', timeout=BOOT_MS)
     assert page.evaluate("StiggPortal.runtimeCache") == "miss"  # first visit: downloaded
     expected = runtime_file_names(snapshot_dist)
-    keys = wait_runtime_cache(page, len(expected))
+    keys = poll(page, RUNTIME_CACHE_KEYS, until=lambda found: len(found) >= len(expected))
     # only our public runtime files, from the dist origin: no API answer, no customer data
     assert {k.rsplit("/", 1)[-1] for k in keys} == expected, keys
     assert all(k.startswith(snapshot_site.dist_url + "/") for k in keys), keys
@@ -267,19 +265,13 @@ def test_runtime_files_are_kept_decoded_and_read_back_on_the_next_visit(browser,
       const hit = await (await caches.open("stigg-portal-runtime")).match(url);
       return hit ? (await hit.arrayBuffer()).byteLength : 0;
     }"""
-    for _ in range(BOOT_MS // 100):  # replaced by the good file
-        if page.evaluate(cached_size, snapshot_url) == sizes[snapshot_url.rsplit("/", 1)[-1]]:
-            break
-        page.wait_for_timeout(100)
-    assert page.evaluate(cached_size, snapshot_url) == sizes[snapshot_url.rsplit("/", 1)[-1]]
-    assert [t for t in watch_.info if "not usable" in t], watch_.info
-    assert watch_.errors == []
-    context.close()
+    good = sizes[snapshot_url.rsplit("/", 1)[-1]]
+    assert poll(page, cached_size, snapshot_url, until=lambda size: size == good) == good  # replaced
+    assert [text for kind, text in watch.console if "not usable" in text], watch.console
+    assert watch.console_errors() == []
 
 
-def test_runtime_cache_off(browser, snapshot_site):
-    context = browser.new_context()
-    page = context.new_page()
+def test_runtime_cache_off(page, snapshot_site):
     url = snapshot_site.page_url('<stigg-usage client="demo" scenario="paid"></stigg-usage>',
                                  name="speed-rtcache-off.html", script_attrs='data-runtime-cache="off"')
     page.goto(url)
@@ -288,15 +280,6 @@ def test_runtime_cache_off(browser, snapshot_site):
     assert page.evaluate("StiggPortal.runtimeCache") == "off"
     page.wait_for_timeout(1000)  # the cache would be written ~0.3 s after ready
     assert page.evaluate("caches.keys()") == []
-    context.close()
-
-
-class PageWatchLite:
-    def __init__(self, page) -> None:
-        self.info: list[str] = []
-        self.errors: list[str] = []
-        page.on("console", lambda m: (self.errors if m.type == "error" else self.info).append(m.text))
-        page.on("pageerror", lambda e: self.errors.append(str(e)))
 
 
 # Recorded at the moment the first skeleton appears: whether our styles already apply to it.
