@@ -30,6 +30,12 @@ if { ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; } \
     || echo "   (nginx could not be installed: its test will be skipped)"
 fi
 
+# npm packages the tests use (axe-core, host-page stylesheets, TypeScript, browser drivers): tests/js/package.json.
+if command -v npm >/dev/null 2>&1 && grep -q '"[a-z@]' <(sed -n '/devDependencies/,/}/p' tests/js/package.json | sed 1d); then
+  echo "== installing the tests' npm packages"
+  npm install --prefix tests/js --no-audit --no-fund --silent
+fi
+
 echo "== building dist/"
 .venv/bin/stigg-portal build --dist dist
 
