@@ -93,7 +93,10 @@ INIT_SCRIPT = """
       if (b.states[b.states.length - 1] !== state) b.states.push(state);
       if (b.content === undefined && root.firstElementChild) { b.content = now(); b.contentState = state; frame("contentFrame"); }
     }
-    if (b.ready === undefined && document.querySelector(cfg.ready)) { b.ready = now(); frame("readyFrame"); }
+    // cfg.ready: a selector; cfg.readyText: selectors that must each match an element with text
+    const ready = document.querySelector(cfg.ready) && (cfg.readyText || []).every((sel) =>
+      [...document.querySelectorAll(sel)].some((el) => el.textContent.trim()));
+    if (b.ready === undefined && ready) { b.ready = now(); frame("readyFrame"); }
   };
   new MutationObserver(check).observe(document, { subtree: true, childList: true, attributes: true });
   document.addEventListener("DOMContentLoaded", check);
@@ -390,6 +393,106 @@ def rerender_runs(pw: Any, bench: Bench, variant: str, runs: int) -> dict[str, A
     return out
 
 
+# ----------------------------------------------------------------------------- Stigg's React portal
+ANCHOR_SRC = ROOT.parent / "shared" / "anchor-react-portal"
+ANCHOR_CONFIG = {"target": "body", "ready": ".stigg-customer-portal-usage-section-title",
+                 "readyText": ['[class*="stigg-entitlement-usage-"]']}
+
+
+class Anchor:
+    """Stigg's own React portal (``../shared/anchor-react-portal``) built with Vite and served by its
+    mock API, measured in the same run as ours (its README gives the 'usage shown' condition)."""
+
+    def __init__(self, stack: ExitStack, source: Path = ANCHOR_SRC) -> None:
+        import socket
+        import subprocess
+
+        work = ROOT / "build" / "anchor"
+        app = work / "app"
+        if not (app / "dist" / "index.html").exists():
+            if not source.is_dir():
+                raise RuntimeError(f"{source} not found")
+            log(f"building Stigg's React portal from {source} (npm install + vite build, once)")
+            shutil.rmtree(work, ignore_errors=True)
+            shutil.copytree(source, work, ignore=shutil.ignore_patterns("node_modules", "dist", "logs"))
+            for cmd in (["npm", "install", "--no-audit", "--no-fund", "--silent"], ["npm", "run", "build", "--silent"]):
+                subprocess.run(cmd, cwd=app, check=True, stdout=sys.stderr)
+
+        def free_port() -> int:
+            with socket.socket() as sock:
+                sock.bind(("127.0.0.1", 0))
+                return sock.getsockname()[1]
+
+        self.api_port, self.static_port = free_port(), free_port()
+        proc = subprocess.Popen([sys.executable, str(work / "mock_stigg.py"), "--port", str(self.api_port),
+                                 "--static", str(app / "dist"), "--static-port", str(self.static_port), "--quiet"],
+                                cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        stack.callback(proc.wait)
+        stack.callback(proc.terminate)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.static_port), timeout=0.5):
+                    break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("the anchor's mock server did not start")
+        self.url = (f"http://127.0.0.1:{self.static_port}/?customer=customer-demo"
+                    f"&api=http://127.0.0.1:{self.api_port}")
+
+
+def anchor_runs(pw: Any, anchor: Anchor, runs: int, *, network: bool, warm: bool) -> list[dict[str, Any]]:
+    """Cold (fresh context) or warm (persistent profile, loaded again) loads of the React portal;
+    ``transfer`` is what went over the wire (Playwright's encoded body sizes; its server gzips)."""
+    config = f"window.__benchConfig = {json.dumps(ANCHOR_CONFIG)};"
+    out: list[dict[str, Any]] = []
+
+    def prepare(context: Any) -> tuple[Any, list[Any]]:
+        finished: list[Any] = []
+        context.on("requestfinished", lambda r: finished.append(r))
+        context.add_init_script(config)
+        context.add_init_script(INIT_SCRIPT)
+        page = context.pages[0] if context.pages else context.new_page()
+        _cdp_network(context, page, network)
+        return page, finished
+
+    def transfer(finished: list[Any]) -> int:
+        total = 0
+        for request in finished:
+            try:
+                sizes = request.sizes()
+                total += sizes["responseBodySize"] + sizes["responseHeadersSize"]
+            except Exception:  # noqa: BLE001, S110 - a request without sizes (data: URL)
+                pass
+        return total
+
+    if warm:
+        profile = tempfile.mkdtemp(prefix="stigg-bench-anchor-")
+        context = pw.chromium.launch_persistent_context(profile, **launch_options())
+        try:
+            page, finished = prepare(context)
+            measure(page, anchor.url)
+            for _ in range(runs):
+                out.append(measure(page, anchor.url))
+        finally:
+            context.close()
+            shutil.rmtree(profile, ignore_errors=True)
+        return out
+    browser = pw.chromium.launch(**launch_options())
+    try:
+        for _ in range(runs):
+            context = browser.new_context()
+            page, finished = prepare(context)
+            row = measure(page, anchor.url)
+            row["transfer_bytes"] = transfer(finished)
+            out.append(row)
+            context.close()
+    finally:
+        browser.close()
+    return out
+
+
 def summarize(samples: list[dict[str, Any]], bench: Bench) -> dict[str, Any]:
     def pick(key: str) -> float | None:
         value = median([s.get(key) for s in samples])
@@ -413,7 +516,9 @@ def summarize(samples: list[dict[str, Any]], bench: Bench) -> dict[str, Any]:
         "states_seen": samples[0].get("states") if samples else None,
         "boot": samples[len(samples) // 2].get("boot") if samples else None,
         "samples_ready_ms": [round(s["ready"]) for s in samples if s.get("ready") is not None],
-        "transfer": {k: v for k, v in transfer.items() if k != "files"} if transfer else None,
+        "transfer": ({k: v for k, v in transfer.items() if k != "files"} if transfer else
+                     {"wire": int(median([s["transfer_bytes"] for s in samples]))}
+                     if samples and "transfer_bytes" in samples[0] else None),
         "files": transfer["files"] if transfer else None,
     }
 
@@ -528,20 +633,25 @@ def report(results: dict[str, Any]) -> str:
          f"{results['load_end']}), Chromium {results.get('chromium', '?')}, medians of {results['runs']} runs. "
          f"Element: `{results['target']}`, data from {results['data_source']}."),
         "",
-        "| variant | real data shown | vs plain | first paint of final layout (what) | CLS | longest main-thread task | boot | transfer raw / gzip / brotli |",
-        "|---|---|---|---|---|---|---|---|",
+        "| variant | real data shown | vs plain | ÷ React portal (same run) | first paint of final layout (what) | CLS | longest main-thread task | boot | transfer raw / gzip / brotli |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for name, row in loads.items():
         network = " (20 Mbit/s, 40 ms)" if "Mbit" in name else ""
-        base = loads.get(f"plain {'warm' if 'warm' in name else 'cold'}{network}", {}).get("ready_ms")
+        kind = "warm" if "warm" in name else "cold"
+        base = loads.get(f"plain {kind}{network}", {}).get("ready_ms")
+        react = loads.get(f"React portal {kind}{network}", {}).get("ready_ms")
         transfer = row.get("transfer")
-        size = f"{mb(transfer['raw'])} / {mb(transfer['gzip'])} / {mb(transfer['brotli'])}" if transfer else "–"
+        size = f"{mb(transfer['raw'])} / {mb(transfer['gzip'])} / {mb(transfer['brotli'])}" if transfer and "raw" in transfer \
+            else f"{mb(transfer['wire'])} on the wire" if transfer else "–"
         if "warm" in name:
             size = "(cached)"
         paint = row.get("first_content_frame_ms")
         state = ",".join(row.get("content_states") or [])
+        vs_react = "–" if not react or row.get("ready_ms") is None or "React" in name else f"{row['ready_ms'] / react:.2f}×"
+        vs_plain = "–" if "React" in name else ratio(base, row.get("ready_ms")) if "plain" not in name else "1.0×"
         lines.append(
-            f"| {name} | {fmt_ms(row.get('ready_ms'))} | {ratio(base, row.get('ready_ms')) if 'plain' not in name else '1.0×'} | "
+            f"| {name} | {fmt_ms(row.get('ready_ms'))} | {vs_plain} | {vs_react} | "
             f"{fmt_ms(paint)} ({state}) | {row.get('cls')} | {fmt_ms(row.get('longest_task_ms'))} | "
             f"{','.join(row.get('boot_modes') or [])}{runtime_cache_note(row)} | {size} |")
     rr = results.get("rerender") or {}
@@ -580,7 +690,20 @@ def verdicts(results: dict[str, Any]) -> dict[str, str]:
     best_cold = loads.get("snapshot cold", loads.get("plain cold", {}))
     best_warm = loads.get("snapshot warm", loads.get("plain warm", {}))
     transfer = (best_cold.get("transfer") or {}).get("brotli")
+    def vs_react(kind: str, network: str, limit: float) -> str:
+        ours = (loads.get(f"snapshot {kind}{network}") or {}).get("ready_ms")
+        react = (loads.get(f"React portal {kind}{network}") or {}).get("ready_ms")
+        if not ours or not react:
+            return "not measured"
+        return (f"{'met' if ours / react <= limit else 'NOT met'} ({ours / react:.2f}×: {ours:g} ms vs "
+                f"{react:g} ms, target ≤ {limit:g}×)")
+
+    network = " (20 Mbit/s, 40 ms)"
     return {
+        "cold ≤ 1.2× the React portal (loopback)": vs_react("cold", "", 1.2),
+        "warm ≤ 2.5× the React portal (loopback)": vs_react("warm", "", 2.5),
+        "cold ≤ 1.2× the React portal (20 Mbit/s, 40 ms)": vs_react("cold", network, 1.2),
+        "warm ≤ 2.5× the React portal (20 Mbit/s, 40 ms)": vs_react("warm", network, 2.5),
         "cold to real data ≤ 0.9 s": check("cold", best_cold.get("ready_ms"), TARGETS["cold_s"] * 1000),
         "warm ≤ 0.3 s": check("warm", best_warm.get("ready_ms"), TARGETS["warm_s"] * 1000),
         "first paint of final layout ≤ 100 ms": check("paint", best_cold.get("first_content_frame_ms"),
@@ -605,6 +728,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="runs per measurement (median; default 5)")
     parser.add_argument("--no-network", action="store_true", help="skip the emulated 20 Mbit/s, 40 ms RTT runs")
     parser.add_argument("--only", default="", help="measure only the page loads whose name contains this")
+    parser.add_argument("--no-anchor", action="store_true",
+                        help="skip Stigg's React portal (../shared/anchor-react-portal, built once into build/anchor)")
     parser.add_argument("--skip-extras", action="store_true", help="skip re-render, data loads and CPython timings")
     parser.add_argument("--output", default=str(ROOT / "benchmarks" / "results" / "latest.json"))
     args = parser.parse_args(argv)
@@ -647,8 +772,17 @@ def main(argv: list[str] | None = None) -> int:
                     results["loads"][name] = summarize(measure_fn(), bench)
 
             networks = [False] if args.no_network else [False, True]
+            anchor = None
+            if not args.no_anchor:
+                try:
+                    anchor = Anchor(stack)
+                except Exception as exc:  # noqa: BLE001 - report, keep measuring ours
+                    log(f"Stigg's React portal not measured: {exc}")
             for network in networks:
                 suffix = " (20 Mbit/s, 40 ms)" if network else ""
+                for kind in ("cold", "warm") if anchor else ():
+                    record(f"React portal {kind}{suffix}",
+                           lambda k=kind, n=network: anchor_runs(pw, anchor, args.runs, network=n, warm=k == "warm"))
                 for variant in ("plain", "snapshot"):
                     url = urls[variant]
                     record(f"{variant} cold{suffix}",
