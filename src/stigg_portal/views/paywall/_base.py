@@ -57,6 +57,11 @@ class PeriodSwitchView:
     def annual(self) -> bool:
         return self.selected == ANNUALLY
 
+    @property
+    def other(self) -> str:
+        """The period the switch selects (``stigg-billing-period-change``'s ``billingPeriod``)."""
+        return MONTHLY if self.selected == ANNUALLY else ANNUALLY
+
 
 @dataclass
 class TierOption:
@@ -77,6 +82,10 @@ class PriceView:
     tier_text: str | None = None  # "{quantity} {units}" of the selected tier
     tier_options: list[TierOption] = field(default_factory=list)
     tier_state_key: str | None = None
+    #: The credit-pack selector (a plan sold with credit packs): same shape as the tier selector.
+    credit_text: str | None = None
+    credit_options: list[TierOption] = field(default_factory=list)
+    credit_state_key: str | None = None
 
 
 @dataclass
@@ -137,6 +146,8 @@ class PaywallView:
     demo_badge_text: str = ""
     loading_text: str = ""
     skeleton_count: int = SKELETON_PLAN_COUNT
+    #: ``data-stigg-billing-country`` of the table, for pages and tests (``None``: default prices).
+    billing_country_code: str | None = None
     billing_period: str = MONTHLY
     period_switch: PeriodSwitchView | None = None
     plans: list[PlanCardView] = field(default_factory=list)

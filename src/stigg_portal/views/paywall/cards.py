@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import SimpleNamespace
@@ -28,6 +28,7 @@ from ._base import (
     BILLING_PERIOD_STATE,
     MONTHLY,
     PAYWALL_WIDGET,
+    SKELETON_PLAN_COUNT,
     AddonRow,
     IntentionType,
     PaywallView,
@@ -50,6 +51,9 @@ from .entitlements import (
     _visible_entitlements,
 )
 from .prices import (
+    _credit_pack_choices,
+    _credit_pack_price,
+    _credit_units_text,
     _is_credit_top_up,
     _plan_prices,
     _quantity_is_free_input,
@@ -160,7 +164,7 @@ def _unit_quantity_change(ctx: _Context, card: _Card, selected: dict[str, float]
     return -1 if chosen < subscribed.usage_limit else (1 if chosen > subscribed.usage_limit else 0)
 
 
-def _price_view(ctx: _Context, card: _Card, selected: dict[str, float]) -> PriceView:
+def _price_view(ctx: _Context, card: _Card, selected: dict[str, float], credits: dict[str, float]) -> PriceView:
     plan, texts, period = card.plan, ctx.texts, ctx.period
     if plan.pricing_type == PricingType.FREE:
         currency = ctx.paywall.currency
@@ -195,8 +199,8 @@ def _price_view(ctx: _Context, card: _Card, selected: dict[str, float]) -> Price
     view.unit = period_unit
     for price in prices:
         if price.tiers_mode and price.tiers:
-            if _is_credit_top_up(price):  # credits are bought in the first tier's pack by default
-                quantity = price.tiers[0].up_to or 1
+            if _is_credit_top_up(price):  # the chosen credit pack, else the first tier's pack
+                quantity = credits.get(price.top_up_custom_currency_id or "", price.tiers[0].up_to or 1)
             else:
                 quantity = selected.get(price.feature.ref_id if price.feature else "", 1)
             amount += tiers_total(price, quantity, per_month_of_year=per_month_of_year)
@@ -242,6 +246,55 @@ def _tier_selector(ctx: _Context, card: _Card, view: PriceView, price: Price, qu
                    f"{key}={_plain_number(q)}")
         for q in _tier_choices(price)
     ]
+
+
+def _credit_state_key(plan: Plan) -> str:
+    return f"credits-{plan.ref_id}"
+
+
+def _chosen_credit_pack(ctx: _Context, card: _Card, price: Price) -> float:
+    """The credit pack picked in the UI (``credits-{planId}``), else the first one."""
+    options = _credit_pack_choices(price)
+    chosen = ctx.state.get(_credit_state_key(card.plan))
+    try:
+        value = float(chosen) if chosen is not None else None
+    except ValueError:
+        value = None
+    quantity = value if value is not None and value in options else options[0]
+    return int(quantity) if float(quantity).is_integer() else quantity
+
+
+def _credit_selector(ctx: _Context, card: _Card, view: PriceView, price: Price, quantity: float) -> None:
+    key = _credit_state_key(card.plan)
+    view.credit_state_key = key
+    view.credit_text = f"{_integer(quantity, ctx.locale)} {_credit_units_text(price, quantity)}".strip()
+    view.credit_options = [
+        TierOption(q, f"{_integer(q, ctx.locale)} {_credit_units_text(price, q)}".strip(), q == quantity,
+                   f"{key}={_plain_number(q)}")
+        for q in _credit_pack_choices(price)
+    ]
+
+
+def _localized_plans(plans: Sequence[Plan], country: str | None) -> list[Plan]:
+    """Each plan with the prices of ``country`` where the answer has them, else its default prices.
+
+    Stigg answers with the country's price book when ``billingCountryCode`` is in the query; an
+    answer that carries several books (``fetchAllCountriesPrices``) keeps only the one that applies,
+    period by period.
+    """
+    out = []
+    for plan in plans:
+        if not any(p.billing_country_code for p in plan.prices):
+            out.append(plan)
+            continue
+        kept = []
+        for period in {str(p.billing_period) for p in plan.prices}:
+            in_period = [p for p in plan.prices if str(p.billing_period) == period]
+            local = [p for p in in_period if country and (p.billing_country_code or "").upper() == country]
+            kept += local or [p for p in in_period if not p.billing_country_code] or in_period
+        order = {id(p): i for i, p in enumerate(plan.prices)}
+        out.append(plan.model_copy(update={"prices": sorted(kept, key=lambda p: order[id(p)])}))
+    return out
 
 
 def _plan_detail(card: _Card, ctx: _Context) -> dict[str, Any]:
@@ -295,7 +348,8 @@ def _subscription_detail(sub: CustomerSubscription | None) -> dict[str, Any] | N
     }
 
 
-def _cta(ctx: _Context, card: _Card, is_next: bool, selected: dict[str, float]) -> PlanCtaView:
+def _cta(ctx: _Context, card: _Card, is_next: bool, selected: dict[str, float],
+         credits: dict[str, float]) -> PlanCtaView:
     """Title, intention and state of a plan's button (§6.11 CTA rules, §6.8 next plan)."""
     plan, texts = card.plan, ctx.texts
 
@@ -344,6 +398,7 @@ def _cta(ctx: _Context, card: _Card, is_next: bool, selected: dict[str, float]) 
         "customer": customer_detail,
         "subscription": _subscription_detail(ctx.subscription),
         "billableFeatures": [{"featureId": k, "quantity": v} for k, v in selected.items()],
+        "billableCredits": [{"topUpCustomCurrencyId": k, "quantity": v} for k, v in credits.items()],
     }
     return PlanCtaView(title, intention, disabled, detail, schedule_text)
 
@@ -411,21 +466,26 @@ def build_paywall_view(
     in_portal: bool = False,
     demo_notice: bool = False,
     theme_json: str | None = None,
+    billing_country_code: str | None = None,
+    hide_compatible_addons: bool = False,
+    skeleton_plan_count: int | None = None,
 ) -> PaywallView:
     """The paywall for one customer: which plans, in which order, with which prices and buttons.
 
     ``paywall=None`` gives the loading skeleton. ``billing_period`` is the period the visitor picked
     (ignored unless some plan is priced for it); without it the default period rule applies.
-    ``state`` carries other UI choices (``addons-{planId}``, ``tier-{planId}``).
+    ``state`` carries other UI choices (``addons-{planId}``, ``tier-{planId}``, ``credits-{planId}``).
+    ``billing_country_code`` picks the country's prices when the answer has several price books.
     """
     base = PaywallView(
         loading=paywall is None, in_portal=in_portal, demo_notice=demo_notice,
         demo_badge_text=text_at(texts, "demoBadge"), loading_text=text_at(texts, "loading"),
+        skeleton_count=skeleton_plan_count or SKELETON_PLAN_COUNT, billing_country_code=billing_country_code,
     )
     if paywall is None:
         return base
     state = dict(state or {})
-    all_plans = list(paywall.plans)
+    all_plans = _localized_plans(paywall.plans, billing_country_code)
     periods = available_billing_periods(all_plans)
     period = billing_period if billing_period in periods else default_billing_period(
         all_plans, paywall.active_subscriptions, preferred_billing_period
@@ -476,21 +536,36 @@ def build_paywall_view(
         selections[card.plan.ref_id] = (
             {tiered.feature.ref_id: _tier_quantity(ctx, card, tiered)} if tiered and tiered.feature else {}  # type: ignore[union-attr]
         )
-    with_tiers = not in_custom_plan and any(selections[c.plan.ref_id] for c in cards)
+    credit_choices: dict[str, dict[str, float]] = {}
+    for card in cards:
+        pack = _credit_pack_price(card.plan, period)
+        credit_choices[card.plan.ref_id] = (
+            {pack.top_up_custom_currency_id: _chosen_credit_pack(ctx, card, pack)}  # type: ignore[dict-item]
+            if pack is not None else {}
+        )
+    with_tiers = not in_custom_plan and any(
+        selections[c.plan.ref_id] or credit_choices[c.plan.ref_id] for c in cards)
 
     views: list[PlanCardView] = []
     for card in cards:
         plan = card.plan
         selected = selections[plan.ref_id]
-        price = _price_view(ctx, card, selected)
+        credits = credit_choices[plan.ref_id]
+        price = _price_view(ctx, card, selected, credits)
         tiered = _tiered_price(plan, period)
         if with_tiers and tiered is not None and selected:
             _tier_selector(ctx, card, price, tiered, next(iter(selected.values())))
+        pack = _credit_pack_price(plan, period)
+        if with_tiers and pack is not None and credits:
+            _credit_selector(ctx, card, price, pack, next(iter(credits.values())))
         is_next = _is_next_plan(plan, period, card.is_current, downgrade, period_change)
         show_cta = not in_custom_plan or plan.pricing_type == PricingType.CUSTOM
-        cta = _cta(ctx, card, is_next, selected) if show_cta else None
-        rows = _entitlement_rows(plan, period, texts, locale)
-        addons, toggle_text, toggle_state = _addons(card, ctx)
+        cta = _cta(ctx, card, is_next, selected, credits) if show_cta else None
+        rows = _entitlement_rows(plan, period, texts, locale, next(iter(credits.values()), None))
+        if hide_compatible_addons:
+            addons, toggle_text, toggle_state = [], None, None
+        else:
+            addons, toggle_text, toggle_state = _addons(card, ctx)
         highlighted = highlighted_plan_id is not None and plan.ref_id == highlighted_plan_id
         if is_next:
             chip_text, chip_kind = text_at(texts, "paywall.nextPlan"), "next"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...elements import PaywallAttributes, RenderInput, Widget, register_widget
+from ..common import BASE_EVENTS, EVENT_BILLING_PERIOD_CHANGE, EVENT_PLAN_SELECTED
 from ._base import (
     BILLING_PERIOD_STATE,
 )
@@ -35,6 +36,9 @@ def paywall_context(render: RenderInput, *, in_portal: bool) -> dict[str, Any]:
         in_portal=in_portal,
         demo_notice=render.demo_notice and not in_portal,
         theme_json=attrs.theme,
+        billing_country_code=attrs.billing_country_code,
+        hide_compatible_addons=bool(getattr(attrs, "hide_compatible_addons", False)),
+        skeleton_plan_count=getattr(attrs, "skeleton_plan_count", None),
     )
     return {"paywall": view}
 
@@ -44,8 +48,10 @@ class PaywallWidget(Widget):
     """Pricing table / plan picker (upstream ``Paywall``).
 
     Events: ``stigg-plan-selected`` with ``{plan, intentionType, billingPeriod, customer,
-    subscription, billableFeatures}`` when a plan's button is clicked. UI state kept across
-    re-renders: ``billingPeriod``, ``addons-{planId}``, ``tier-{planId}``.
+    subscription, billableFeatures, billableCredits, waitUntil}`` when a plan's button is clicked
+    (``customer`` is ``null`` on a public pricing table); ``stigg-billing-period-change`` with
+    ``{billingPeriod}`` when the period switch changes. UI state kept across re-renders:
+    ``billingPeriod``, ``addons-{planId}``, ``tier-{planId}``, ``credits-{planId}``.
     """
 
     tag = "stigg-paywall"
@@ -53,7 +59,7 @@ class PaywallWidget(Widget):
     attributes_model = PaywallAttributes
     template = "paywall.html"
     loads = ("paywall",)
-    events = ("stigg-ready", "stigg-error", "stigg-plan-selected")
+    events = BASE_EVENTS + (EVENT_PLAN_SELECTED, EVENT_BILLING_PERIOD_CHANGE)
     css_classes = (
         "stigg-paywall-container",
         "stigg-paywall-layout",

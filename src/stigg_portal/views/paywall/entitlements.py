@@ -110,17 +110,20 @@ def _visible_entitlements(plan: Plan) -> list[PackageEntitlement | PackageCredit
     return [e for e in source if e.is_granted and PAYWALL_WIDGET not in (e.hidden_from_widgets or [])]
 
 
-def _entitlement_rows(plan: Plan, period: str, texts: Mapping[str, Any], locale: str) -> list[EntitlementRow]:
+def _entitlement_rows(plan: Plan, period: str, texts: Mapping[str, Any], locale: str,
+                      credit_pack: float | None = None) -> list[EntitlementRow]:
+    """The card's rows; ``credit_pack`` is the chosen pack's credits when the plan sells packs."""
     rows: list[EntitlementRow] = []
     for price in _plan_prices(plan, period):
         if (price.min_unit_quantity and price.min_unit_quantity > 1) or price.max_unit_quantity:
             ref = (price.feature.ref_id if price.feature else None) or ""
             rows.append(EntitlementRow(_unit_range_text(price, texts), _feature_row_class(ref)))
     top_up = next((p for p in plan.prices_for(period) if _is_credit_top_up(p) and p.tiers_mode), None)
-    if top_up is not None and len(top_up.tiers or []) <= 1:
+    if top_up is not None and (len(top_up.tiers or []) <= 1 or credit_pack is not None):
         tiers = top_up.tiers or []
         recurring = top_up.billing_cadence == BillingCadence.RECURRING
-        text = _credit_row_text((tiers[0].up_to if tiers else None) or 0, top_up.custom_currency, None,
+        amount = credit_pack if credit_pack is not None else (tiers[0].up_to if tiers else None)
+        text = _credit_row_text(amount or 0, top_up.custom_currency, None,
                                 period if recurring else None, texts, locale)
         rows.append(EntitlementRow(text, _credit_row_class(top_up.top_up_custom_currency_id or "")))
     for entitlement in _visible_entitlements(plan):

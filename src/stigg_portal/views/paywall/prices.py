@@ -82,3 +82,25 @@ def _tiered_price(plan: Plan, period: str) -> Price | None:
     """The plan's one tiered per-unit price for the period (not a credit top-up), if exactly one."""
     tiered = [p for p in plan.prices_for(period) if p.tiers_mode and p.tiers and not _is_credit_top_up(p)]
     return tiered[0] if len(tiered) == 1 and tiered[0].feature is not None else None
+
+
+def _credit_pack_price(plan: Plan, period: str) -> Price | None:
+    """The plan's credit top-up sold in packs (a tiered top-up price with several packs), if any."""
+    return next(
+        (p for p in plan.prices_for(period)
+         if _is_credit_top_up(p) and p.tiers_mode and len([t for t in (p.tiers or []) if t.up_to]) > 1),
+        None,
+    )
+
+
+def _credit_pack_choices(price: Price) -> list[float]:
+    """Credits in each pack the selector offers: each tier's upper bound, in order."""
+    return sorted({float(t.up_to) for t in (price.tiers or []) if t.up_to})
+
+
+def _credit_units_text(price: Price, quantity: float) -> str:
+    currency = price.custom_currency
+    units = currency.units if currency is not None else None
+    if units is not None and (units.singular or units.plural):
+        return (units.singular if quantity == 1 else units.plural) or units.plural or units.singular or ""
+    return (currency.display_name if currency is not None else None) or ""
