@@ -268,3 +268,23 @@ def test_bad_skeleton_plan_count_is_reported(raw) -> None:
     assert attrs.skeleton_plan_count is None and [p.attribute for p in problems] == ["skeleton-plan-count"]
     assert render_skeleton("stigg-paywall", {"skeleton-plan-count": raw}).count(
         'class="stigg-paywall-skeleton-plan"') == 3
+
+
+# --------------------------------------------------------------------------- declared once, documented
+def test_new_attributes_and_events_are_in_the_manifest_and_the_readme() -> None:
+    from pathlib import Path
+
+    from stigg_portal.build import custom_elements_manifest
+
+    declared = {dec["tagName"]: dec for module in custom_elements_manifest("0")["modules"]
+                for dec in module["declarations"]}
+    for tag in ("stigg-paywall", "stigg-customer-portal", "stigg-provider"):
+        assert "billing-country-code" in {a["name"] for a in declared[tag]["attributes"]}, tag
+    for tag in ("stigg-paywall", "stigg-customer-portal"):
+        names = {a["name"] for a in declared[tag]["attributes"]}
+        assert {"skeleton-plan-count", "hide-compatible-addons"} <= names
+        assert "stigg-billing-period-change" in {e["name"] for e in declared[tag]["events"]}
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    for name in ("billing-country-code", "skeleton-plan-count", "hide-compatible-addons",
+                 "stigg-billing-period-change", "billableCredits", "stigg-{planId}", "`paywall` (or `plans`)"):
+        assert name in readme, name
