@@ -34,15 +34,15 @@ function parseDetail(target) {
 // the first paint already has the size of the real content (no layout shift when it arrives):
 // skeleton-plan-count (cards in the paywall skeleton) and hidden-sections="paywall"/"plans" (no
 // Plans section in the portal). The worker validates both and reports bad values.
-function fitSkeleton(element) {
-  const count = Number.parseInt(element.getAttribute("skeleton-plan-count") || "", 10);
+function fitSkeleton(element, attrs) {
+  const count = Number.parseInt(attrs["skeleton-plan-count"] || "", 10);
   const plans = element.querySelector(".stigg-skeleton-loader-plans-container");
   if (plans && count >= 1 && count <= 12) {
     const cards = [...plans.children];
     for (const card of cards.slice(count)) card.remove();
     for (let i = cards.length; i < count && cards.length; i += 1) plans.append(cards[0].cloneNode(true));
   }
-  const hidden = (element.getAttribute("hidden-sections") || "").split(/[\s,]+/);
+  const hidden = (attrs["hidden-sections"] || "").split(/[\s,]+/);
   if (hidden.includes("paywall") || hidden.includes("plans")) {
     element.querySelector(".stigg-customer-portal-paywall-section")?.remove();
   }
@@ -392,7 +392,7 @@ class StiggElement extends HTMLElement {
 
   _paintLoading() {
     setMarkup(this, this._definition.skeleton);
-    fitSkeleton(this);
+    fitSkeleton(this, this._attributes());
     this.setAttribute("aria-busy", "true");
     this.setAttribute("data-stigg-state", "loading");
   }
