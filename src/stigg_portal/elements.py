@@ -25,7 +25,16 @@ SECTION_NAMES = (
     "billingInformation",
     "paymentDetails",
     "invoices",
+    "paywall",
+    "plans",
 )
+
+#: ``hidden-sections`` names that leave the portal's Plans section (and its GetPaywall request) out.
+PLANS_SECTION_NAMES = frozenset({"paywall", "plans"})
+
+#: ISO 3166-1 alpha-2 country codes, for ``billing-country-code`` (plus ``EU``, which Stigg's price
+#: localization accepts for the European Union).
+ISO_COUNTRY_CODES = frozenset(["AD", "AE", "AF", "AG", "AI", "AL", "AM", "AO", "AQ", "AR", "AS", "AT", "AU", "AW", "AX", "AZ", "BA", "BB", "BD", "BE", "BF", "BG", "BH", "BI", "BJ", "BL", "BM", "BN", "BO", "BQ", "BR", "BS", "BT", "BV", "BW", "BY", "BZ", "CA", "CC", "CD", "CF", "CG", "CH", "CI", "CK", "CL", "CM", "CN", "CO", "CR", "CU", "CV", "CW", "CX", "CY", "CZ", "DE", "DJ", "DK", "DM", "DO", "DZ", "EC", "EE", "EG", "EH", "ER", "ES", "ET", "FI", "FJ", "FK", "FM", "FO", "FR", "GA", "GB", "GD", "GE", "GF", "GG", "GH", "GI", "GL", "GM", "GN", "GP", "GQ", "GR", "GS", "GT", "GU", "GW", "GY", "HK", "HM", "HN", "HR", "HT", "HU", "ID", "IE", "IL", "IM", "IN", "IO", "IQ", "IR", "IS", "IT", "JE", "JM", "JO", "JP", "KE", "KG", "KH", "KI", "KM", "KN", "KP", "KR", "KW", "KY", "KZ", "LA", "LB", "LC", "LI", "LK", "LR", "LS", "LT", "LU", "LV", "LY", "MA", "MC", "MD", "ME", "MF", "MG", "MH", "MK", "ML", "MM", "MN", "MO", "MP", "MQ", "MR", "MS", "MT", "MU", "MV", "MW", "MX", "MY", "MZ", "NA", "NC", "NE", "NF", "NG", "NI", "NL", "NO", "NP", "NR", "NU", "NZ", "OM", "PA", "PE", "PF", "PG", "PH", "PK", "PL", "PM", "PN", "PR", "PS", "PT", "PW", "PY", "QA", "RE", "RO", "RS", "RU", "RW", "SA", "SB", "SC", "SD", "SE", "SG", "SH", "SI", "SJ", "SK", "SL", "SM", "SN", "SO", "SR", "SS", "ST", "SV", "SX", "SY", "SZ", "TC", "TD", "TF", "TG", "TH", "TJ", "TK", "TL", "TM", "TN", "TO", "TR", "TT", "TV", "TW", "TZ", "UA", "UG", "UM", "US", "UY", "UZ", "VA", "VC", "VE", "VG", "VI", "VN", "VU", "WF", "WS", "YE", "YT", "ZA", "ZM", "ZW"]) | {"EU"}
 
 
 def kebab(name: str) -> str:
@@ -72,6 +81,22 @@ class ElementAttributes(BaseModel):
     contact_support_url: str | None = Field(None, description="Contact support as a link to this URL")
     cache: str | None = Field(None, description='"session" paints the last HTML from sessionStorage')
     timeout: float | None = Field(None, gt=0, le=300, description="Seconds to wait for each API answer (default 10)")
+    billing_country_code: str | None = Field(
+        None, description="ISO 3166-1 alpha-2 country (or EU) whose localized prices the paywall shows"
+    )
+
+    @field_validator("billing_country_code", mode="before")
+    @classmethod
+    def _country(cls, value: Any) -> Any:
+        if isinstance(value, str) and value.strip():
+            code = value.strip().upper()
+            if code not in ISO_COUNTRY_CODES:
+                raise ValueError(
+                    "must be an ISO 3166-1 alpha-2 country code such as US, DE or GB, or EU; "
+                    "the paywall shows its default prices instead"
+                )
+            return code
+        return value
 
     @field_validator("cancel_scheduled_updates", "buy_more", "contact_support", mode="before")
     @classmethod
@@ -90,7 +115,8 @@ class ElementAttributes(BaseModel):
         return frozenset(n for n in re.split(r"[\s,]+", self.hidden_sections or "") if n)
 
 
-_BOOLEAN_FIELDS = {"cancel_scheduled_updates", "buy_more", "contact_support"}
+_BOOLEAN_FIELDS = {"cancel_scheduled_updates", "buy_more", "contact_support", "show_only_eligible_plans",
+                   "hide_compatible_addons"}
 
 
 class PaywallAttributes(ElementAttributes):
@@ -99,8 +125,12 @@ class PaywallAttributes(ElementAttributes):
     highlighted_plan_id: str | None = Field(None, description="Plan id shown as Recommended")
     preferred_billing_period: str | None = Field(None, description="MONTHLY or ANNUALLY")
     show_only_eligible_plans: bool = Field(False, description="Hide plans below the current plan")
+    hide_compatible_addons: bool = Field(False, description="Leave the add-ons list out of every plan card")
+    skeleton_plan_count: int | None = Field(
+        None, ge=1, le=12, description="Plan cards in the loading skeleton (default 3), to match the real count"
+    )
 
-    @field_validator("show_only_eligible_plans", mode="before")
+    @field_validator("show_only_eligible_plans", "hide_compatible_addons", mode="before")
     @classmethod
     def _eligible_boolean(cls, value: Any) -> bool:
         return _presence(value)
@@ -155,6 +185,11 @@ class Widget:
     css_classes: ClassVar[tuple[str, ...]] = ()
     #: Template to show before data arrives; the same template with ``loading`` set by default.
     skeleton_template: ClassVar[str | None] = None
+
+    @classmethod
+    def loads_for(cls, attributes: ElementAttributes) -> tuple[DataKind, ...]:
+        """The data this element needs with these attributes (``loads`` unless a subclass says less)."""
+        return cls.loads
 
     @classmethod
     def observed_attributes(cls) -> list[str]:

@@ -8,6 +8,8 @@ Routes (``{url}`` is e.g. ``http://127.0.0.1:8100``):
   Customers: ``customer-demo``, ``customer-trial``, ``customer-custom`` (the reference answers) and
   ``demo-<scenario>`` for every demo scenario (``demo-paid``, ``demo-trial``, …, dated to now).
   An unknown customer gets Stigg's GraphQL error ``CustomerNotFound``.
+  ``GetPaywall`` without ``customerId`` answers the public pricing table (``demo_data.pricing``), and
+  ``billingCountryCode`` (e.g. ``DE``, ``EU``, ``GB``, ``JP``) localizes a paywall's prices.
 - ``POST {url}/backend``: the same data in :class:`~stigg_portal.clients.HttpClient`'s format
   (``{"operation", "variables"}``), for testing ``client="http"``; no API key needed.
 - ``POST {url}/__mock__/fail`` with ``{"mode": ..., "count": n, "delay": s}``: fail the next ``n``
@@ -48,6 +50,7 @@ from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
 
 from .demo_data import DEMO_SCENARIOS, FIXTURE_NAMES, customer_id_for, load_fixture, scenario_answers
+from .demo_data.pricing import localize_paywall, public_paywall_answer
 from .token import verify_customer_token
 
 __all__ = ["DEFAULT_API_KEY", "FAILURE_MODES", "MockApi", "add_cli", "main", "start_mock_api"]
@@ -391,17 +394,25 @@ def _handler_for(api: MockApi) -> type[BaseHTTPRequestHandler]:
                 key = self.headers.get("X-API-KEY")
                 if key not in api.api_keys:
                     return 401, _graphql_error("Unauthenticated: missing or unknown X-API-KEY", "Unauthenticated")
-                if api.signing_secret and not verify_customer_token(
+                if api.signing_secret and customer_id and not verify_customer_token(
                     self.headers.get("X-CUSTOMER-KEY") or "", customer_id, api.signing_secret
                 ):
                     return 403, _graphql_error("Customer token is missing or invalid", "IdentityForbidden")
             if operation not in OPERATIONS:
                 return 400, _graphql_error(f"Unknown operation {operation!r}", "BadUserInput")
-            if not customer_id:
+            if not customer_id and operation == "GetPaywall":
+                envelope = public_paywall_answer(datetime.now(UTC))  # a public pricing table
+            elif not customer_id:
                 return 400, _graphql_error("variables.input.customerId is required", "BadUserInput")
-            envelope = api.answer_for(customer_id, operation)
+            else:
+                envelope = api.answer_for(customer_id, operation)
             if envelope is None:
                 return 200, _graphql_error(f"Customer not found: {customer_id}", "CustomerNotFound")
+            country = payload.get("billingCountryCode")
+            if operation == "GetPaywall" and country is not None:
+                if not (isinstance(country, str) and len(country) == 2 and country.isalpha() and country.isupper()):
+                    return 200, _graphql_error(f"Invalid billingCountryCode: {country!r}", "BadUserInput")
+                envelope = localize_paywall(envelope, country)
             if mode == "wrong-shape":
                 return 200, {"data": {_ROOT_KEY[operation]: {"subscriptions": "none", "plans": 42}}}
             if mode == "huge":

@@ -137,6 +137,7 @@ def client_config(attrs: ElementAttributes) -> Any:
         "product_id": attrs.product_id,
         "client": attrs.client,
         "endpoint": attrs.endpoint,
+        "billing_country_code": attrs.billing_country_code,
     }
     if attrs.base_url:
         values["base_url"] = attrs.base_url
@@ -152,9 +153,9 @@ def uses_implicit_demo(attrs: ElementAttributes) -> bool:
     return not attrs.client and not attrs.api_key
 
 
-async def load(widget: type[Widget], client: Any) -> LoadedData:
-    """Run the loads a widget declares, concurrently."""
-    kinds = widget.loads
+async def load(widget: type[Widget], client: Any, attributes: ElementAttributes | None = None) -> LoadedData:
+    """Run the loads a widget declares (for these attributes), concurrently."""
+    kinds = widget.loads_for(attributes) if attributes is not None else widget.loads
     calls = {"portal": client.get_customer_portal, "paywall": client.get_paywall}
     results = await asyncio.gather(*(calls[k]() for k in kinds))
     return LoadedData(**dict(zip(kinds, results)))
@@ -259,7 +260,7 @@ async def render_async(
         result.warnings.append(warning)
     try:
         the_client = client or create_client(client_config(attrs), transport)
-        data = await load(prepared.widget, the_client)
+        data = await load(prepared.widget, the_client, attrs)
     except ClientError as exc:
         result.status = "error"
         result.error = {"code": exc.code, "message": exc.message}

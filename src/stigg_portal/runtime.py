@@ -165,7 +165,7 @@ class PortalRuntime:
         if warning and "demo" not in element.problems_sent:
             element.problems_sent.add("demo")
             self._post({"type": "log", "level": "warn", "id": element.id, "message": warning})
-        kinds = prepared.widget.loads
+        kinds = prepared.widget.loads_for(prepared.attributes)
         try:
             config = client_config(prepared.attributes)
             config_key = json.dumps(config.model_dump(mode="json"), sort_keys=True)

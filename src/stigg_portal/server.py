@@ -54,7 +54,7 @@ SERVER_RETRIES = 0
 #: of them shares the provider's one load.
 CONFIG_ATTRIBUTES = frozenset({
     "api-key", "customer-id", "customer-token", "resource-id", "product-id", "base-url", "client",
-    "scenario", "endpoint",
+    "scenario", "endpoint", "billing-country-code",
 })
 
 

@@ -116,13 +116,28 @@ def test_stigg_client_paywall_sends_only_the_set_inputs():
     assert request.headers["x-graphql-operation-name"] == "GetPaywall"
 
 
-@pytest.mark.parametrize(("config", "missing"), [
-    ({"customer_id": "c"}, "api-key"), ({"api_key": "k"}, "customer-id"), ({}, "api-key and customer-id"),
-])
-def test_stigg_client_without_key_or_customer_is_bad_config(config, missing):
+@pytest.mark.parametrize("config", [{"customer_id": "c"}, {}])
+def test_stigg_client_without_key_is_bad_config(config):
     with pytest.raises(ClientError) as raised:
         StiggClient(ClientConfig(**config))
-    assert raised.value.code == "bad-config" and missing in raised.value.message
+    assert raised.value.code == "bad-config" and "api-key" in raised.value.message
+
+
+def test_stigg_client_without_customer_asks_for_the_public_paywall():
+    """No customer-id: GetPaywall without customerId (a public pricing table, spec §5.1)."""
+    transport = answering(ok("GetPaywall"))
+    client = StiggClient(ClientConfig(api_key="k", billing_country_code="EU"), transport)
+    run(client.get_paywall())
+    assert transport.requests[0].json()["variables"] == {"input": {"billingCountryCode": "EU"}}
+
+
+def test_stigg_client_portal_without_customer_is_bad_config_and_sends_nothing():
+    transport = answering(ok())
+    client = StiggClient(ClientConfig(api_key="k"), transport)
+    with pytest.raises(ClientError) as raised:
+        run(client.get_customer_portal())
+    assert raised.value.code == "bad-config" and "customer-id" in raised.value.message
+    assert transport.requests == []
 
 
 # ----------------------------------------------------------------------------- retries

@@ -192,7 +192,7 @@ def test_reference_classes_are_emitted() -> None:
 def test_plan_selected_detail_is_plain_json_of_the_contract() -> None:
     view = fixture_view("customer-trial")
     detail = card(view, "plan-pro").cta.detail
-    assert set(detail) == {"plan", "intentionType", "billingPeriod", "customer", "subscription", "billableFeatures"}
+    assert set(detail) == {"plan", "intentionType", "billingPeriod", "customer", "subscription", "billableFeatures", "billableCredits"}
     assert detail["plan"]["id"] == "plan-pro" and detail["plan"]["displayName"] == "Pro"
     assert detail["plan"]["pricingType"] == "PAID"
     assert detail["intentionType"] == "UPGRADE_TRIAL_TO_PAID"

@@ -57,8 +57,9 @@ def test_widget_declaration() -> None:
     assert widget.attributes_model is PaywallAttributes
     assert widget.loads == ("paywall",)
     assert widget.template == "paywall.html"
-    assert widget.events == ("stigg-ready", "stigg-error", "stigg-plan-selected")
-    for attribute in ("highlighted-plan-id", "preferred-billing-period", "show-only-eligible-plans"):
+    assert widget.events == ("stigg-ready", "stigg-error", "stigg-plan-selected", "stigg-billing-period-change")
+    for attribute in ("highlighted-plan-id", "preferred-billing-period", "show-only-eligible-plans",
+                      "billing-country-code", "skeleton-plan-count", "hide-compatible-addons"):
         assert attribute in widget.observed_attributes()
 
 

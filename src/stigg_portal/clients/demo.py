@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..demo_data import DEMO_SCENARIOS, UnknownScenarioError, scenario_answers
+from ..demo_data.pricing import PUBLIC_SCENARIO, localize_paywall, public_paywall_answer
 from ..models import CustomerPortal, Paywall, parse_customer_portal, parse_paywall
 from .base import PortalClient
 from .config import ClientConfig
@@ -19,6 +20,9 @@ __all__ = ["DEMO_SCENARIOS", "DemoClient"]
 
 class DemoClient(PortalClient):
     """Answers from the demo scenario ``config.scenario`` (see :data:`DEMO_SCENARIOS`).
+
+    ``scenario="public"`` is the public pricing table: a paywall without a customer (the portal
+    then has nothing to show: ``bad-config``). ``billing-country-code`` localizes the prices.
 
     ``now`` (a datetime or a function returning one) dates the scenario, so tests can pin it;
     by default it is the current time. The transport is never used.
@@ -35,11 +39,11 @@ class DemoClient(PortalClient):
     ) -> None:
         super().__init__(config, transport)
         self._now = now
-        if config.scenario not in DEMO_SCENARIOS:
+        if config.scenario not in DEMO_SCENARIOS and config.scenario != PUBLIC_SCENARIO:
             raise ClientError(
                 "bad-config",
                 f'Unknown demo scenario "{config.scenario}". The scenario attribute accepts: '
-                f"{', '.join(DEMO_SCENARIOS)}.",
+                f"{', '.join(DEMO_SCENARIOS + (PUBLIC_SCENARIO,))}.",
             )
 
     def now(self) -> datetime:
@@ -55,8 +59,15 @@ class DemoClient(PortalClient):
 
     async def get_customer_portal(self) -> CustomerPortal:
         await asyncio.sleep(0)  # stay a real coroutine that yields, like a network client
+        if self.config.scenario == PUBLIC_SCENARIO:
+            raise ClientError("bad-config", 'The demo scenario "public" is a pricing table without a customer: '
+                              "only <stigg-paywall> can show it.")
         return parse_customer_portal(self.answers()["GetCustomerPortalByRefId"])
 
     async def get_paywall(self) -> Paywall:
         await asyncio.sleep(0)
-        return parse_paywall(self.answers()["GetPaywall"])
+        if self.config.scenario == PUBLIC_SCENARIO:
+            answer = public_paywall_answer(self.now())
+        else:
+            answer = self.answers()["GetPaywall"]
+        return parse_paywall(localize_paywall(answer, self.config.billing_country_code))

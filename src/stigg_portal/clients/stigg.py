@@ -7,6 +7,7 @@ from typing import Any
 
 from .. import __version__
 from ..graphql import load_document
+from ..models import CustomerPortal
 from .errors import ClientError
 from .remote import RemoteClient
 from .transport import HttpRequest
@@ -27,15 +28,22 @@ class StiggClient(RemoteClient):
     name = "stigg"
 
     def validate_config(self) -> None:
-        missing = [attr for attr, value in (("api-key", self.config.api_key),
-                                            ("customer-id", self.config.customer_id)) if not value]
-        if missing:
+        if not self.config.api_key:
             raise ClientError(
                 "bad-config",
-                f"The Stigg client needs the {' and '.join(missing)} attribute"
-                f"{'s' if len(missing) > 1 else ''}: api-key is your environment's publishable key, "
-                "customer-id the customer's id in Stigg.",
+                "The Stigg client needs the api-key attribute: your environment's publishable key "
+                "(and customer-id, the customer's id in Stigg, for everything but a public pricing table).",
             )
+
+    async def get_customer_portal(self) -> CustomerPortal:
+        # A paywall without a customer is a public pricing table (spec §5.1); the portal is not.
+        if not self.config.customer_id:
+            raise ClientError(
+                "bad-config",
+                "The customer portal needs the customer-id attribute (the customer's id in Stigg); "
+                "only <stigg-paywall> works without one, as a public pricing table.",
+            )
+        return await super().get_customer_portal()
 
     @property
     def url(self) -> str:
@@ -80,6 +88,9 @@ class StiggClient(RemoteClient):
                 "client-side hardening is on, that customer-token was minted for this customer-id.",
                 status=status,
             )
+        if status == 404 and not self.config.customer_id:
+            return ClientError("not-found", "Stigg answered 404 for the pricing table: check base-url "
+                               "and product-id.", status=status)
         if status == 404:
             return ClientError(
                 "not-found",

@@ -29,6 +29,7 @@ EVENT_CONTACT_SUPPORT = "stigg-contact-support"
 EVENT_CANCEL_UPDATES = "stigg-cancel-scheduled-updates"
 EVENT_BUY_MORE = "stigg-buy-more"
 EVENT_PLAN_SELECTED = "stigg-plan-selected"
+EVENT_BILLING_PERIOD_CHANGE = "stigg-billing-period-change"
 BASE_EVENTS = ("stigg-ready", "stigg-error")
 
 # CustomerPortalIntentionType (spec §1.1)

@@ -15,9 +15,19 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..elements import WIDGETS, PaywallAttributes, RenderInput, Widget, register_widget
+from ..elements import (
+    PLANS_SECTION_NAMES,
+    WIDGETS,
+    DataKind,
+    ElementAttributes,
+    PaywallAttributes,
+    RenderInput,
+    Widget,
+    register_widget,
+)
 from .common import (
     BASE_EVENTS,
+    EVENT_BILLING_PERIOD_CHANGE,
     EVENT_BUY_MORE,
     EVENT_CANCEL_UPDATES,
     EVENT_CONTACT_SUPPORT,
@@ -89,11 +99,19 @@ class CustomerPortalWidget(Widget):
     template = "customer-portal.html"
     loads = ("portal", "paywall")
     events = BASE_EVENTS + (EVENT_MANAGE, EVENT_PLAN_SELECTED, EVENT_CONTACT_SUPPORT, EVENT_CANCEL_UPDATES,
-                            EVENT_BUY_MORE)
+                            EVENT_BUY_MORE, EVENT_BILLING_PERIOD_CHANGE)
     css_classes = _portal_classes()
+
+    @classmethod
+    def loads_for(cls, attributes: ElementAttributes) -> tuple[DataKind, ...]:
+        # hidden-sections="paywall" (or "plans"): no Plans section, so no GetPaywall request either.
+        if attributes.hidden() & PLANS_SECTION_NAMES:
+            return ("portal",)
+        return cls.loads
 
     def context(self, render: RenderInput) -> dict[str, Any]:
         options = PortalOptions.from_attributes(render.attributes)
+        hide_plans = options.is_hidden(*PLANS_SECTION_NAMES)
         portal = render.data.portal if render.data is not None else None
         payment = invoices = None
         if portal is not None:
@@ -105,7 +123,8 @@ class CustomerPortalWidget(Widget):
             "usage": usage_context(render, options),
             "payment": payment,
             "invoices": invoices,
-            "paywall_html": embedded_paywall(render),
+            "paywall_html": None if hide_plans else embedded_paywall(render),
+            "hide_plans": hide_plans,
             "hide_usage": options.is_hidden("usage"),
             "hide_payment": options.is_hidden("paymentDetails", "billingInformation"),
             "hide_invoices": options.is_hidden("invoices", "billingInformation"),

@@ -1,0 +1,128 @@
+"""Paywall: the ``<stigg-paywall>`` element."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...elements import PaywallAttributes, RenderInput, Widget, register_widget
+from ..common import BASE_EVENTS, EVENT_BILLING_PERIOD_CHANGE, EVENT_PLAN_SELECTED
+from ._base import (
+    BILLING_PERIOD_STATE,
+)
+from .cards import (
+    build_paywall_view,
+)
+
+
+# --------------------------------------------------------------------------- the element
+def paywall_context(render: RenderInput, *, in_portal: bool) -> dict[str, Any]:
+    """Template context of the paywall (``{"paywall": PaywallView}``) for an element's render input.
+
+    The portal calls this for its Plans section with ``in_portal=True`` and includes
+    ``paywall.html``; the paywall then inherits the portal's theme and skips its own demo badge.
+    """
+    attrs = render.attributes
+    paywall = render.data.paywall if render.data is not None else None
+    view = build_paywall_view(
+        paywall,
+        now=render.now,
+        texts=render.texts,
+        locale=render.locale,
+        billing_period=render.state.get(BILLING_PERIOD_STATE),
+        preferred_billing_period=getattr(attrs, "preferred_billing_period", None),
+        highlighted_plan_id=getattr(attrs, "highlighted_plan_id", None),
+        show_only_eligible_plans=bool(getattr(attrs, "show_only_eligible_plans", False)),
+        state=render.state,
+        in_portal=in_portal,
+        demo_notice=render.demo_notice and not in_portal,
+        theme_json=attrs.theme,
+        billing_country_code=attrs.billing_country_code,
+        hide_compatible_addons=bool(getattr(attrs, "hide_compatible_addons", False)),
+        skeleton_plan_count=getattr(attrs, "skeleton_plan_count", None),
+    )
+    return {"paywall": view}
+
+
+@register_widget
+class PaywallWidget(Widget):
+    """Pricing table / plan picker (upstream ``Paywall``).
+
+    Events: ``stigg-plan-selected`` with ``{plan, intentionType, billingPeriod, customer,
+    subscription, billableFeatures, billableCredits, waitUntil}`` when a plan's button is clicked
+    (``customer`` is ``null`` on a public pricing table); ``stigg-billing-period-change`` with
+    ``{billingPeriod}`` when the period switch changes. UI state kept across re-renders:
+    ``billingPeriod``, ``addons-{planId}``, ``tier-{planId}``, ``credits-{planId}``.
+    """
+
+    tag = "stigg-paywall"
+    summary = "Pricing table: the plans a customer can pick, with prices, entitlements and add-ons."
+    attributes_model = PaywallAttributes
+    template = "paywall.html"
+    loads = ("paywall",)
+    events = BASE_EVENTS + (EVENT_PLAN_SELECTED, EVENT_BILLING_PERIOD_CHANGE)
+    css_classes = (
+        "stigg-paywall-container",
+        "stigg-paywall-layout",
+        "stigg-period-picker-container",
+        "stigg-monthly-period-text",
+        "stigg-period-switch",
+        "stigg-annual-period-text",
+        "stigg-discount-rate-text",
+        "stigg-paywall-plans-layout",
+        "stigg-{planId}",
+        "stigg-plan-offering-container",
+        "stigg-current-plan",
+        "stigg-highlight-badge",
+        "stigg-highlight-badge-text",
+        "stigg-header-wrapper",
+        "stigg-plan-header",
+        "stigg-plan-description",
+        "stigg-price-text",
+        "stigg-starting-at-text",
+        "stigg-price-point",
+        "stigg-price-unit-and-billing-period-text",
+        "stigg-price-unit-text",
+        "stigg-price-billing-period-text",
+        "stigg-price-tier-select",
+        "stigg-price-tier-menu-item-text",
+        "stigg-paywall-plan-button-layout",
+        "stigg-paywall-plan-button",
+        "stigg-paywall-plan-button-text",
+        "stigg-paywall-schedule-update-text",
+        "stigg-trial-days-left-text",
+        "stigg-plan-header-divider",
+        "stigg-plan-entitlements-container",
+        "stigg-plan-entitlements-title",
+        "stigg-entitlement-row-container",
+        "stigg-entitlement-{featureRefId}",
+        "stigg-entitlement-feature-{featureSlug}",
+        "stigg-credit-entitlement-{currencyId}",
+        "stigg-entitlement-row-icon",
+        "stigg-entitlement-name",
+        "stigg-addons-container",
+        "stigg-compatible-addons-container",
+        "stigg-compatible-addons-header",
+        "stigg-compatible-addons-list",
+        "stigg-compatible-addon--{addonId}",
+        "stigg-compatible-addon-{addonId}",
+        "stigg-compatible-addon-item",
+        "stigg-compatible-addon-icon",
+        "stigg-compatible-addon-content",
+        "stigg-compatible-addon-name",
+        "stigg-skeleton-loader-container",
+        "stigg-skeleton-loader-billing-period",
+        "stigg-skeleton-loader-plans-container",
+        "stigg-next-plan-badge",
+        "stigg-next-plan-badge-icon",
+        "stigg-next-plan-badge-text",
+        "stigg-period-selected",
+        "stigg-period-switch-handle",
+        "stigg-addons-container-after-entitlements",
+        "stigg-compatible-addons-toggle",
+        "stigg-demo-badge",
+    )
+
+    def context(self, render: RenderInput) -> dict[str, Any]:
+        # Only the portal loads portal data along with the paywall: then this is its Plans section.
+        in_portal = render.data is not None and render.data.portal is not None
+        return paywall_context(render, in_portal=in_portal)
