@@ -359,7 +359,7 @@ def designer_sheet(configuration: Any, theme_json: str | None = None) -> Designe
         if face:
             parts.append(face)
         if name:
-            parts.append(f'{placeholder} {{ --stigg-typography-font-family: "{name}", custom-font, "DM Sans", '
+            parts.append(f'{placeholder} {{ --stigg-typography-font-family: "{name}", custom-font, "DM Sans", "DM Sans Fallback", '
                          f"sans-serif; }}")
     parts.append(sanitize_css(custom, placeholder, drop=drop))
     parts.append(sanitize_css(theme_css, placeholder))  # the page's own theme CSS comes last: it wins

@@ -52,7 +52,8 @@ function injectStyles() {
   }
   if (STYLES && "adoptedStyleSheets" in Document.prototype) {
     try {
-      const sheet = new CSSStyleSheet();
+      // baseURL: the font URLs inside (fonts/…) are relative to dist/, not to the page
+      const sheet = new CSSStyleSheet({ baseURL: BASE.href });
       sheet.replaceSync(STYLES);
       // after the page's own stylesheets; page rules still win, ours have zero specificity
       document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
