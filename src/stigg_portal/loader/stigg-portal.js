@@ -52,9 +52,10 @@ function injectStyles() {
   }
   if (STYLES && "adoptedStyleSheets" in Document.prototype) {
     try {
-      // baseURL: the font URLs inside (fonts/…) are relative to dist/, not to the page
-      const sheet = new CSSStyleSheet({ baseURL: BASE.href });
-      sheet.replaceSync(STYLES);
+      // A constructed sheet resolves url() against the page, so the fonts' dist/-relative URLs
+      // (url("fonts/…"), written by the build) are made absolute first.
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(STYLES.replaceAll('url("fonts/', `url("${new URL("fonts/", BASE).href}`));
       // after the page's own stylesheets; page rules still win, ours have zero specificity
       document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
       StiggPortal.styles = "adopted";
