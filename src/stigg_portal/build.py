@@ -327,8 +327,8 @@ def css_bundle(fonts_css: str = "") -> str:
 #: ``size-adjust`` = width(DM Sans) / width(Arial); the overrides are divided by it.
 FONT_FALLBACK_FACES = {
     400: ('local("Arial"), local("Liberation Sans"), local("Helvetica"), local("Arimo")', 0.50944 / 0.50318),
-    700: ('local("Arial Bold"), local("Arial-BoldMT"), local("Liberation Sans Bold"), local("Helvetica Bold"), '
-          'local("Arimo Bold")', 0.53061 / 0.52678),
+    700: ('local("Arial Bold"), local("Arial-BoldMT"), local("Liberation Sans Bold"), local("Arimo Bold")',
+          0.53061 / 0.52678),
 }
 DM_SANS_ASCENT, DM_SANS_DESCENT = 0.992, 0.310
 
@@ -349,7 +349,7 @@ def ship_fonts(dist: Path) -> str:
                 name = f"dm-sans-{subset}-{weight}-normal.woff2"
                 (target / name).write_bytes(tar.extractfile(f"package/files/{name}").read())
                 block = re.search(rf"/\* dm-sans-{re.escape(subset)}-{weight}-normal \*/\s*@font-face\s*{{(.*?)}}",
-                                  declared, re.S)
+                                  declared, re.DOTALL)
                 ranges = re.search(r"unicode-range:\s*([^;]+);", block.group(1)) if block else None
                 if ranges is None:
                     raise RuntimeError(f"{pins.DM_SANS_NPM}: no unicode-range for {subset} {weight}")

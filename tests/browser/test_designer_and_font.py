@@ -6,6 +6,7 @@ when it arrives."""
 from __future__ import annotations
 
 import json
+import re
 import textwrap
 from urllib.parse import urlsplit
 
@@ -170,3 +171,17 @@ def test_dm_sans_comes_from_dist_and_its_arrival_moves_nothing(browser, site, di
     assert with_font.keys() == fallback.keys() and len(with_font) >= 6
     shifts = {k: with_font[k] - fallback[k] for k in with_font if abs(with_font[k] - fallback[k]) > 1}
     assert not shifts, shifts
+
+
+def test_dist_ships_dm_sans_woff2_latin_and_latin_ext_with_its_license(dist_dir):
+    fonts = dist_dir / "fonts"
+    assert sorted(p.name for p in fonts.iterdir()) == sorted(
+        ["DM-Sans-OFL.txt"] + [f"dm-sans-{s}-{w}-normal.woff2" for s in ("latin", "latin-ext") for w in (400, 500, 700)])
+    assert "SIL Open Font License" in (fonts / "DM-Sans-OFL.txt").read_text()
+    for path in fonts.glob("*.woff2"):
+        assert path.read_bytes()[:4] == b"wOF2", path.name
+    css = (dist_dir / "stigg-portal.css").read_text()
+    faces = [f for f in css.split("@font-face")[1:] if '"DM Sans"' in f.split("}")[0]]
+    assert len(faces) == 6 and all("font-display: swap" in f.split("}")[0] for f in faces)
+    assert "size-adjust" in css and '"DM Sans Fallback"' in css
+    assert not [u for u in re.findall(r'url\("([^"]+)"\)', css) if "//" in u]  # dist-relative only
