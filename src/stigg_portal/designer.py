@@ -33,6 +33,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 __all__ = ["DesignerSheet", "designer_for", "designer_sheet", "font_face", "sanitize_css"]
@@ -346,12 +347,18 @@ def _theme(theme_json: str | None) -> tuple[set[str], str | None]:
 
 def designer_sheet(configuration: Any, theme_json: str | None = None) -> DesignerSheet:
     """The stylesheet for an element whose answer carries ``configuration`` (portal or paywall)."""
-    explicit, theme_css = _theme(theme_json)
-    theme_font = "typography.fontFamily" in explicit
-    drop = {k for k in explicit if k.startswith("--")} | ({"font-family"} if theme_font else set())
     custom = getattr(configuration, "custom_css", None) if configuration is not None else None
     typography = getattr(configuration, "typography", None) if configuration is not None else None
     family = getattr(typography, "font_family", None) if typography is not None else None
+    return _sheet(custom if isinstance(custom, str) else None, family if isinstance(family, str) else None,
+                  theme_json)
+
+
+@lru_cache(maxsize=64)  # every re-render (a tab, a toggle) asks again with the same texts
+def _sheet(custom: str | None, family: str | None, theme_json: str | None) -> DesignerSheet:
+    explicit, theme_css = _theme(theme_json)
+    theme_font = "typography.fontFamily" in explicit
+    drop = {k for k in explicit if k.startswith("--")} | ({"font-family"} if theme_font else set())
     placeholder = "[data-stigg-designer=\"@\"]"
     parts: list[str] = []
     if family and not theme_font:
