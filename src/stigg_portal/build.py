@@ -5,6 +5,7 @@ dist/
   stigg-worker.js        module worker: boots Pyodide, hands messages to ``PortalRuntime``
   stigg-portal.css       default styles (css/*.css); the loader carries a copy it adopts
   custom-elements.json   manifest generated from the widget classes
+  fonts/                 DM Sans (woff2, latin + latin-ext, the weights the CSS uses) and its OFL
   pyodide-<version>/     Pyodide runtime files, every wheel, and our own pyodide-lock.json
 
 Downloads go through the ordinary clients (``npm pack``, ``pip download``) into a cache
@@ -309,12 +310,61 @@ def font_probes(css: str) -> dict[str, list[str]]:
     return {"sizes": values("font-size"), "weights": values("font-weight")}
 
 
-def css_bundle() -> str:
+def css_bundle(fonts_css: str = "") -> str:
     source = SOURCE_ROOT / "css"
     if not source.is_dir():
         source = PACKAGE_DIR / "css"
     parts = [f"/* {p.name} */\n{p.read_text()}" for p in sorted(source.glob("*.css"))]
+    if fonts_css:
+        parts.insert(0, fonts_css)
     return "/* stigg-portal default styles: zero-specificity rules, page CSS always wins */\n" + "\n".join(parts)
+
+
+#: A local face with DM Sans's metrics, used until DM Sans arrives, so the swap moves nothing:
+#: Arial / Liberation Sans (metric-compatible) scaled to DM Sans's average glyph width (pangram
+#: of lower and upper case and digits, measured with fontTools on the shipped woff2 files and on
+#: Liberation Sans) and given DM Sans's ascent and descent (hhea 992 / -310 of 1000, no line gap).
+#: ``size-adjust`` = width(DM Sans) / width(Arial); the overrides are divided by it.
+FONT_FALLBACK_FACES = {
+    400: ('local("Arial"), local("Liberation Sans"), local("Helvetica"), local("Arimo")', 0.50944 / 0.50318),
+    700: ('local("Arial Bold"), local("Arial-BoldMT"), local("Liberation Sans Bold"), local("Arimo Bold")',
+          0.53061 / 0.52678),
+}
+DM_SANS_ASCENT, DM_SANS_DESCENT = 0.992, 0.310
+
+
+def ship_fonts(dist: Path) -> str:
+    """Copy DM Sans (``pins.DM_SANS_*``) into ``dist/fonts/`` with its licence and return the
+    ``@font-face`` rules (``font-display: swap``; unicode ranges as Fontsource declares them)
+    plus the metric-matched local fallback faces."""
+    tarball = fetch_npm(pins.DM_SANS_NPM)
+    target = dist / "fonts"
+    target.mkdir(parents=True, exist_ok=True)
+    rules = ["/* DM Sans, shipped in dist/fonts/ (SIL Open Font License 1.1: fonts/DM-Sans-OFL.txt) */"]
+    with tarfile.open(tarball) as tar:
+        (target / "DM-Sans-OFL.txt").write_bytes(tar.extractfile("package/LICENSE").read())
+        for weight in pins.DM_SANS_WEIGHTS:
+            declared = tar.extractfile(f"package/{weight}.css").read().decode()
+            for subset in pins.DM_SANS_SUBSETS:
+                name = f"dm-sans-{subset}-{weight}-normal.woff2"
+                (target / name).write_bytes(tar.extractfile(f"package/files/{name}").read())
+                block = re.search(rf"/\* dm-sans-{re.escape(subset)}-{weight}-normal \*/\s*@font-face\s*{{(.*?)}}",
+                                  declared, re.DOTALL)
+                ranges = re.search(r"unicode-range:\s*([^;]+);", block.group(1)) if block else None
+                if ranges is None:
+                    raise RuntimeError(f"{pins.DM_SANS_NPM}: no unicode-range for {subset} {weight}")
+                rules.append(
+                    f'@font-face {{ font-family: "DM Sans"; font-style: normal; font-weight: {weight}; '
+                    f'font-display: swap; src: url("fonts/{name}") format("woff2"); '
+                    f"unicode-range: {ranges.group(1).strip()}; }}"
+                )
+    for weight, (sources, size) in FONT_FALLBACK_FACES.items():
+        rules.append(
+            f'@font-face {{ font-family: "DM Sans Fallback"; font-style: normal; font-weight: {weight}; '
+            f"src: {sources}; size-adjust: {size * 100:.2f}%; ascent-override: {DM_SANS_ASCENT / size * 100:.2f}%; "
+            f"descent-override: {DM_SANS_DESCENT / size * 100:.2f}%; line-gap-override: 0%; }}"
+        )
+    return "\n".join(rules) + "\n"
 
 
 # ----------------------------------------------------------------------------- compression
@@ -427,7 +477,8 @@ def build(dist: Path | str = "dist", *, compress: bool = True, snapshot: bool | 
     }
     definitions = element_definitions()
 
-    styles = css_bundle()
+    progress("fonts")
+    styles = css_bundle(ship_fonts(dist))
 
     def write_entry_points() -> None:
         (dist / "stigg-portal.js").write_text(

@@ -18,9 +18,14 @@ Rules, and where they differ from upstream (spec §6.9):
 - English and Japanese money has no whitespace at all (``$1,234.5`` style, as upstream); other
   locales keep their own placement and the no-break space ``Intl`` puts between number and symbol
   (de-DE ``1.234,50 €``, fr-FR ``1 234,50 €``, nl-NL ``€ 1.234,50``).
-- Fraction digits: whole amounts show none (``$49``); an amount with cents shows at least the
-  currency's minor digits (``$49.50``, not upstream's ``$49.5``, which no one writes) and at most
-  ``max_fraction`` (default 5 as upstream; JPY and other zero-decimal currencies never show any).
+- Fraction digits: every amount is rounded (half away from zero, as ``Intl``) to the currency's
+  ISO 4217 minor units: two for most (``$40.83`` for a 490-a-year plan shown per month, not
+  upstream's ``$40.83333``), none for JPY and the other zero-decimal currencies (``¥1,235``), three
+  for BHD, KWD, OMR, JOD, TND, LYD, IQD. Whole amounts show no fraction (``$49``); an amount with
+  cents shows all the minor digits (``$49.50``, not upstream's ``$49.5``). One exception keeps a
+  price honest: a non-zero amount smaller than one minor unit (a unit price of ``$0.0015`` per API
+  call) is not rounded to ``$0.00`` but shown with up to five fraction digits. ``max_fraction``
+  overrides the minor units where a caller needs it.
 - Dates are in UTC. en-US keeps upstream's ``MMM Do, YYYY`` (``Dec 1st, 2026``) and
   ``MMMM Do, YYYY`` (``December 1st, 2026``); other locales use their ``Intl`` medium/long shape
   (en-GB ``1 Dec 2026``, de-DE ``1. Dez. 2026``, ja-JP ``2026年12月1日``).
@@ -43,7 +48,9 @@ __all__ = [
     "format_money",
     "format_number",
     "locale_rules",
+    "minor_units",
     "ordinal_en",
+    "unit_plural",
 ]
 
 DEFAULT_LOCALE = "en-US"
@@ -152,8 +159,19 @@ _SYMBOLS = {
     "SAR": "﷼", "EGP": "£", "TWD": "NT$",
 }
 
-#: Currencies written without minor units (ISO 4217 exponent 0, the common ones).
-_ZERO_DECIMAL = frozenset({"JPY", "KRW", "VND", "CLP", "ISK", "UGX", "XAF", "XOF", "PYG", "RWF", "KMF"})
+#: ISO 4217 minor units where they are not 2 (the currencies in use; the rest have 2).
+_MINOR_UNITS = {
+    **dict.fromkeys(("JPY", "KRW", "VND", "CLP", "ISK", "UGX", "XAF", "XOF", "XPF", "PYG", "RWF", "KMF",
+                     "BIF", "DJF", "GNF", "VUV"), 0),
+    **dict.fromkeys(("BHD", "KWD", "OMR", "JOD", "TND", "LYD", "IQD"), 3),
+}
+#: Digits shown at most for an amount smaller than one minor unit (upstream's default maximum).
+_SUB_MINOR_DIGITS = 5
+
+
+def minor_units(currency: str | None) -> int:
+    """The currency's ISO 4217 minor units: ``USD`` 2, ``JPY`` 0, ``KWD`` 3 (unknown codes: 2)."""
+    return _MINOR_UNITS.get((currency or "USD").strip().upper(), 2)
 
 
 def currency_symbol(currency: str | None) -> str:
@@ -217,18 +235,25 @@ def format_money(
     currency: str | None = "USD",
     locale: str | None = None,
     *,
-    max_fraction: int = 5,
+    max_fraction: int | None = None,
     min_fraction: int | None = None,
 ) -> str:
     """Money in a locale: ``(49, "USD")`` -> ``$49``; ``(1234.5, "EUR", "de-DE")`` -> ``1.234,50 €``.
 
-    ``min_fraction=None`` means: none for whole amounts, else the currency's minor digits.
+    ``max_fraction=None``: the currency's minor units (``$40.83``, ``¥1,235``), more only for a
+    non-zero amount below one minor unit. ``min_fraction=None``: none for whole amounts, else
+    every digit up to the maximum for the currency (``$49.50``).
     """
     rules = locale_rules(locale)
     code = (currency or "USD").strip().upper()
     value = _to_decimal(amount if amount is not None else 0)
-    minor = 0 if code in _ZERO_DECIMAL else 2
-    max_digits = min(max_fraction, minor) if minor == 0 else max(max_fraction, 0)
+    minor = minor_units(code)
+    if max_fraction is None:
+        max_digits = minor
+        if minor and value and abs(value).quantize(Decimal(1).scaleb(-minor), rounding=ROUND_HALF_UP) == 0:
+            max_digits = _SUB_MINOR_DIGITS
+    else:
+        max_digits = min(max_fraction, minor) if minor == 0 else max(max_fraction, 0)
     if min_fraction is None:
         rounded = value.quantize(Decimal(1).scaleb(-max_digits), rounding=ROUND_HALF_UP)
         min_digits = 0 if rounded == rounded.to_integral_value() else min(minor, max_digits)
@@ -285,3 +310,14 @@ def css_slug(value: str | None) -> str:
     """Class-name slug: lower-case, each run of characters outside ``[a-z0-9]`` -> one ``-``,
     trimmed (``"Single sign-on (SSO)"`` -> ``single-sign-on-sso``)."""
     return re.sub(r"[^a-z0-9]+", "-", (value or "").lower()).strip("-")
+
+
+def unit_plural(singular: str | None, plural: str | None = None) -> str:
+    """The plural of a unit name: the API's own plural (``featureUnitsPlural`` / ``unitPlural``)
+    when it gives one, else the singular with an ``s``, unless it already ends in one (``Metric
+    series``, ``GB of logs``, ``Credits``) — a unit is never pluralized twice."""
+    if plural and plural.strip():
+        return plural
+    if not singular:
+        return ""
+    return singular if singular.rstrip().lower().endswith("s") else singular + "s"

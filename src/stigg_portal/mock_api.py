@@ -10,6 +10,12 @@ Routes (``{url}`` is e.g. ``http://127.0.0.1:8100``):
   An unknown customer gets Stigg's GraphQL error ``CustomerNotFound``.
   ``GetPaywall`` without ``customerId`` answers the public pricing table (``demo_data.pricing``), and
   ``billingCountryCode`` (e.g. ``DE``, ``EU``, ``GB``, ``JP``) localizes a paywall's prices.
+  ``customer-designer`` is
+  ``customer-demo`` with a widget design from the Stigg app (``configuration.customCss`` of the
+  portal and the paywall, an ``@import`` that must be dropped among it).
+- ``POST {url}/__mock__/configuration`` with ``{"customer": id, "configuration": {...}}``: merge a
+  widget design (``customCss``, ``typography``, ``palette``…) into that customer's portal and
+  paywall answers (``MockApi.set_configuration`` from Python; ``null`` clears).
 - ``POST {url}/backend``: the same data in :class:`~stigg_portal.clients.HttpClient`'s format
   (``{"operation", "variables"}``), for testing ``client="http"``; no API key needed.
 - ``POST {url}/__mock__/fail`` with ``{"mode": ..., "count": n, "delay": s}``: fail the next ``n``
@@ -61,6 +67,17 @@ FAILURE_MODES: tuple[str, ...] = (
     "graphql-errors", "huge",
 )
 OPERATIONS = ("GetCustomerPortalByRefId", "GetPaywall")
+#: The widget design of the built-in ``customer-designer`` (what the Stigg app's designer saves).
+DESIGNER_CUSTOMER = "customer-designer"
+DESIGNER_CONFIGURATION: dict[str, Any] = {
+    "customCss": (
+        "@import url(\"https://fonts.example.com/evil.css\");\n"
+        ".stigg-plan-header { color: rgb(200, 30, 90); letter-spacing: 0.5px; }\n"
+        ".stigg-overview-layout, .stigg-paywall-plans-layout { outline: 3px solid rgb(200, 30, 90); }\n"
+        "body { background: rgb(255, 0, 0); }\n"
+    ),
+    "typography": {"fontFamily": None},
+}
 ALLOWED_HEADERS = (
     "Content-Type, Accept, X-API-KEY, X-CUSTOMER-KEY, x-graphql-operation-name, source, "
     "apollographql-client-name, apollographql-client-version, X-API-VERSION, X-Mock-Fail, "
@@ -98,6 +115,7 @@ class MockApi:
         self._customer_failures: dict[str, _Failure] = {}
         self._lock = threading.Lock()
         self._customers = self._load_customers(fixtures_dir)
+        self._configurations: dict[str, dict[str, Any]] = {DESIGNER_CUSTOMER: DESIGNER_CONFIGURATION}
         self._server = ThreadingHTTPServer((host, port), _handler_for(self))
         self._server.daemon_threads = True
         self._thread = threading.Thread(
@@ -117,7 +135,8 @@ class MockApi:
 
     @property
     def customer_ids(self) -> tuple[str, ...]:
-        return tuple(self._customers) + tuple(customer_id_for(s) for s in DEMO_SCENARIOS)
+        return (tuple(self._customers) + (DESIGNER_CUSTOMER,)
+                + tuple(customer_id_for(s) for s in DEMO_SCENARIOS))
 
     def fail(self, mode: str | None, count: int | None = None, delay: float | None = None,
              customer: str | None = None) -> None:
@@ -135,6 +154,15 @@ class MockApi:
                 self._customer_failures.pop(customer, None)
             else:
                 self._customer_failures[customer] = failure
+
+    def set_configuration(self, customer_id: str, configuration: dict[str, Any] | None) -> None:
+        """Answer ``customer_id`` with this widget design (``customCss``, ``typography``, ``palette``…)
+        in both ``customerPortal.configuration`` and ``paywall.configuration``; ``None`` clears."""
+        with self._lock:
+            if configuration is None:
+                self._configurations.pop(customer_id, None)
+            else:
+                self._configurations[customer_id] = copy.deepcopy(configuration)
 
     def reset(self) -> None:
         """Forget recorded requests and any failure mode."""
@@ -173,6 +201,18 @@ class MockApi:
 
     def answer_for(self, customer_id: str, operation: str) -> dict[str, Any] | None:
         """The ``{"data": …}`` envelope for a customer, or ``None`` for an unknown customer."""
+        envelope = self._base_answer(customer_id, operation)
+        with self._lock:
+            design = copy.deepcopy(self._configurations.get(customer_id))
+        if envelope is not None and design is not None:
+            root = envelope.get("data", {}).get(_ROOT_KEY[operation])
+            if isinstance(root, dict):
+                root["configuration"] = {**(root.get("configuration") or {}), **design}
+        return envelope
+
+    def _base_answer(self, customer_id: str, operation: str) -> dict[str, Any] | None:
+        if customer_id == DESIGNER_CUSTOMER and customer_id not in self._customers:
+            return copy.deepcopy(self._customers["customer-demo"][operation])
         if customer_id in self._customers:
             return copy.deepcopy(self._customers[customer_id][operation])
         for scenario in DEMO_SCENARIOS:
@@ -325,6 +365,17 @@ def _handler_for(api: MockApi) -> type[BaseHTTPRequestHandler]:
                 self._set_failure(text)
             elif parts.path == "/__mock__/reset":
                 api.reset()
+                self._send(200, {"ok": True})
+            elif parts.path == "/__mock__/configuration":
+                try:
+                    spec = json.loads(text or "{}")
+                    configuration = spec.get("configuration")
+                    if not isinstance(spec.get("customer"), str) or not isinstance(configuration, (dict, type(None))):
+                        raise TypeError("expected {\"customer\": id, \"configuration\": {...} | null}")
+                    api.set_configuration(spec["customer"], configuration)
+                except (ValueError, AttributeError, TypeError) as exc:
+                    self._send(400, {"error": str(exc)})
+                    return
                 self._send(200, {"ok": True})
             elif parts.path in ("/graphql", "/backend"):
                 self._data(parts.path, parse_qs(parts.query), text)

@@ -23,3 +23,9 @@ MARKUPSAFE = ("markupsafe", "3.0.3", ["markupsafe"], [])
 
 #: Runtime files copied from the pyodide npm tarball.
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
+
+#: The default font, shipped inside dist/fonts/ (upstream loads it from a third-party font CDN):
+#: Fontsource's DM Sans, SIL Open Font License 1.1; only the weights our CSS uses, woff2 only.
+DM_SANS_NPM = "@fontsource/dm-sans@5.3.0"
+DM_SANS_WEIGHTS = (400, 500, 700)
+DM_SANS_SUBSETS = ("latin-ext", "latin")

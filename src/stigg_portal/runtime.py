@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .designer import designer_for
 from .elements import LoadedData
 from .rendering import Prepared, client_config, demo_warning, prepare, render_error, render_prepared
 
@@ -223,6 +224,7 @@ class PortalRuntime:
                 "status": "ready",
                 "html": html,
                 "style": prepared.style,
+                "designer": designer_for(prepared.widget.tag, data, prepared.attributes.theme),
                 "problems": self._problems(element, prepared),
                 "customerId": prepared.attributes.customer_id,
             }

@@ -170,7 +170,7 @@ def _base_defaults() -> dict[str, str]:
             "shadows.popover": "0px 4px 5px -2px rgba(0,30,108,0.2), 0px 7px 10px 1px rgba(0,30,108,0.14), "
             "0px 2px 16px 1px rgba(0,30,108,0.12)",
             "border.radius": "10px",
-            "typography.fontFamily": "custom-font, DM Sans, sans-serif",
+            "typography.fontFamily": "custom-font, DM Sans, DM Sans Fallback, sans-serif",
             "typography.h1.fontSize": "32px",
             "typography.h1.fontWeight": "bold",
             "typography.h2.fontSize": "24px",

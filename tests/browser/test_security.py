@@ -211,13 +211,14 @@ def test_nothing_is_stored_unless_the_page_opts_in(hostile_page):
 
 
 # =============================================================================== CSP
-def csp(script: str, worker: str, connect: str, style: str) -> str:
+def csp(script: str, worker: str, connect: str, style: str, font: str | None = None) -> str:
     return "; ".join([
         "default-src 'none'",
         f"script-src {script} 'wasm-unsafe-eval'",
         f"worker-src {worker}",
         f"connect-src {connect}",
         f"style-src {style}",
+        f"font-src {font or script}",  # DM Sans from dist/fonts/
         "img-src 'self' data:",
         "base-uri 'none'",
         "form-action 'none'",

@@ -18,7 +18,9 @@ from stigg_portal.formatting import (
     format_money,
     format_number,
     locale_rules,
+    minor_units,
     ordinal_en,
+    unit_plural,
 )
 
 NBSP = "\u00a0"
@@ -31,7 +33,19 @@ NNBSP = "\u202f"
         (49, "USD", "en-US", "$49"),
         (49.5, "USD", "en-US", "$49.50"),
         (1234.5, "EUR", "en-US", "€1,234.50"),
-        (40.833333, "USD", "en-US", "$40.83333"),
+        (40.833333, "USD", "en-US", "$40.83"),  # 490 a year shown per month: minor units, not $40.83333
+        (490 / 12, "USD", "en-US", "$40.83"),
+        (490 / 12, "EUR", "de-DE", f"40,83{NBSP}€"),
+        (1.005, "USD", "en-US", "$1.01"),  # half away from zero on the decimal the number prints as
+        (2.675, "USD", "en-US", "$2.68"),
+        (19.999, "USD", "en-US", "$20"),
+        (0.0015, "USD", "en-US", "$0.0015"),  # below one cent: not rounded to $0.00
+        (0.004, "USD", "en-US", "$0.004"),
+        (0.005, "USD", "en-US", "$0.01"),
+        (1234.4, "JPY", "en-US", "¥1,234"),
+        (0.4, "JPY", "en-US", "¥0"),
+        (1.2345, "KWD", "en-US", "KWD1.235"),  # three minor digits
+        (1.2, "KWD", "en-US", "KWD1.200"),
         (0, "USD", "en-US", "$0"),
         (-12.3, "USD", "en-US", "-$12.30"),
         (1234.5, "JPY", "en-US", "¥1,235"),
@@ -58,6 +72,27 @@ def test_format_money(amount, currency, locale, expected):
 def test_money_in_english_has_no_whitespace_at_all():
     for currency in ("USD", "EUR", "GBP", "JPY", "CHF", "ZZZ"):
         assert not any(c.isspace() for c in format_money(1234567.891, currency, "en-US"))
+
+
+def test_minor_units_follow_iso_4217():
+    assert [minor_units(c) for c in ("USD", "eur", "JPY", "KRW", "KWD", "BHD", None, "ZZZ")] == [2, 2, 0, 0, 3, 3, 2, 2]
+
+
+@pytest.mark.parametrize(
+    ("singular", "plural", "expected"),
+    [
+        ("Metric series", None, "Metric series"),  # ends in s already: never "Metric seriess"
+        ("Metric series", "", "Metric series"),
+        ("seat", None, "seats"),
+        ("seat", "seats", "seats"),
+        ("GB of storage", "GB of storage", "GB of storage"),  # the API's plural as given
+        ("person", "people", "people"),
+        ("credits", None, "credits"),
+        (None, None, ""),
+    ],
+)
+def test_unit_plural(singular, plural, expected):
+    assert unit_plural(singular, plural) == expected
 
 
 def test_money_fraction_limits():
@@ -161,6 +196,7 @@ def test_table_matches_intl_for_numbers_and_dates():
     for (const l of %s) {
       const n = new Intl.NumberFormat(l, {maximumFractionDigits: 3});
       const money = new Intl.NumberFormat(l, {style: 'currency', currency: 'EUR'});
+      const yen = new Intl.NumberFormat(l, {style: 'currency', currency: 'JPY', currencyDisplay: 'narrowSymbol'});
       const days = [];
       for (let m = 0; m < 12; m++) {
         const d = new Date(Date.UTC(2026, m, 7));
@@ -168,7 +204,9 @@ def test_table_matches_intl_for_numbers_and_dates():
                    d.toLocaleDateString(l, {timeZone: 'UTC', month: 'long', day: 'numeric', year: 'numeric'})]);
       }
       out[l] = {numbers: [n.format(1234.5), n.format(12345678.125), n.format(987)],
-                money: [money.format(1234.5), money.format(-98765.25)], days};
+                money: [money.format(1234.5), money.format(-98765.25), money.format(490 / 12),
+                        money.format(1.005), money.format(2.675), money.format(19.994)],
+                yen: [yen.format(1234.5), yen.format(98765.4)], days};
     }
     console.log(JSON.stringify(out));
     """.replace("%s", json.dumps(_INTL_LOCALES))
@@ -181,7 +219,10 @@ def test_table_matches_intl_for_numbers_and_dates():
     for locale in _INTL_LOCALES:
         intl = result[locale]
         assert [format_number(v, locale) for v in (1234.5, 12345678.125, 987)] == intl["numbers"], locale
-        assert [format_money(v, "EUR", locale) for v in (1234.5, -98765.25)] == intl["money"], locale
+        assert [format_money(v, "EUR", locale) for v in (1234.5, -98765.25, 490 / 12, 1.005, 2.675, 19.994)] \
+            == intl["money"], locale
+        yen = [format_money(v, "JPY", locale) for v in (1234.5, 98765.4)]
+        assert [y.replace("¥", "￥") for y in yen] == intl["yen"] or yen == intl["yen"], locale
         for month, (short, long) in enumerate(intl["days"], start=1):
             moment = datetime(2026, month, 7, tzinfo=UTC)
             if locale != "en-US":  # en-US keeps upstream's ordinal format (Dec 7th, 2026)

@@ -43,7 +43,7 @@ CSS = Path(__file__).resolve().parents[2] / "css" / "stigg-portal.css"
         ("layout.ctaAlignment", "flex-start"),
         ("layout.descriptionMinHeight", "80px"),
         ("border.radius", "10px"),
-        ("typography.fontFamily", "custom-font, DM Sans, sans-serif"),
+        ("typography.fontFamily", "custom-font, DM Sans, DM Sans Fallback, sans-serif"),
         ("typography.h1.fontSize", "32px"),
         ("typography.h1.fontWeight", "bold"),
         ("typography.h2.fontSize", "24px"),

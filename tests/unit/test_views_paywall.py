@@ -43,7 +43,7 @@ REFERENCE_PLANS = {
         "Monthly", "Annual", "17% off",
         "Free", "For individuals getting started", "$0", "\u200e", "Downgrade",
         "Includes:", "1,000 API calls per month", "1 seat", "5 GB per month",
-        "Pro", "For growing teams", "$40.83333", "/ month, billed annually", "Upgrade",
+        "Pro", "For growing teams", "$40.83", "/ month, billed annually", "Upgrade",
         "14 days left on your free trial",
         "Everything in Free, plus:", "Unlimited API calls", "10 seats", "100 GB per month", "Single sign-on (SSO)",
         "Available add-ons:", "Extra storage", "Priority support",
@@ -54,7 +54,7 @@ REFERENCE_PLANS = {
         "Monthly", "Annual", "17% off",
         "Free", "For individuals getting started", "$0", "\u200e",
         "Includes:", "1,000 API calls per month", "1 seat", "5 GB per month",
-        "Pro", "For growing teams", "$40.83333", "/ month, billed annually",
+        "Pro", "For growing teams", "$40.83", "/ month, billed annually",
         "Everything in Free, plus:", "Unlimited API calls", "10 seats", "100 GB per month", "Single sign-on (SSO)",
         "Available add-ons:", "Extra storage", "Priority support",
         "Enterprise", "Custom limits, SLA and dedicated support", "Custom", "\u200e", "Current plan",
@@ -225,7 +225,7 @@ def test_period_switch_is_a_real_switch_carrying_ui_state() -> None:
     assert 'data-stigg-focus-key="paywall-billing-period"' in switch
     annual = fixture_view("customer-demo", billing_period="ANNUALLY")
     assert annual.period_switch.annual and annual.period_switch.state == "billingPeriod=MONTHLY"
-    assert card(annual, "plan-pro").price.price == "$40.83333"
+    assert card(annual, "plan-pro").price.price == "$40.83"
     # The current plan in another period: switch the billing period.
     pro = card(annual, "plan-pro")
     assert (pro.cta.title, pro.cta.intention_type) == ("Switch to annual billing", IntentionType.CHANGE_BILLING_PERIOD)

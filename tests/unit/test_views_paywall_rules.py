@@ -306,7 +306,7 @@ def test_free_price_uses_the_paywall_currency_symbol() -> None:
 def test_annual_price_shown_per_month_when_monthly_prices_exist() -> None:
     v = view(paywall([BASIC]), billing_period="ANNUALLY")
     p = v.plans[0].price
-    assert (p.price, p.unit, p.billing_period_text) == ("$8.33333", "/ month", ", billed annually")
+    assert (p.price, p.unit, p.billing_period_text) == ("$8.33", "/ month", ", billed annually")
     annual_only = view(paywall([plan("a", prices=[price("ANNUALLY", 120)])]))
     p = annual_only.plans[0].price
     assert (p.price, p.unit, p.billing_period_text) == ("$120", "/ year", "\u200e")

@@ -11,6 +11,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from ..formatting import unit_plural
+
 __all__ = [
     "DEMO_SCENARIOS",
     "FIXTURE_NAMES",
@@ -262,7 +264,7 @@ def _heavy_usage(portal: Json, paywall: Json) -> None:
     features, lines, prices = [], [], list(sub["prices"])
     for i, label in enumerate(_HEAVY_FEATURES):
         unit, _, plural = label.partition("|")
-        plural = plural or unit + "s"
+        plural = unit_plural(unit, plural)
         ref = "feature-" + re.sub(r"[^a-z0-9]+", "-", plural.lower()).strip("-")
         name = plural[:1].upper() + plural[1:]
         unlimited = i % 11 == 0

@@ -80,8 +80,10 @@ function injectStyles() {
   }
   if (STYLES && "adoptedStyleSheets" in Document.prototype) {
     try {
+      // A constructed sheet resolves url() against the page, so the fonts' dist/-relative URLs
+      // (url("fonts/…"), written by the build) are made absolute first.
       const sheet = new CSSStyleSheet();
-      sheet.replaceSync(STYLES);
+      sheet.replaceSync(STYLES.replaceAll('url("fonts/', `url("${new URL("fonts/", BASE).href}`));
       // after the page's own stylesheets; page rules still win, ours have zero specificity
       document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
       StiggPortal.styles = "adopted";
@@ -256,6 +258,40 @@ function setMarkup(element, html) {
   }
 }
 
+// The Stigg app's widget-designer settings (configuration.customCss and the font), made safe and
+// scoped to one element in Python (designer.py): one constructed stylesheet per distinct text,
+// adopted after our defaults (so Content-Security-Policy's style-src does not apply), shared by
+// the elements that use it and dropped when none does. The element carries data-stigg-designer.
+const designerSheets = new Map(); // id -> {sheet, users}
+function releaseDesignerSheet(element) {
+  const entry = element._designerId && designerSheets.get(element._designerId);
+  element._designerId = null;
+  if (!entry || --entry.users > 0) return;
+  designerSheets.forEach((value, key) => { if (value === entry) designerSheets.delete(key); });
+  document.adoptedStyleSheets = document.adoptedStyleSheets.filter((sheet) => sheet !== entry.sheet);
+}
+function useDesignerSheet(element, designer) {
+  const id = designer && typeof designer.id === "string" && typeof designer.css === "string" ? designer.id : null;
+  if ((element._designerId || null) === id) return;
+  releaseDesignerSheet(element);
+  if (!id || !("adoptedStyleSheets" in Document.prototype)) {
+    element.removeAttribute("data-stigg-designer");
+    if (id) console.info("stigg-portal: this browser cannot adopt stylesheets; the Stigg designer's CSS is not applied");
+    return;
+  }
+  let entry = designerSheets.get(id);
+  if (!entry) {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(designer.css);
+    document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+    entry = { sheet, users: 0 };
+    designerSheets.set(id, entry);
+  }
+  entry.users += 1;
+  element._designerId = id;
+  element.setAttribute("data-stigg-designer", id);
+}
+
 const ownerOf = (node) => {
   for (let n = node; n; n = n.parentElement) if (n instanceof StiggElement) return n;
   return null;
@@ -295,6 +331,7 @@ class StiggElement extends HTMLElement {
     queueMicrotask(() => {
       if (this.isConnected) return;
       elements.delete(this._id);
+      releaseDesignerSheet(this);
       post({ type: "unmount", id: this._id });
       for (const resolve of this._refreshWaiters.splice(0)) resolve();
     });
@@ -411,6 +448,7 @@ class StiggElement extends HTMLElement {
     this._painted = true;
     const focused = this.contains(document.activeElement) ? document.activeElement : null;
     const focusKey = focused?.getAttribute("data-stigg-focus-key");
+    if (message.status !== "loading") useDesignerSheet(this, message.designer);
     setMarkup(this, message.html);
     if (focusKey) {
       const again = this.querySelector(`[data-stigg-focus-key="${CSS.escape(focusKey)}"]`);

@@ -182,3 +182,25 @@ class ScheduledUpdate(StiggModel):
     scheduled_execution_time: UtcDatetime | None = None
     target_package: TargetPackage | None = None
     schedule_variables: ScheduleVariables | None = None
+
+
+def legacy_entitlements_fallback(
+    value: Any, new_key: str, new_attr: str, old_key: str, typename: str
+) -> Any:
+    """Older answer shapes: when the typed list (``entitlementsV2`` / ``packageEntitlements``) is
+    missing or empty and the legacy ``entitlements`` list has items, the typed list is made from
+    the legacy items (tagged ``typename``), so usage and plan entitlements never disappear.
+
+    Used as a ``mode="before"`` model validator on the raw answer object."""
+    if not isinstance(value, dict):
+        return value
+    current = value.get(new_key, value.get(new_attr))
+    legacy = value.get(old_key)
+    if current or not isinstance(legacy, list) or not legacy:
+        return value
+    converted = [{"__typename": typename, **item} for item in legacy if isinstance(item, dict)]
+    if not converted:
+        return value
+    out = {k: v for k, v in value.items() if k != new_attr}
+    out[new_key] = converted
+    return out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import Discriminator, Field, Tag
+from pydantic import Discriminator, Field, Tag, model_validator
 
 from .common import (
     CreditRate,
@@ -16,6 +16,7 @@ from .common import (
     StiggModel,
     TypographyConfiguration,
     UtcDatetime,
+    legacy_entitlements_fallback,
     typename_discriminator,
 )
 from .enums import (
@@ -257,6 +258,12 @@ class Addon(StiggModel):
     max_quantity: Number | None = None
     dependencies: list[AddonDependency] = Field(default_factory=list)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy_entitlements(cls, value: Any) -> Any:
+        return legacy_entitlements_fallback(value, "packageEntitlements", "package_entitlements", "entitlements",
+                                            "PackageFeatureEntitlement")
+
 
 class PackageGroupOptions(StiggModel):
     min_items: int | None = None
@@ -304,6 +311,12 @@ class Plan(StiggModel):
     package_entitlements: list[PackageEntitlementUnion] = Field(default_factory=list)
     inherited_package_entitlements: list[PackageEntitlementUnion] = Field(default_factory=list)
     order: Number | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy_entitlements(cls, value: Any) -> Any:
+        return legacy_entitlements_fallback(value, "packageEntitlements", "package_entitlements", "entitlements",
+                                            "PackageFeatureEntitlement")
 
     def prices_for(self, period: BillingPeriod | str) -> list[Price]:
         """This plan's price points for one billing period."""

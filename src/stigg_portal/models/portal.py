@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Discriminator, Field, Tag
+from pydantic import BeforeValidator, Discriminator, Field, Tag, model_validator
 
 from .common import (
     CreditRate,
@@ -18,6 +18,7 @@ from .common import (
     StiggModel,
     TypographyConfiguration,
     UtcDatetime,
+    legacy_entitlements_fallback,
     typename_discriminator,
 )
 from .enums import (
@@ -322,6 +323,12 @@ class CustomerPortal(StiggModel):
     can_upgrade_subscription: bool = False
     configuration: PortalConfiguration | None = None
     resource: CustomerResource | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy_entitlements(cls, value: Any) -> Any:
+        return legacy_entitlements_fallback(value, "entitlementsV2", "entitlements_v2", "entitlements",
+                                            "FeatureEntitlement")
 
     @property
     def active_subscription(self) -> CustomerPortalSubscription | None:
