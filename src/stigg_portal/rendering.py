@@ -30,6 +30,7 @@ from .elements import (
     get_widget,
     parse_attributes,
 )
+from .formatting import SUPPORTED_LOCALES, is_known_locale
 
 DEFAULT_LOCALE = "en-US"
 
@@ -116,6 +117,11 @@ def prepare(tag: str, raw: Mapping[str, str | None]) -> Prepared:
         # api-key="" is a page bug (an empty template variable), not a wish for demo data:
         # the Stigg client then says which attribute is missing instead of showing fake data.
         attrs = attrs.model_copy(update={"client": "stigg"})
+    if attrs.locale and not is_known_locale(attrs.locale):
+        problems.append(AttributeProblem(
+            "locale", f"attribute locale={attrs.locale!r}: unknown locale, en-US used; known: "
+            f"{', '.join(SUPPORTED_LOCALES)} (and other tags of these languages)"))
+        attrs = attrs.model_copy(update={"locale": None})
     texts, text_problems = texts_module.resolve_texts(attrs.texts, text_attributes(raw))
     style, theme_problems = theme_module.theme_style(attrs.theme)
     return Prepared(widget, attrs, texts, style, problems + text_problems + theme_problems)

@@ -28,6 +28,8 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import json
+import logging
+import warnings
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -37,6 +39,7 @@ from .rendering import render_async as _render_element
 
 __all__ = [
     "SERVER_RETRIES",
+    "StiggPortalWarning",
     "SERVER_TIMEOUT_S",
     "element_attributes",
     "render",
@@ -46,6 +49,22 @@ __all__ = [
     "render_result_async",
     "run_sync",
 ]
+
+logger = logging.getLogger("stigg_portal")
+logger.addHandler(logging.NullHandler())  # the app's logging config decides where these go
+
+
+class StiggPortalWarning(UserWarning):
+    """A bad attribute in a server render (the element renders with the default instead)."""
+
+
+def report_problems(result: RenderResult) -> None:
+    """Every attribute problem of a server render as a Python warning and a log line."""
+    for problem in result.problems:
+        message = f"<{result.tag}> {problem.message}"
+        logger.warning(message)
+        warnings.warn(message, StiggPortalWarning, stacklevel=2)
+
 
 #: A page waits for the server render: a slow API costs at most this long, then the browser loads.
 SERVER_TIMEOUT_S = 5.0
@@ -134,7 +153,9 @@ async def _render(
 ) -> RenderResult:
     if client is None:
         client = _server_client(tag, attrs, transport, timeout_s, now)
-    return await _render_element(tag, attrs, transport=transport, client=client, now=now)
+    result = await _render_element(tag, attrs, transport=transport, client=client, now=now)
+    report_problems(result)
+    return result
 
 
 async def render_result_async(
