@@ -172,8 +172,13 @@ def render_prepared(
     *,
     now: datetime | None = None,
     state: Mapping[str, str] | None = None,
+    demo_notice: bool | None = None,
 ) -> str:
-    """HTML for a widget with its data (``None`` renders the loading skeleton)."""
+    """HTML for a widget with its data (``None`` renders the loading skeleton).
+
+    ``demo_notice=False`` leaves out the "Demo data" badge (a provider's group shows one badge);
+    by default it shows whenever demo data is shown only because ``api-key`` is missing.
+    """
     attrs = prepared.attributes
     render_input = RenderInput(
         attributes=attrs,
@@ -182,7 +187,7 @@ def render_prepared(
         now=now or datetime.now(UTC),
         data=data,
         state=dict(state or {}),
-        demo_notice=data is not None and uses_implicit_demo(attrs),
+        demo_notice=data is not None and uses_implicit_demo(attrs) and demo_notice is not False,
     )
     widget = prepared.widget()
     context = widget.context(render_input)
@@ -247,6 +252,7 @@ async def render_async(
     client: Any = None,
     now: datetime | None = None,
     state: Mapping[str, str] | None = None,
+    demo_notice: bool | None = None,
 ) -> RenderResult:
     """Render one element to HTML: parse attributes, load data with the chosen client, render.
 
@@ -271,7 +277,7 @@ async def render_async(
         result.error = {"code": exc.code, "message": exc.message}
         result.html = render_error(prepared, exc.code, exc.message, getattr(exc, "retryable", False))
         return result
-    result.html = render_prepared(prepared, data, now=now, state=state)
+    result.html = render_prepared(prepared, data, now=now, state=state, demo_notice=demo_notice)
     return result
 
 

@@ -162,8 +162,8 @@ class PortalRuntime:
         prepared = prepare(element.tag, element.attrs)
         element.prepared = prepared
         warning = demo_warning(prepared.attributes)
-        if warning and "demo" not in element.problems_sent:
-            element.problems_sent.add("demo")
+        if warning and self._demo_owner(element) == element.id and "demo" not in element.problems_sent:
+            element.problems_sent.add("demo")  # once per provider group (its first section), not per section
             self._post({"type": "log", "level": "warn", "id": element.id, "message": warning})
         kinds = prepared.widget.loads
         try:
@@ -201,6 +201,16 @@ class PortalRuntime:
         element.data = data
         self._paint(element, prepared, data)
 
+    def _demo_owner(self, element: ElementState) -> str:
+        """The one element of a provider group that warns about demo data and shows the badge: the
+        first live element of its scope that shows demo data (an element alone is its own group)."""
+        if element.scope == element.id:
+            return element.id
+        for other in self.elements.values():
+            if other.scope == element.scope and other.prepared is not None and demo_warning(other.prepared.attributes):
+                return other.id
+        return element.id
+
     def _current(self, element: ElementState, seq: int) -> bool:
         return self.elements.get(element.id) is element and element.seq == seq
 
@@ -214,7 +224,8 @@ class PortalRuntime:
 
     def _paint(self, element: ElementState, prepared: Prepared, data: LoadedData) -> None:
         now = self._now() if self._now else None
-        html = render_prepared(prepared, data, now=now, state=element.state)
+        html = render_prepared(prepared, data, now=now, state=element.state,
+                               demo_notice=None if self._demo_owner(element) == element.id else False)
         self._post(
             {
                 "type": "render",
