@@ -137,3 +137,62 @@ def test_elements_outside_a_provider_each_keep_their_badge():
 def test_server_rendered_provider_shows_one_badge():
     html = render_provider(["stigg-usage", "stigg-payment-details", "stigg-invoices"], customer_id="c-1", now=NOW)
     assert html.count('class="stigg-demo-badge"') == 1
+
+
+# ------------------------------------------------------------------- DIST_DIR against the app root
+def _fake_dist(folder: Path) -> None:
+    (folder / "dist").mkdir(parents=True)
+    (folder / "dist" / "stigg-portal.js").write_text("export const built = true;\n")
+
+
+def test_flask_resolves_a_relative_dist_dir_against_its_root_path(tmp_path, monkeypatch, caplog):
+    flask = pytest.importorskip("flask")
+    from stigg_portal.integrations.flask import init_app
+
+    app_root = tmp_path / "myapp"
+    _fake_dist(app_root)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    app = flask.Flask("myapp", root_path=str(app_root))
+    app.config["STIGG_PORTAL"] = {"DIST_DIR": "dist"}
+    with caplog.at_level("INFO", logger="stigg_portal"):
+        init_app(app)
+    answer = app.test_client().get("/stigg-portal/stigg-portal.js")
+    assert answer.status_code == 200 and b"built = true" in answer.data
+    assert f"serving {app_root / 'dist'} at /stigg-portal/" in caplog.text
+
+
+def test_fastapi_resolves_a_relative_dist_dir_against_the_app_module(tmp_path, monkeypatch):
+    pytest.importorskip("fastapi")
+    import importlib.util
+
+    from fastapi.testclient import TestClient
+
+    app_root = tmp_path / "svc"
+    _fake_dist(app_root)
+    (app_root / "main.py").write_text(
+        "from fastapi import FastAPI\n"
+        "from fastapi.templating import Jinja2Templates\n"
+        "from stigg_portal.integrations.fastapi import install\n"
+        "app = FastAPI()\n"
+        "templates = Jinja2Templates(directory='.')\n"
+        "portal = install(app, templates, dist_dir='dist')\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    spec = importlib.util.spec_from_file_location("svc_main_for_test", app_root / "main.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    answer = TestClient(module.app).get("/stigg-portal/stigg-portal.js")
+    assert answer.status_code == 200 and "built = true" in answer.text
+
+
+def test_django_base_dir_and_absolute_paths(tmp_path, monkeypatch):
+    from stigg_portal.integrations.static import resolve_dist_dir
+
+    _fake_dist(tmp_path / "site")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("STIGG_PORTAL_DIST", raising=False)
+    assert resolve_dist_dir("dist", tmp_path / "site") == (tmp_path / "site" / "dist").resolve()
+    assert resolve_dist_dir(None, tmp_path / "site") == (tmp_path / "site" / "dist").resolve()
+    assert resolve_dist_dir(str(tmp_path / "site" / "dist"), "/nowhere") == (tmp_path / "site" / "dist").resolve()
