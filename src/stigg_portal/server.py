@@ -39,8 +39,8 @@ from .rendering import render_async as _render_element
 
 __all__ = [
     "SERVER_RETRIES",
-    "StiggPortalWarning",
     "SERVER_TIMEOUT_S",
+    "StiggPortalWarning",
     "element_attributes",
     "render",
     "render_async",

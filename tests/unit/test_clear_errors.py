@@ -23,7 +23,7 @@ NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    return subprocess.run([sys.executable, "-m", "stigg_portal.cli", *args], capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "stigg_portal.cli", *args], check=False, capture_output=True, text=True,
                           env=env, timeout=120)
 
 

@@ -134,7 +134,7 @@ def _tsc(tmp_path: Path, fixture: str) -> subprocess.CompletedProcess:
         ["node", str(tsc), "--noEmit", "--strict", "--jsx", "react-jsx", "--module", "esnext",
          "--moduleResolution", "bundler", "--target", "es2022", "--lib", "es2022,dom", "--skipLibCheck",
          "false", fixture],
-        cwd=work, capture_output=True, text=True, timeout=180,
+        check=False, cwd=work, capture_output=True, text=True, timeout=180,
     )
 
 
