@@ -29,7 +29,13 @@ def _build(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from .serve import serve_forever
 
-    serve_forever(args.dist, args.host, args.port)
+    if not (Path(args.dist) / "stigg-portal.js").is_file():
+        raise UsageError(f"{args.dist} has no stigg-portal.js: build it first with "
+                         f"`stigg-portal build --dist {args.dist}`")
+    pages = getattr(args, "pages", None)
+    root = pages or args.dist
+    print(f"dist: {Path(args.dist).resolve()} at http://{args.host}:{args.port}/stigg-portal/", flush=True)
+    serve_forever(root, args.host, args.port, mounts={"stigg-portal": args.dist})
     return 0
 
 
@@ -143,8 +149,11 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("serve", help="serve a built dist/ with the right headers", formatter_class=fmt,
                        description="Serve a built dist/ over HTTP with the right types, caching, CORS and "
-                       "compression; files are at /stigg-portal/... and at the root.")
-    p.add_argument("dist", nargs="?", default="dist", help="the built folder to serve")
+                       "compression, at /stigg-portal/ (so pages load /stigg-portal/stigg-portal.js). "
+                       "For local use; docs/hosting.md covers production hosts.")
+    p.add_argument("dist", nargs="?", default="dist", help="the built folder to serve at /stigg-portal/")
+    p.add_argument("--pages", default=argparse.SUPPRESS, metavar="DIR",
+                   help="a folder of your own pages to serve at / (without it, dist is served at / as well)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on")
     p.add_argument("--port", type=int, default=8000, help="port to listen on")
     p.set_defaults(func=_serve)
