@@ -47,7 +47,7 @@ def snippets(language: str | None = None) -> list[Snippet]:
             body = []
             i += 1
             while i < len(lines) and lines[i].strip() != "```":
-                body.append(lines[i][len(indent):] if lines[i].startswith(indent) else lines[i])
+                body.append(lines[i].removeprefix(indent))
                 i += 1
             before = [ln for ln in lines[max(0, start - 3):start] if ln.strip()]
             run = not (before and NOT_RUN.search(before[-1]))
