@@ -218,13 +218,16 @@ def reference_markdown() -> str:
         common = {k: a for k, a in common.items() if a in el["attributes"]}
     for attr in common.values():
         lines.append(_attribute_row(attr))
+    groups: dict[tuple[AttributeRef, ...], list[str]] = {}
     for el in elements:
-        extra = [a for a in el["attributes"] if a.name not in common]
+        extra = tuple(a for a in el["attributes"] if a.name not in common)
         if extra:
-            lines += ["", f"Only on `<{el['tag']}>`:", "",
-                      "| attribute | property | type | default | allowed values | meaning |",
-                      "| --- | --- | --- | --- | --- | --- |"]
-            lines += [_attribute_row(a) for a in extra]
+            groups.setdefault(extra, []).append(f"`<{el['tag']}>`")
+    for extra, tags in groups.items():
+        lines += ["", f"Only on {' and '.join(tags)}:", "",
+                  "| attribute | property | type | default | allowed values | meaning |",
+                  "| --- | --- | --- | --- | --- | --- |"]
+        lines += [_attribute_row(a) for a in extra]
     lines += [
         "",
         ("Plus one `text-KEY` attribute per text key (see [Text keys](#text-keys)), e.g. "
