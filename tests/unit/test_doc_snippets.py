@@ -73,3 +73,16 @@ def test_python_snippet_runs_as_written(snippet, tmp_path):
     assert "Traceback" not in run.stderr
     if "app = " in snippet.code:
         assert "pages 0" not in run.stdout, "an app snippet should serve at least one page"
+
+
+def test_readme_first_screen_and_no_internal_notes():
+    readme = (ROOT / "README.md").read_text()
+    headings = [line for line in readme.splitlines() if line.startswith("## ")]
+    assert headings[:4] == ["## The two commands", "## Quick start: plain HTML (60 seconds)",
+                            "## Quick start: Flask (60 seconds)", "## Quick start: a Python plugin (60 seconds)"]
+    first_screen = readme[:readme.index("## The two commands")]
+    assert "docs/screenshot.png" in first_screen
+    for path in [ROOT / "README.md", *(ROOT / "docs").glob("*.md")]:
+        text = path.read_text()
+        for note in ("project brief", "the brief", "README material", "stigg_portal.render_provider"):
+            assert note not in text, (path.name, note)
