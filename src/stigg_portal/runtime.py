@@ -201,13 +201,17 @@ class PortalRuntime:
         element.data = data
         self._paint(element, prepared, data)
 
-    def _demo_owner(self, element: ElementState) -> str:
+    def _demo_owner(self, element: ElementState) -> str | None:
         """The one element of a provider group that warns about demo data and shows the badge: the
-        first live element of its scope that shows demo data (an element alone is its own group)."""
+        first live section of the group that shows demo data (an element alone is its own group;
+        the ``<stigg-provider>`` itself shows nothing, so it is never the one)."""
+        if element.tag == "stigg-provider":
+            return None
         if element.scope == element.id:
             return element.id
         for other in self.elements.values():
-            if other.scope == element.scope and other.prepared is not None and demo_warning(other.prepared.attributes):
+            if (other.scope == element.scope and other.id != other.scope and other.prepared is not None
+                    and demo_warning(other.prepared.attributes)):
                 return other.id
         return element.id
 

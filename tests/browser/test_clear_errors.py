@@ -9,8 +9,10 @@ from conftest import events_script, wait_ready
 def test_unknown_locale_warns_fires_bad_config_and_keeps_en_us(page, site, watch):
     body = events_script(["stigg-error"]) + (
         '<stigg-invoices id="bad" client="demo" locale="xx-YY"></stigg-invoices>'
-        '<stigg-subscription-overview id="de" client="demo" locale="de-DE"></stigg-subscription-overview>'
-        '<stigg-subscription-overview id="xx" client="demo" locale="xx-YY"></stigg-subscription-overview>')
+        '<stigg-subscription-overview id="de" client="demo" scenario="eur-annual" locale="de-DE">'
+        '</stigg-subscription-overview>'
+        '<stigg-subscription-overview id="xx" client="demo" scenario="eur-annual" locale="xx-YY">'
+        '</stigg-subscription-overview>')
     page.goto(site.page_url(body))
     for selector in ("#bad", "#de", "#xx"):
         wait_ready(page, selector)
@@ -24,7 +26,7 @@ def test_unknown_locale_warns_fires_bad_config_and_keeps_en_us(page, site, watch
     assert page.inner_text("#xx") != page.inner_text("#de")
     assert page.inner_text("#xx") == page.evaluate(
         "(async () => { const e = document.createElement('stigg-subscription-overview'); e.id = 'plain';"
-        " e.setAttribute('client', 'demo'); document.body.append(e);"
+        " e.setAttribute('client', 'demo'); e.setAttribute('scenario', 'eur-annual'); document.body.append(e);"
         " await new Promise(r => e.addEventListener('stigg-ready', r, {once: true})); return e.innerText; })()")
 
 
@@ -37,6 +39,6 @@ def test_provider_without_api_key_warns_once_and_shows_one_badge(page, site, wat
     for tag in ("stigg-subscription-overview", "stigg-usage", "stigg-payment-details", "stigg-invoices"):
         wait_ready(page, tag)
     assert page.locator(".stigg-demo-badge").count() == 1
-    assert page.locator("stigg-subscription-overview .stigg-demo-badge").count() == 1
+    assert page.locator("stigg-subscription-overview .stigg-demo-badge").count() == 1  # the first section
     demo = [text for kind, text in watch.console if kind == "warning" and "demo data" in text]
     assert len(demo) == 1, demo

@@ -102,6 +102,8 @@ def _run_group(tags: list[str], provider_attrs: dict[str, str]):
     runtime = PortalRuntime(posted.append, now=lambda: NOW)
 
     async def play():
+        await runtime.handle({"type": "render", "id": "p1", "tag": "stigg-provider", "attrs": provider_attrs,
+                              "seq": 1})
         for index, tag in enumerate(tags):
             await runtime.handle({"type": "render", "id": f"e{index}", "tag": tag, "attrs": provider_attrs,
                                   "provider": "p1", "seq": 1})
@@ -114,7 +116,7 @@ def test_a_provider_without_api_key_warns_once_and_shows_one_badge():
     posted = _run_group(["stigg-subscription-overview", "stigg-usage", "stigg-payment-details", "stigg-invoices"],
                         {"customer-id": "customer-123"})
     warnings_ = [m for m in posted if m["type"] == "log" and "demo data" in m["message"]]
-    renders = [m for m in posted if m["type"] == "render" and m["status"] == "ready"]
+    renders = [m for m in posted if m["type"] == "render" and m["status"] == "ready" and m["id"] != "p1"]
     assert len(renders) == 4
     assert len(warnings_) == 1
     badges = [m["id"] for m in renders if "stigg-demo-badge" in m["html"]]
