@@ -5,7 +5,7 @@ dist/
   stigg-worker.js        module worker: boots Pyodide, hands messages to ``PortalRuntime``
   stigg-portal.css       default styles (css/*.css); the loader carries a copy it adopts
   custom-elements.json   manifest generated from the widget classes
-  stigg-portal.d.ts      TypeScript types (elements, events, React and Vue JSX), same source
+  stigg-portal.d.ts      TypeScript types (elements, events), react.d.ts / vue.d.ts for JSX, same source
   vscode.html-custom-data.json, web-types.json   editor completion data (VS Code, JetBrains)
   package.json           so dist/ can be published to npm as it is
   pyodide-<version>/     Pyodide runtime files, every wheel, and our own pyodide-lock.json
@@ -262,6 +262,8 @@ def write_editor_files(dist: Path, version: str) -> None:
 
     dump("custom-elements.json", custom_elements_manifest(version))
     (dist / "stigg-portal.d.ts").write_text(reference.typescript_declarations())
+    (dist / "react.d.ts").write_text(reference.react_declarations())
+    (dist / "vue.d.ts").write_text(reference.vue_declarations())
     dump("vscode.html-custom-data.json", reference.vscode_custom_data())
     dump("web-types.json", reference.web_types(version))
     dump("package.json", reference.dist_package_json(version))

@@ -121,14 +121,17 @@ def test_cli_writes_the_reference(tmp_path):
 
 
 # --------------------------------------------------------------------------------- TypeScript
-def _tsc(tmp_path: Path, fixture: str) -> subprocess.CompletedProcess:
+def _tsc(tmp_path: Path, fixture: str, *, with_packages: bool = True) -> subprocess.CompletedProcess:
     tsc = NODE_MODULES / "typescript" / "bin" / "tsc"
     if not tsc.exists() or not shutil.which("node"):
         pytest.skip("needs node and npm install --prefix tests/js (scripts/test.sh)")
     work = tmp_path / "types"
     work.mkdir()
-    (work / "node_modules").symlink_to(NODE_MODULES)
+    if with_packages:
+        (work / "node_modules").symlink_to(NODE_MODULES)
     (work / "stigg-portal.d.ts").write_text(reference.typescript_declarations())
+    (work / "react.d.ts").write_text(reference.react_declarations())
+    (work / "vue.d.ts").write_text(reference.vue_declarations())
     shutil.copy(TYPES / fixture, work / fixture)
     return subprocess.run(
         ["node", str(tsc), "--noEmit", "--strict", "--jsx", "react-jsx", "--module", "esnext",
@@ -141,6 +144,13 @@ def _tsc(tmp_path: Path, fixture: str) -> subprocess.CompletedProcess:
 @pytest.mark.parametrize("fixture", ["react-ok.tsx", "vue-ok.ts"])
 def test_types_accept_correct_use(tmp_path, fixture):
     run = _tsc(tmp_path, fixture)
+    assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_core_types_need_no_framework(tmp_path):
+    declarations = reference.typescript_declarations()
+    assert "react" not in declarations.lower() and '"vue"' not in declarations
+    run = _tsc(tmp_path, "core-ok.ts", with_packages=False)
     assert run.returncode == 0, run.stdout + run.stderr
 
 
@@ -159,7 +169,7 @@ def test_build_writes_the_editor_files(tmp_path):
     from stigg_portal import build
 
     build.write_editor_files(tmp_path, "0.1.0")
-    for name in ("custom-elements.json", "stigg-portal.d.ts", "vscode.html-custom-data.json", "web-types.json",
+    for name in ("custom-elements.json", "stigg-portal.d.ts", "react.d.ts", "vue.d.ts", "vscode.html-custom-data.json", "web-types.json",
                  "package.json"):
         assert (tmp_path / name).stat().st_size > 100, name
     package = json.loads((tmp_path / "package.json").read_text())

@@ -1,5 +1,5 @@
 // Misuses attribute types: tsc --strict must reject this file.
-import type {} from "./stigg-portal";
+import type {} from "./react";
 
 export const wrong = <stigg-paywall preferred-billing-period="WEEKLY" />;
 export const wrong2 = <stigg-customer-portal customer-id={123} />;

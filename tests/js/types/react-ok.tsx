@@ -1,5 +1,6 @@
 // Uses the elements as a React 19 app would; must type-check with tsc --strict.
 import type { StiggCustomerPortalElement, StiggEventMap } from "./stigg-portal";
+import type {} from "./react";
 
 export function Billing({ customerId }: { customerId: string }) {
   return (

@@ -1,7 +1,7 @@
 // Vue 3 misuse: tsc --strict must reject this file.
 import { h } from "vue";
 import type { GlobalComponents } from "vue";
-import type {} from "./stigg-portal";
+import type {} from "./vue";
 
 declare const Paywall: GlobalComponents["StiggPaywall"];
 

@@ -1,7 +1,7 @@
 // Vue 3: the elements as global components and in h(); must type-check with tsc --strict.
 import { h } from "vue";
 import type { GlobalComponents } from "vue";
-import type {} from "./stigg-portal";
+import type {} from "./vue";
 
 declare const CustomerPortal: GlobalComponents["StiggCustomerPortal"];
 declare const Paywall: GlobalComponents["StiggPaywall"];
