@@ -203,7 +203,8 @@ class PortalRuntime:
 
     def _demo_owner(self, element: ElementState) -> str | None:
         """The one element of a provider group that warns about demo data and shows the badge: the
-        first live section of the group that shows demo data (an element alone is its own group;
+        first live section of the group (in the order the page announced them) that shows demo data
+        (an element alone is its own group;
         the ``<stigg-provider>`` itself shows nothing, so it is never the one)."""
         if element.tag == "stigg-provider":
             return None
