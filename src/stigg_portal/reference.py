@@ -18,11 +18,11 @@ __all__ = [
     "custom_elements_manifest",
     "dist_package_json",
     "element_reference",
-    "reference_markdown",
     "react_declarations",
+    "reference_markdown",
     "typescript_declarations",
-    "vue_declarations",
     "vscode_custom_data",
+    "vue_declarations",
     "web_types",
 ]
 
