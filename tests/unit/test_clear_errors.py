@@ -83,6 +83,12 @@ def test_cli_help_is_plain_words_with_every_option_explained():
     assert "``" not in top.stdout and ":func:" not in top.stdout
     for command in ("build", "serve", "demo", "render", "reference", "token", "mock-api"):
         assert command in top.stdout
+    for command in ("build", "serve", "demo", "render", "reference", "token", "mock-api"):
+        text = _cli(command, "--help").stdout
+        for line in text.splitlines():  # every option line has its help text on it or below it
+            if line.strip().startswith("--") and len(line.split()) <= 2:
+                following = text.splitlines()[text.splitlines().index(line) + 1]
+                assert following.startswith(" " * 10), (command, line)
     for command in ("build", "serve", "demo"):
         text = _cli(command, "--help").stdout
         options = [line for line in text.splitlines() if line.strip().startswith("--")]
