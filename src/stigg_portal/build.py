@@ -6,6 +6,9 @@ dist/
   stigg-portal.css       default styles (css/*.css); the loader carries a copy it adopts
   custom-elements.json   manifest generated from the widget classes
   fonts/                 DM Sans (woff2, latin + latin-ext, the weights the CSS uses) and its OFL
+  stigg-portal.d.ts      TypeScript types (elements, events), react.d.ts / vue.d.ts for JSX, same source
+  vscode.html-custom-data.json, web-types.json   editor completion data (VS Code, JetBrains)
+  package.json           so dist/ can be published to npm as it is
   pyodide-<version>/     Pyodide runtime files, every wheel, and our own pyodide-lock.json
 
 Downloads go through the ordinary clients (``npm pack``, ``pip download``) into a cache
@@ -246,47 +249,25 @@ def element_definitions() -> list[dict[str, Any]]:
 
 def custom_elements_manifest(version: str) -> dict[str, Any]:
     """A ``custom-elements.json`` (schema 1.0.0) generated from the widget classes."""
-    from .elements import all_widgets
-    from .texts import text_attribute_names
+    from .reference import custom_elements_manifest as manifest
 
-    declarations = []
-    for tag, widget in sorted(all_widgets().items()):
-        attributes = []
-        members = []
-        for name, info in widget.attributes_model.model_fields.items():
-            attr = info.alias or name
-            attributes.append({"name": attr, "description": info.description or "",
-                               "type": {"text": "boolean" if info.annotation is bool else "string"},
-                               "fieldName": name})
-        for prop, attr in widget.properties().items():
-            members.append({"kind": "field", "name": prop, "attribute": attr})
-        members.append({"kind": "method", "name": "refresh", "description": "Reload this element's data",
-                        "return": {"type": {"text": "Promise<void>"}}})
-        attributes += [{"name": f"text-{s}", "description": "Text override", "type": {"text": "string"}}
-                       for s in sorted(text_attribute_names())]
-        declarations.append(
-            {
-                "kind": "class",
-                "name": widget.__name__,
-                "tagName": tag,
-                "customElement": True,
-                "description": widget.summary or (widget.__doc__ or "").strip().split("\n")[0],
-                "attributes": attributes,
-                "members": members,
-                "events": [{"name": e, "type": {"text": "CustomEvent"}} for e in widget.events],
-                "cssParts": [],
-                "cssClasses": [{"name": c} for c in widget.css_classes],
-            }
-        )
-    return {
-        "schemaVersion": "1.0.0",
-        "readme": "",
-        "modules": [{"kind": "javascript-module", "path": "stigg-portal.js", "declarations": declarations,
-                     "exports": [{"kind": "custom-element-definition", "name": d["tagName"],
-                                  "declaration": {"name": d["name"], "module": "stigg-portal.js"}}
-                                 for d in declarations]}],
-        "package": {"name": "stigg-portal", "version": version},
-    }
+    return manifest(version)
+
+
+def write_editor_files(dist: Path, version: str) -> None:
+    """custom-elements.json, stigg-portal.d.ts, editor data files and package.json (from the widget classes)."""
+    from . import reference
+
+    def dump(name: str, value: Any) -> None:
+        (dist / name).write_text(json.dumps(value, indent=2, ensure_ascii=False) + "\n")
+
+    dump("custom-elements.json", custom_elements_manifest(version))
+    (dist / "stigg-portal.d.ts").write_text(reference.typescript_declarations())
+    (dist / "react.d.ts").write_text(reference.react_declarations())
+    (dist / "vue.d.ts").write_text(reference.vue_declarations())
+    dump("vscode.html-custom-data.json", reference.vscode_custom_data())
+    dump("web-types.json", reference.web_types(version))
+    dump("package.json", reference.dist_package_json(version))
 
 
 def _fill(template_name: str, values: dict[str, Any]) -> str:
@@ -490,7 +471,7 @@ def build(dist: Path | str = "dist", *, compress: bool = True, snapshot: bool | 
 
     write_entry_points()
     (dist / "stigg-portal.css").write_text(styles)
-    (dist / "custom-elements.json").write_text(json.dumps(custom_elements_manifest(__version__), indent=2))
+    write_editor_files(dist, __version__)
 
     if snapshot is not False:
         try:

@@ -67,20 +67,30 @@ class ElementAttributes(BaseModel):
     customer_token: str | None = Field(None, description="Hardening token, sent as X-CUSTOMER-KEY")
     resource_id: str | None = Field(None, description="Resource id passed to the queries")
     product_id: str | None = Field(None, description="Product id passed to the queries")
-    base_url: str | None = Field(None, description="Stigg API root, default https://api.stigg.io")
-    client: str | None = Field(None, description="API client name: stigg, demo, http or a registered one")
-    scenario: str | None = Field(None, description="Built-in demo customer (client=demo)")
+    base_url: str | None = Field(None, description="Stigg API root",
+                                 json_schema_extra={"shown_default": "https://api.stigg.io"})
+    client: str | None = Field(None, description="API client name: stigg, demo, http or a registered one",
+                               json_schema_extra={"shown_default": "stigg with api-key, demo without"})
+    scenario: str | None = Field(None, description="Built-in demo customer (client=demo)",
+                                 json_schema_extra={"shown_default": "paid"})
     endpoint: str | None = Field(None, description="Backend URL for client=http")
-    locale: str | None = Field(None, description="BCP 47 locale for numbers, money and dates")
-    texts: str | None = Field(None, description="JSON object of text overrides")
-    theme: str | None = Field(None, description="JSON object of theme keys")
-    hidden_sections: str | None = Field(None, description="Sections to hide, space or comma separated")
+    locale: str | None = Field(None, description="BCP 47 locale for numbers, money and dates; other tags of a listed "
+                               "language use that language's rules, an unknown one warns and uses en-US",
+                               json_schema_extra={"shown_default": "en-US"})
+    texts: str | None = Field(None, description="JSON object of text overrides; keys are camelCase, deep-merged "
+                              "over the defaults (see the text keys)")
+    theme: str | None = Field(None, description="JSON object of theme keys (dotted paths as nested objects), "
+                              "applied as --stigg-* custom properties")
+    hidden_sections: str | None = Field(None, description="Sections to hide, space or comma separated",
+                                        json_schema_extra={"allowed": list(SECTION_NAMES), "list": True})
     cancel_scheduled_updates: bool = Field(False, description="Show Cancel on the scheduled-update banner")
     buy_more: bool = Field(False, description="Show Buy more on priced features")
     contact_support: bool = Field(False, description="Contact support as a button firing its event")
     contact_support_url: str | None = Field(None, description="Contact support as a link to this URL")
-    cache: str | None = Field(None, description='"session" paints the last HTML from sessionStorage')
-    timeout: float | None = Field(None, gt=0, le=300, description="Seconds to wait for each API answer (default 10)")
+    cache: str | None = Field(None, description='"session" paints the last HTML from sessionStorage',
+                              json_schema_extra={"allowed": ["session"]})
+    timeout: float | None = Field(None, gt=0, le=300, description="Seconds to wait for each API answer (0 < t <= 300)",
+                                  json_schema_extra={"shown_default": "10"})
     billing_country_code: str | None = Field(
         None, description="ISO 3166-1 alpha-2 country (or EU) whose localized prices the paywall shows"
     )
@@ -123,7 +133,9 @@ class PaywallAttributes(ElementAttributes):
     """``<stigg-paywall>`` options (spec §1.5)."""
 
     highlighted_plan_id: str | None = Field(None, description="Plan id shown as Recommended")
-    preferred_billing_period: str | None = Field(None, description="MONTHLY or ANNUALLY")
+    preferred_billing_period: str | None = Field(None, description="Billing period the switch starts on",
+                                                 json_schema_extra={"allowed": ["MONTHLY", "ANNUALLY"],
+                                                                    "shown_default": "MONTHLY"})
     show_only_eligible_plans: bool = Field(False, description="Hide plans below the current plan")
     hide_compatible_addons: bool = Field(False, description="Leave the add-ons list out of every plan card")
     skeleton_plan_count: int | None = Field(
@@ -146,6 +158,51 @@ class PaywallAttributes(ElementAttributes):
                 raise ValueError("must be MONTHLY or ANNUALLY")
             return upper
         return value
+
+
+@dataclass(frozen=True)
+class EventInfo:
+    """One event an element fires: when, the shape of its ``detail`` (field -> TypeScript type)."""
+
+    description: str
+    detail: dict[str, str]
+    cancelable: bool = False
+
+
+#: Every event an element can fire (all bubble and are composed ``CustomEvent``s).
+EVENTS: dict[str, EventInfo] = {
+    "stigg-ready": EventInfo("The element rendered real data", {"customerId": "string"}),
+    "stigg-error": EventInfo(
+        "Loading or configuration failed (the element shows an error state; the page keeps working)",
+        {"code": "StiggErrorCode", "message": "string", "attribute?": "string", "status?": "number"},
+    ),
+    "stigg-manage-subscription": EventInfo(
+        "Manage, Upgrade or Upgrade plan (trial) was clicked; unless preventDefault() is called the "
+        "portal scrolls to its Plans section",
+        {"intentionType": '"MANAGE_SUBSCRIPTION" | "UPGRADE_PLAN" | "UPGRADE_TRIAL_PLAN"',
+         "subscriptions": "unknown[]"},
+        cancelable=True,
+    ),
+    "stigg-plan-selected": EventInfo(
+        "A plan's button in the pricing table was clicked",
+        {"plan": "unknown", "intentionType": "string", "billingPeriod": '"MONTHLY" | "ANNUALLY"',
+         "customer": "unknown", "subscription": "unknown", "billableFeatures": "unknown[]"},
+    ),
+    "stigg-contact-support": EventInfo("Contact support was clicked", {"subscription": "unknown"}),
+    "stigg-cancel-scheduled-updates": EventInfo(
+        "Cancel on the scheduled-update banner was clicked; the button shows a spinner until the "
+        "promise given to waitUntil settles",
+        {"subscription": "unknown", "waitUntil": "(promise: Promise<unknown>) => void"},
+    ),
+    "stigg-buy-more": EventInfo("Buy more on a priced feature was clicked",
+                                {"feature": "unknown", "entitlement": "unknown"}),
+}
+
+#: ``stigg-error`` codes beyond the clients' ones (see ``clients.errors.ERROR_CODES``).
+ELEMENT_ERROR_CODES: dict[str, str] = {
+    "runtime": "the worker or the Python runtime could not start",
+    "render": "a bug while rendering one element (the others keep working)",
+}
 
 
 @dataclass

@@ -130,12 +130,22 @@ _RULES: dict[str, LocaleRules] = {
     )
 }
 
+#: The locales with their own formatting rules (others fall back by language, then to en-US).
+SUPPORTED_LOCALES: tuple[str, ...] = tuple(_RULES)
+
 #: Language (or exact tag) -> the row it uses when the exact tag is not in the table.
 _FALLBACK = {
     "en-au": "en-GB", "en-nz": "en-GB", "en-ie": "en-GB",
     "en": "en-US", "de": "de-DE", "fr": "fr-FR", "ja": "ja-JP",
     "es": "es-ES", "it": "it-IT", "nl": "nl-NL", "pt": "pt-BR",
 }
+
+
+def is_known_locale(locale: str | None) -> bool:
+    """True when ``locale`` has rules of its own or a fallback by language (``en-AU``, ``de``)."""
+    tag = (locale or DEFAULT_LOCALE).strip().replace("_", "-").lower()
+    return (any(r.tag.lower() == tag for r in _RULES.values()) or tag in _FALLBACK
+            or tag.split("-")[0] in _FALLBACK)
 
 
 def locale_rules(locale: str | None) -> LocaleRules:

@@ -493,8 +493,8 @@ def add_cli(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def _configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8100)
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8100, help="port to listen on (default 8100)")
     parser.add_argument("--api-key", action="append", dest="api_keys", metavar="KEY",
                         help=f"a valid X-API-KEY (repeatable; default {DEFAULT_API_KEY})")
     parser.add_argument("--signing-secret-env", metavar="NAME",

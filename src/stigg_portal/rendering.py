@@ -30,6 +30,7 @@ from .elements import (
     get_widget,
     parse_attributes,
 )
+from .formatting import SUPPORTED_LOCALES, is_known_locale
 
 DEFAULT_LOCALE = "en-US"
 
@@ -116,6 +117,11 @@ def prepare(tag: str, raw: Mapping[str, str | None]) -> Prepared:
         # api-key="" is a page bug (an empty template variable), not a wish for demo data:
         # the Stigg client then says which attribute is missing instead of showing fake data.
         attrs = attrs.model_copy(update={"client": "stigg"})
+    if attrs.locale and not is_known_locale(attrs.locale):
+        problems.append(AttributeProblem(
+            "locale", f"attribute locale={attrs.locale!r}: unknown locale, en-US used; known: "
+            f"{', '.join(SUPPORTED_LOCALES)} (and other tags of these languages)"))
+        attrs = attrs.model_copy(update={"locale": None})
     texts, text_problems = texts_module.resolve_texts(attrs.texts, text_attributes(raw))
     style, theme_problems = theme_module.theme_style(attrs.theme)
     return Prepared(widget, attrs, texts, style, problems + text_problems + theme_problems)
@@ -167,8 +173,13 @@ def render_prepared(
     *,
     now: datetime | None = None,
     state: Mapping[str, str] | None = None,
+    demo_notice: bool | None = None,
 ) -> str:
-    """HTML for a widget with its data (``None`` renders the loading skeleton)."""
+    """HTML for a widget with its data (``None`` renders the loading skeleton).
+
+    ``demo_notice=False`` leaves out the "Demo data" badge (a provider's group shows one badge);
+    by default it shows whenever demo data is shown only because ``api-key`` is missing.
+    """
     attrs = prepared.attributes
     render_input = RenderInput(
         attributes=attrs,
@@ -177,7 +188,7 @@ def render_prepared(
         now=now or datetime.now(UTC),
         data=data,
         state=dict(state or {}),
-        demo_notice=data is not None and uses_implicit_demo(attrs),
+        demo_notice=data is not None and uses_implicit_demo(attrs) and demo_notice is not False,
     )
     widget = prepared.widget()
     context = widget.context(render_input)
@@ -242,6 +253,7 @@ async def render_async(
     client: Any = None,
     now: datetime | None = None,
     state: Mapping[str, str] | None = None,
+    demo_notice: bool | None = None,
 ) -> RenderResult:
     """Render one element to HTML: parse attributes, load data with the chosen client, render.
 
@@ -266,7 +278,7 @@ async def render_async(
         result.error = {"code": exc.code, "message": exc.message}
         result.html = render_error(prepared, exc.code, exc.message, getattr(exc, "retryable", False))
         return result
-    result.html = render_prepared(prepared, data, now=now, state=state)
+    result.html = render_prepared(prepared, data, now=now, state=state, demo_notice=demo_notice)
     return result
 
 

@@ -163,8 +163,8 @@ class PortalRuntime:
         prepared = prepare(element.tag, element.attrs)
         element.prepared = prepared
         warning = demo_warning(prepared.attributes)
-        if warning and "demo" not in element.problems_sent:
-            element.problems_sent.add("demo")
+        if warning and self._demo_owner(element) == element.id and "demo" not in element.problems_sent:
+            element.problems_sent.add("demo")  # once per provider group (its first section), not per section
             self._post({"type": "log", "level": "warn", "id": element.id, "message": warning})
         kinds = prepared.widget.loads_for(prepared.attributes)
         try:
@@ -202,6 +202,21 @@ class PortalRuntime:
         element.data = data
         self._paint(element, prepared, data)
 
+    def _demo_owner(self, element: ElementState) -> str | None:
+        """The one element of a provider group that warns about demo data and shows the badge: the
+        first live section of the group (in the order the page announced them) that shows demo data
+        (an element alone is its own group;
+        the ``<stigg-provider>`` itself shows nothing, so it is never the one)."""
+        if element.tag == "stigg-provider":
+            return None
+        if element.scope == element.id:
+            return element.id
+        for other in self.elements.values():
+            if (other.scope == element.scope and other.id != other.scope and other.prepared is not None
+                    and demo_warning(other.prepared.attributes)):
+                return other.id
+        return element.id
+
     def _current(self, element: ElementState, seq: int) -> bool:
         return self.elements.get(element.id) is element and element.seq == seq
 
@@ -215,7 +230,8 @@ class PortalRuntime:
 
     def _paint(self, element: ElementState, prepared: Prepared, data: LoadedData) -> None:
         now = self._now() if self._now else None
-        html = render_prepared(prepared, data, now=now, state=element.state)
+        html = render_prepared(prepared, data, now=now, state=element.state,
+                               demo_notice=None if self._demo_owner(element) == element.id else False)
         self._post(
             {
                 "type": "render",

@@ -28,6 +28,8 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import json
+import logging
+import warnings
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -38,6 +40,7 @@ from .rendering import render_async as _render_element
 __all__ = [
     "SERVER_RETRIES",
     "SERVER_TIMEOUT_S",
+    "StiggPortalWarning",
     "element_attributes",
     "render",
     "render_async",
@@ -46,6 +49,22 @@ __all__ = [
     "render_result_async",
     "run_sync",
 ]
+
+logger = logging.getLogger("stigg_portal")
+logger.addHandler(logging.NullHandler())  # the app's logging config decides where these go
+
+
+class StiggPortalWarning(UserWarning):
+    """A bad attribute in a server render (the element renders with the default instead)."""
+
+
+def report_problems(result: RenderResult) -> None:
+    """Every attribute problem of a server render as a Python warning and a log line."""
+    for problem in result.problems:
+        message = f"<{result.tag}> {problem.message}"
+        logger.warning(message)
+        warnings.warn(message, StiggPortalWarning, stacklevel=2)
+
 
 #: A page waits for the server render: a slow API costs at most this long, then the browser loads.
 SERVER_TIMEOUT_S = 5.0
@@ -131,10 +150,14 @@ async def _render(
     client: Any,
     now: datetime | None,
     timeout_s: float | None,
+    demo_notice: bool | None = None,
 ) -> RenderResult:
     if client is None:
         client = _server_client(tag, attrs, transport, timeout_s, now)
-    return await _render_element(tag, attrs, transport=transport, client=client, now=now)
+    result = await _render_element(tag, attrs, transport=transport, client=client, now=now,
+                                   demo_notice=demo_notice)
+    report_problems(result)
+    return result
 
 
 async def render_result_async(
@@ -196,6 +219,15 @@ class _SharedLoads:
         return await self._once("paywall", self._client.get_paywall)
 
 
+def first_in_group(sections: list[str | tuple[str, Mapping[str, Any]]]) -> int:
+    """Index of the first section that shares its provider's load (-1: none)."""
+    for index, section in enumerate(sections):
+        own = {} if isinstance(section, str) else element_attributes(section[1])
+        if not (CONFIG_ATTRIBUTES & own.keys()):
+            return index
+    return -1
+
+
 async def render_provider_async(
     sections: list[str | tuple[str, Mapping[str, Any]]],
     attributes: Mapping[str, Any] | None = None,
@@ -221,13 +253,16 @@ async def render_provider_async(
         shared = _server_client(portal_tag, provider_attrs, transport, timeout_s, now)
     shared = _SharedLoads(shared) if shared is not None else None
     parts = []
-    for section in sections:
+    for index, section in enumerate(sections):
         tag, own = (section, {}) if isinstance(section, str) else section
         own_attrs = element_attributes(own)
         merged = {**provider_attrs, **own_attrs}
-        section_client = shared if not (CONFIG_ATTRIBUTES & own_attrs.keys()) else None
+        in_group = not (CONFIG_ATTRIBUTES & own_attrs.keys())
+        section_client = shared if in_group else None
+        # the sections sharing the provider's load show one "Demo data" badge between them
+        demo_notice = False if in_group and index > first_in_group(sections) else None
         parts.append((tag, own_attrs, _render(tag, merged, transport=transport, client=section_client,
-                                              now=now, timeout_s=timeout_s)))
+                                              now=now, timeout_s=timeout_s, demo_notice=demo_notice)))
     results = await asyncio.gather(*(coro for _, _, coro in parts))
     inner = "".join(result.outer_html(own) for (_, own, _), result in zip(parts, results))
     provider = RenderResult(tag="stigg-provider", html=inner, status="ready")

@@ -9,6 +9,16 @@ __all__ = ["ERROR_CODES", "ClientError", "ErrorCode"]
 ErrorCode = Literal["unauthorized", "not-found", "network", "timeout", "bad-response", "bad-config"]
 ERROR_CODES: tuple[str, ...] = ("unauthorized", "not-found", "network", "timeout", "bad-response", "bad-config")
 
+#: What each code means, for the generated reference.
+ERROR_CODE_MEANINGS: dict[str, str] = {
+    "unauthorized": "the API refused the key or the customer token (HTTP 401/403)",
+    "not-found": "no such customer (or paywall) for this key",
+    "network": "the API could not be reached",
+    "timeout": "no answer within `timeout` seconds",
+    "bad-response": "the answer was not what the API promises (HTTP 5xx, bad JSON, wrong shape, GraphQL errors)",
+    "bad-config": "an attribute or the configuration is wrong (`attribute` names it)",
+}
+
 _RETRYABLE_CODES = frozenset({"network", "timeout"})
 
 

@@ -44,7 +44,16 @@ def install(
     timeout_s: float | None = None,
 ) -> PortalEmbed:
     """Install the template globals on ``templates.env`` and, unless ``dist_url`` points elsewhere
-    (a CDN), mount ``dist_dir`` (default ``$STIGG_PORTAL_DIST`` or ``./dist``) at ``url_prefix``."""
+    (a CDN), mount ``dist_dir`` (default ``$STIGG_PORTAL_DIST`` or ``dist``) at ``url_prefix``.
+
+    A relative ``dist_dir`` is relative to the folder of the module that calls ``install`` (where the
+    app is defined), not the current directory.
+    """
+    import sys
+    from pathlib import Path
+
+    caller = sys._getframe(1).f_globals.get("__file__")
+    base = Path(caller).resolve().parent if caller else None
     prefix = "/" + url_prefix.strip("/")
     embed = PortalEmbed(
         api_key=api_key,
@@ -56,6 +65,6 @@ def install(
         timeout_s=timeout_s,
     )
     if app is not None and not dist_url:
-        app.mount(prefix, DistFiles(dist_dir), name="stigg_portal_dist")
+        app.mount(prefix, DistFiles(dist_dir, base=base, url_prefix=prefix), name="stigg_portal_dist")
     install_embed(templates.env, embed)
     return embed

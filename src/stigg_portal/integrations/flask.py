@@ -26,14 +26,14 @@ __all__ = ["dist_blueprint", "init_app"]
 
 
 def dist_blueprint(dist_dir: str | os.PathLike | None = None, url_prefix: str = "/stigg-portal",
-                   name: str = "stigg_portal_dist") -> Any:
-    """A blueprint serving the built ``dist_dir`` under ``url_prefix``."""
+                   name: str = "stigg_portal_dist", base: str | os.PathLike | None = None) -> Any:
+    """A blueprint serving the built ``dist_dir`` (relative to ``base``) under ``url_prefix``."""
     from flask import Blueprint, Response, request
     from werkzeug.wsgi import wrap_file
 
     from ..serve import dist_answer
 
-    root = resolve_dist_dir(dist_dir)
+    root = resolve_dist_dir(dist_dir, base, url_prefix)
     blueprint = Blueprint(name, __name__, url_prefix=url_prefix.rstrip("/"))
 
     @blueprint.route("/<path:path>", methods=["GET", "HEAD"])
@@ -51,13 +51,14 @@ def dist_blueprint(dist_dir: str | os.PathLike | None = None, url_prefix: str = 
 def init_app(app: Any, **options: Any) -> PortalEmbed:
     """Configure ``app`` from ``app.config["STIGG_PORTAL"]`` (keyword options, in the same upper-case
     names, win): install the template globals and, unless ``DIST_URL`` points elsewhere, serve
-    ``DIST_DIR`` (default ``$STIGG_PORTAL_DIST`` or ``./dist``) at ``URL_PREFIX`` (``/stigg-portal``).
+    ``DIST_DIR`` (default ``$STIGG_PORTAL_DIST`` or ``dist``; a relative path is relative to
+    ``app.root_path``) at ``URL_PREFIX`` (``/stigg-portal``).
     """
     config = {**app.config.get("STIGG_PORTAL", {}), **{k.upper(): v for k, v in options.items()}}
     prefix = "/" + config.get("URL_PREFIX", "/stigg-portal").strip("/")
     embed = PortalEmbed.from_settings(config, dist_url=prefix + "/")
     if not config.get("DIST_URL"):
-        app.register_blueprint(dist_blueprint(config.get("DIST_DIR"), prefix))
+        app.register_blueprint(dist_blueprint(config.get("DIST_DIR"), prefix, base=app.root_path))
     install_embed(app.jinja_env, embed)
     app.extensions["stigg_portal"] = embed
     return embed

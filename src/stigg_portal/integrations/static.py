@@ -20,17 +20,41 @@ CHUNK_BYTES = 256 * 1024
 DIST_ENV = "STIGG_PORTAL_DIST"
 
 
-def resolve_dist_dir(dist_dir: str | os.PathLike | None) -> Path:
-    """``dist_dir``, else ``$STIGG_PORTAL_DIST``, else ``./dist``; warns once if it is not built."""
-    path = Path(dist_dir or os.environ.get(DIST_ENV) or "dist").resolve()
-    if not (path / "stigg-portal.js").is_file():
-        import warnings
+_announced: set[tuple[str, str]] = set()
 
-        warnings.warn(
-            f"stigg-portal: {path} has no stigg-portal.js; build it with `stigg-portal build --dist {path}` "
-            "(until then the elements show their server-rendered HTML only)",
-            stacklevel=3,
-        )
+
+def resolve_dist_dir(dist_dir: str | os.PathLike | None, base: str | os.PathLike | None = None,
+                     url_prefix: str | None = None) -> Path:
+    """The folder to serve: ``dist_dir``, else ``$STIGG_PORTAL_DIST``, else ``dist``.
+
+    A relative ``dist_dir`` (and the default ``dist``) is taken relative to ``base``, the app's root
+    (Flask ``root_path``, Django ``BASE_DIR``, the FastAPI app's module), not the current directory;
+    ``$STIGG_PORTAL_DIST`` relative to the current directory, as a shell variable is. Logs once
+    which folder is served at which URL, and warns if it is not built.
+    """
+    if dist_dir:
+        path = Path(dist_dir)
+        path = path if path.is_absolute() or base is None else Path(base) / path
+    elif os.environ.get(DIST_ENV):
+        path = Path(os.environ[DIST_ENV])
+    else:
+        path = Path("dist") if base is None else Path(base) / "dist"
+    path = path.resolve()
+    key = (str(path), url_prefix or "")
+    if key not in _announced:
+        _announced.add(key)
+        import logging
+
+        where = f" at {url_prefix.rstrip('/')}/" if url_prefix else ""
+        logging.getLogger("stigg_portal").info("stigg-portal: serving %s%s", path, where)
+        if not (path / "stigg-portal.js").is_file():
+            import warnings
+
+            warnings.warn(
+                f"stigg-portal: {path} has no stigg-portal.js; build it with `stigg-portal build --dist {path}` "
+                "(until then the elements show their server-rendered HTML only)",
+                stacklevel=3,
+            )
     return path
 
 
@@ -45,8 +69,9 @@ def _route_path(scope: dict[str, Any]) -> str:
 class DistFiles:
     """ASGI app serving ``dist_dir``: ``app.mount("/stigg-portal", DistFiles("dist"))``."""
 
-    def __init__(self, dist_dir: str | os.PathLike | None = None) -> None:
-        self.dist_dir = resolve_dist_dir(dist_dir)
+    def __init__(self, dist_dir: str | os.PathLike | None = None, *, base: str | os.PathLike | None = None,
+                 url_prefix: str | None = None) -> None:
+        self.dist_dir = resolve_dist_dir(dist_dir, base, url_prefix)
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":

@@ -28,4 +28,5 @@ def embed() -> PortalEmbed:
 
 
 def dist_dir() -> Path:
-    return resolve_dist_dir(portal_settings().get("DIST_DIR"))
+    """``STIGG_PORTAL["DIST_DIR"]``; a relative one is relative to ``settings.BASE_DIR`` (when set)."""
+    return resolve_dist_dir(portal_settings().get("DIST_DIR"), getattr(settings, "BASE_DIR", None))
