@@ -184,9 +184,16 @@ EVENTS: dict[str, EventInfo] = {
         cancelable=True,
     ),
     "stigg-plan-selected": EventInfo(
-        "A plan's button in the pricing table was clicked",
+        "A plan's button in the pricing table was clicked (customer is null on a public pricing table); "
+        "the button shows a busy state until the promise given to waitUntil settles",
         {"plan": "unknown", "intentionType": "string", "billingPeriod": '"MONTHLY" | "ANNUALLY"',
-         "customer": "unknown", "subscription": "unknown", "billableFeatures": "unknown[]"},
+         "customer": "unknown | null", "subscription": "unknown",
+         "billableFeatures": "{ featureId: string; quantity: number }[]",
+         "billableCredits": "{ topUpCustomCurrencyId: string; quantity: number }[]",
+         "waitUntil": "(promise: Promise<unknown>) => void"},
+    ),
+    "stigg-billing-period-change": EventInfo(
+        "The pricing table's billing-period switch changed", {"billingPeriod": '"MONTHLY" | "ANNUALLY"'},
     ),
     "stigg-contact-support": EventInfo("Contact support was clicked", {"subscription": "unknown"}),
     "stigg-cancel-scheduled-updates": EventInfo(
