@@ -7,9 +7,9 @@ dist/
   custom-elements.json   manifest generated from the widget classes
   pyodide-<version>/     Pyodide runtime files, every wheel, and our own pyodide-lock.json
 
-Downloads go through the ordinary clients (``npm pack``, ``pip download``) into a cache
-(``$STIGG_PORTAL_CACHE`` or ``~/.cache/stigg-portal``), so a rebuild with nothing changed only
-re-packs our own wheel and re-writes small files.
+Downloads (npm tarballs straight from the registry over HTTP, checked against its sha512; wheels
+with ``pip download``) go into a cache (``$STIGG_PORTAL_CACHE`` or ``~/.cache/stigg-portal``), so a
+rebuild with nothing changed only re-packs our own wheel and re-writes small files.
 """
 
 from __future__ import annotations
@@ -69,15 +69,62 @@ def _run(cmd: list[str], cwd: Path | None = None) -> None:
 
 
 # ----------------------------------------------------------------------------- downloads
+#: npm registry the tarballs come from ($STIGG_PORTAL_NPM_REGISTRY, else $npm_config_registry).
+NPM_REGISTRY = "https://registry.npmjs.org"
+
+
+def _npm_registry() -> str:
+    return (os.environ.get("STIGG_PORTAL_NPM_REGISTRY") or os.environ.get("npm_config_registry")
+            or NPM_REGISTRY).rstrip("/")
+
+
+def _http_get(url: str, *, accept: str = "*/*", timeout: float = 60) -> bytes:
+    import urllib.request
+
+    request = urllib.request.Request(url, headers={"Accept": accept, "User-Agent": "stigg-portal-build"})
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        return response.read()
+
+
+def _check_integrity(data: bytes, dist: dict[str, Any], spec: str) -> None:
+    """npm's ``dist.integrity`` (SRI, sha512 preferred) or, for old packages, ``dist.shasum`` (sha1)."""
+    integrity = dist.get("integrity") or ""
+    for item in integrity.split():
+        algorithm, _, expected = item.partition("-")
+        if algorithm in {"sha512", "sha384", "sha256"}:
+            actual = base64.b64encode(hashlib.new(algorithm, data).digest()).decode()
+            if actual != expected:
+                raise RuntimeError(f"{spec}: the downloaded tarball does not match the registry's {algorithm}")
+            return
+    if dist.get("shasum"):
+        if hashlib.sha1(data).hexdigest() != dist["shasum"]:
+            raise RuntimeError(f"{spec}: the downloaded tarball does not match the registry's shasum")
+        return
+    raise RuntimeError(f"{spec}: the registry gave no checksum for the tarball")
+
+
 def fetch_npm(spec: str) -> Path:
-    """The npm tarball of ``spec`` (``name@version``), downloaded once with ``npm pack``."""
+    """The npm tarball of ``spec`` (``name@version``), downloaded once from the npm registry over HTTP
+    (no ``npm`` command): the version's metadata names ``dist.tarball`` and ``dist.integrity``, the
+    tarball is checked against it and cached under the name ``npm pack`` gives it."""
     target = cache_dir() / "npm"
     target.mkdir(exist_ok=True)
     name, version = spec.rsplit("@", 1)
     expected = target / f"{name.lstrip('@').replace('/', '-')}-{version}.tgz"
     if not expected.exists():
-        log(f"downloading {spec} from the npm registry")
-        _run(["npm", "pack", spec, "--pack-destination", str(target), "--silent"])
+        registry = _npm_registry()
+        log(f"downloading {spec} from the npm registry ({registry})")
+        meta_url = f"{registry}/{name.replace('/', '%2F')}/{version}"
+        try:
+            meta = json.loads(_http_get(meta_url, accept="application/json"))
+            dist = meta["dist"]
+            data = _http_get(dist["tarball"], timeout=300)
+        except (OSError, ValueError, KeyError) as exc:
+            raise RuntimeError(f"cannot download {spec} from {meta_url}: {exc}") from exc
+        _check_integrity(data, dist, spec)
+        tmp = expected.with_name(f"{expected.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        tmp.replace(expected)
     return expected
 
 
