@@ -20,7 +20,6 @@ def examples_dir() -> Path:
 
 def _build(args: argparse.Namespace) -> int:
     from .build import build
-
     from .snapshot import SnapshotError
 
     snapshot = {"auto": None, "require": True, "yes": True, "off": False, "no": False}[args.snapshot]

