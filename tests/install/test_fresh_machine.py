@@ -35,8 +35,8 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def browser_type_launch_args(browser_type_launch_args):
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):  # as tests/browser/conftest.py: Debian Chromium
     path = os.environ.get("STIGG_PORTAL_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
     return {**browser_type_launch_args, "executable_path": path, "args": CHROMIUM_ARGS}
 
