@@ -61,7 +61,7 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
 ]
-MAKE_TIMEOUT_S = 240
+MAKE_TIMEOUT_S = 600
 #: Environment of the Python that is saved. PYTHONOPTIMIZE=2 (-OO: no docstrings, no asserts)
 #: makes the heap ~5% smaller; the unit tests pass under -OO. PYTHONNODEBUGRANGES=1 compiles
 #: code without column positions (tracebacks keep their line numbers, lose the ``^^^`` marks):
@@ -342,7 +342,7 @@ def capture(dist: Path, runtime_dir_name: str, dynlibs: list[dict[str, str]], *,
                 except Exception as exc:
                     raise SnapshotError(f"cannot launch Chromium: {str(exc).splitlines()[0]}") from exc
                 try:
-                    page = browser.new_page()
+                    page = browser.new_page(timezone_id="UTC", locale="en-US")  # pinned, as in Node
                     messages: list[str] = []
                     page.on("console", lambda m: messages.append(f"{m.type}: {m.text}"))
                     progress("snapshot: booting the worker in headless Chromium")
