@@ -27,9 +27,10 @@ import sys
 import tarfile
 import time
 import zipfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from . import pins
 
@@ -195,9 +196,9 @@ def markupsafe_wheel(out_dir: Path) -> Path:
     with tarfile.open(sdist) as tar:
         for member in tar.getmembers():
             parts = member.name.split("/")
-            if len(parts) == 4 and parts[1] == "src" and parts[2] == "markupsafe" and member.isfile():
-                if parts[3].endswith((".py", ".typed")):
-                    files[f"markupsafe/{parts[3]}"] = tar.extractfile(member).read()
+            if (len(parts) == 4 and parts[1] == "src" and parts[2] == "markupsafe" and member.isfile()
+                    and parts[3].endswith((".py", ".typed"))):
+                files[f"markupsafe/{parts[3]}"] = tar.extractfile(member).read()
     if "markupsafe/__init__.py" not in files:
         raise RuntimeError(f"unexpected layout in {sdist.name}")
     return write_wheel(out_dir, "MarkupSafe", version, files)
@@ -493,9 +494,9 @@ def build(dist: Path | str = "dist", *, compress: bool = True, snapshot: bool | 
             from . import snapshot as snapshot_module  # optional speed lever (see issue 6)
         except ImportError:
             snapshot_module = None
-        if snapshot_module is not None:
-            if snapshot_module.make_snapshot(dist, runtime_config, required=bool(snapshot), progress=progress):
-                write_entry_points()  # the runtime config now names the snapshot file
+        if snapshot_module is not None and snapshot_module.make_snapshot(
+                dist, runtime_config, required=bool(snapshot), progress=progress):
+            write_entry_points()  # the runtime config now names the snapshot file
 
     if compress:
         progress("compressing (.gz, .br)")
