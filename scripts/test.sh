@@ -37,7 +37,8 @@ if command -v npm >/dev/null 2>&1 && grep -q '"[a-z@]' <(sed -n '/devDependencie
 fi
 
 echo "== building dist/"
-.venv/bin/stigg-portal build --dist dist
+# require: a build without the memory snapshot (made in Node 24 from PyPI) fails here, loudly.
+.venv/bin/stigg-portal build --dist dist --snapshot require
 
 # The same views, clients and templates under the browser's Python (Pyodide in Node), when Node is here.
 if command -v node >/dev/null 2>&1; then export STIGG_PYODIDE_TESTS=${STIGG_PYODIDE_TESTS:-1}; fi

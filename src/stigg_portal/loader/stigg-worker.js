@@ -385,9 +385,15 @@ async function makeSnapshot(loadPyodide) {
     env: plan.env || {},
     _makeSnapshot: true,
     createPyodideModule,
+    ...(plan.load || {}), // the Node maker's file-system paths (see snapshot-maker.mjs)
   })));
   if (state.error) throw state.error;
   const Module = pyodide._module;
+  // What the build refuses to save (see snapshot.py): a Python without stack switching (run_sync
+  // fails after the restore) or without the call trampoline (the table layout differs).
+  const trampoline = Module.HEAP32[(Module.__PyRuntime + Module.HEAP32[Module.__PyEM_EMSCRIPTEN_TRAMPOLINE_OFFSET >>> 2]) >>> 2];
+  const maker = { stackSwitching: Boolean(Module.jspiSupported), trampoline,
+    runtime: typeof process === "object" && process.versions?.node ? `node ${process.versions.node}` : "browser" };
   // Every side module must be one we preloaded (same name), or its code would be missing.
   const names = new Set(specs.map((spec) => spec.path));
   for (const name of Object.keys(Module.LDSO.loadedLibsByName)) {
@@ -422,6 +428,7 @@ async function makeSnapshot(loadPyodide) {
   const made = encodeSnapshot(full, state.baseline);
   console.info(`snapshot: heap ${made.header.heap} bytes, ${made.data.length} stored, in ${Math.round(performance.now() - t1)} ms`);
   made.header.dynlibs = dynlibs;
+  made.header.maker = maker;
   return made;
 }
 
