@@ -192,7 +192,9 @@ DEFAULT_TEXTS: dict[str, Any] = {
     },
     # ---- states of our own ----
     "demoBadge": "Demo data",
-    "errorTitle": "We couldn\u2019t load your billing details.",
+    # the customer's words; the technical reason goes to the console and stigg-error's detail
+    "errorTitle": "We couldn\u2019t load your billing details right now.",
+    "errorMessage": "Please try again in a moment.",
     "retry": "Try again",
     "loading": "Loading\u2026",
     "noSubscriptionTitle": "No active subscription",
