@@ -225,6 +225,7 @@ class PortalRuntime:
                 "style": prepared.style,
                 "problems": self._problems(element, prepared),
                 "customerId": prepared.attributes.customer_id,
+                "announce": prepared.texts["readyAnnouncement"],
             }
         )
 

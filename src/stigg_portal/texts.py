@@ -197,6 +197,8 @@ DEFAULT_TEXTS: dict[str, Any] = {
     "errorMessage": "Please try again in a moment.",
     "retry": "Try again",
     "loading": "Loading\u2026",
+    # said once, politely, by screen readers when the page's billing details have arrived
+    "readyAnnouncement": "Billing details loaded.",
     "noSubscriptionTitle": "No active subscription",
     "noSubscriptionDescription": "You don\u2019t have an active subscription right now.",
     "viewPlans": "See plans",

@@ -54,13 +54,16 @@ def test_loader_imported_from_a_module_finds_its_url_without_a_tag_of_its_own(pa
 
 
 def test_classic_tag_in_the_body_after_the_elements(page, site, watch):
-    # Webflow's "before </body>" slot: the elements are parsed before the loader runs
-    url = site.page_url(f'<stigg-invoices id="i" client="demo"></stigg-invoices>'
-                        f'<script defer src="{site.dist_url}/stigg-portal.js"></script>',
-                        script_type="", script_attrs='data-locale="de-DE"')
+    # Webflow's embed: the elements, then a second tag of the loader with page-wide defaults
+    url = site.page_url(f'<stigg-subscription-overview id="o"></stigg-subscription-overview>'
+                        f'<script defer src="{site.dist_url}/stigg-portal.js" data-client="demo"'
+                        ' data-scenario="trial"></script>', script_type="")
     page.goto(url)
-    wait_ready(page, "#i")
-    # two tags of the same loader on one page: it defines its elements once, no error
+    wait_ready(page, "#o")
+    # the second tag only added its defaults: trial data, one runtime, no error, no second sheet
+    assert page.locator("#o .stigg-subscription-trial-badge").count() == 1
+    assert len(page.workers) == 1
+    assert page.evaluate("document.adoptedStyleSheets.length") == 1
     assert watch.console_errors() == []
 
 

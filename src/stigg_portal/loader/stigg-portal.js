@@ -54,6 +54,12 @@ for (const script of OWN_SCRIPT ? [OWN_SCRIPT] : document.querySelectorAll("scri
     if (value !== null) globalConfig[name] = value;
   }
 }
+// A second tag of this loader (say one in the head and one in a Webflow embed: classic scripts run
+// once per tag, where a module runs once per URL) only adds its tag's page-wide defaults.
+if (window.StiggPortal && window.StiggPortal.scriptUrl) {
+  window.StiggPortal.configure(globalConfig);
+  return;
+}
 
 // The default styles. A page that links stigg-portal.css itself keeps its link. Otherwise the
 // copy of the stylesheet inside this script is adopted as a constructed stylesheet: styled from
@@ -249,6 +255,40 @@ function setMarkup(element, html) {
   }
 }
 
+// Screen readers hear "Loading…" once when the first element starts loading and the ready text
+// once when no element is loading any more (not once per section or per re-render), from one
+// polite live region of the page that stays in place (a region inside an element would be
+// replaced with the element's HTML, and replaced regions are not reliably announced).
+let announcer = null;
+let announcedLoading = false;
+let announcedReady = false;
+function announce(text) {
+  if (!text || !document.body) return;
+  if (!announcer) {
+    announcer = document.createElement("div");
+    announcer.className = "stigg-announcer";
+    announcer.setAttribute("role", "status");
+    announcer.setAttribute("aria-live", "polite");
+    announcer.style.cssText = "position:absolute;width:1px;height:1px;margin:-1px;padding:0;overflow:hidden;" +
+      "clip-path:inset(50%);white-space:nowrap;border:0";
+    document.body.appendChild(announcer);
+  }
+  announcer.textContent = text;
+}
+function announceLoading(element) {
+  if (announcedLoading) return;
+  announcedLoading = true;
+  announce(element._definition.loadingAnnouncement);
+}
+function announceReady(text) {
+  if (announcedReady) return;
+  for (const element of elements.values()) {
+    if (!(element instanceof StiggProviderElement) && element.getAttribute("data-stigg-state") === "loading") return;
+  }
+  announcedReady = true;
+  announce(text);
+}
+
 const ownerOf = (node) => {
   for (let n = node; n; n = n.parentElement) if (n instanceof StiggElement) return n;
   return null;
@@ -384,6 +424,7 @@ class StiggElement extends HTMLElement {
   }
 
   _paintLoading() {
+    announceLoading(this);
     setMarkup(this, this._definition.skeleton);
     this.setAttribute("aria-busy", "true");
     this.setAttribute("data-stigg-state", "loading");
@@ -423,6 +464,7 @@ class StiggElement extends HTMLElement {
         try { sessionStorage.setItem(this._cacheKey(), message.html); } catch (_) { /* full or blocked */ }
       }
       this._emit("stigg-ready", { customerId: message.customerId ?? null });
+      announceReady(message.announce);
     }
     for (const resolve of this._refreshWaiters.splice(0)) resolve();
   }
