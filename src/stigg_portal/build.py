@@ -247,7 +247,7 @@ def element_definitions() -> list[dict[str, Any]]:
 def custom_elements_manifest(version: str) -> dict[str, Any]:
     """A ``custom-elements.json`` (schema 1.0.0) generated from the widget classes."""
     from .elements import all_widgets
-    from .texts import DEFAULT_TEXTS, text_attribute_names
+    from .texts import text_attribute_names
 
     declarations = []
     for tag, widget in sorted(all_widgets().items()):
