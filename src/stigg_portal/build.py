@@ -224,7 +224,7 @@ def write_lock(runtime_dir: Path, wheels: Iterable[ShippedWheel], info: dict[str
 def element_definitions() -> list[dict[str, Any]]:
     """What the loader needs per element: tag, observed attributes, properties, skeleton HTML."""
     from .elements import all_widgets
-    from .rendering import render_skeleton
+    from .rendering import prepare, render_error, render_skeleton
     from .texts import DEFAULT_TEXTS, text_attribute_names
 
     text_attrs = sorted(f"text-{suffix}" for suffix in text_attribute_names())
@@ -237,6 +237,8 @@ def element_definitions() -> list[dict[str, Any]]:
                 "properties": widget.properties(),
                 "skeleton": render_skeleton(tag),
                 "loadingAnnouncement": DEFAULT_TEXTS["loading"],
+                # shown when Python cannot start at all (no texts of the element's can apply then)
+                "runtimeError": render_error(prepare(tag, {}), "runtime"),
                 "loads": list(widget.loads),
                 "events": list(widget.events),
             }

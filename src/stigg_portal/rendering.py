@@ -218,9 +218,9 @@ def neutralize_unsafe_urls(markup: str) -> str:
     return _URL_ATTRIBUTE.sub(check, markup)
 
 
-#: Error codes whose state offers no Retry: the page's own attributes are wrong, and trying the
-#: same thing again cannot help (the console and ``stigg-error`` name the attribute).
-NO_RETRY_CODES = frozenset({"bad-config"})
+#: Error codes whose state offers no Retry: the page's own attributes are wrong, or the runtime could
+#: not start, and trying the same thing again cannot help (the console and ``stigg-error`` say why).
+NO_RETRY_CODES = frozenset({"bad-config", "runtime"})
 
 
 def render_error(prepared: Prepared, code: str) -> str:

@@ -129,3 +129,16 @@ def test_a_network_failure_reads_plainly_and_overridable(page, site, watch):
     for internal in (closed, "Failed to fetch", "CORS", "TypeError", "network"):
         assert internal not in text, internal
     assert any(closed in t for k, t in watch.console if k == "error")
+
+
+def test_a_runtime_that_cannot_start_shows_the_plain_error_state(page, site, watch):
+    # the page's policy forbids every worker: Python cannot start, the customer still reads why not
+    head = """<meta http-equiv="Content-Security-Policy" content="worker-src 'none'">"""
+    page.goto(site.page_url(events_script(["stigg-error"]) + '<stigg-usage id="u" client="demo"></stigg-usage>',
+                            head=head, script_type=""))
+    page.wait_for_selector('#u[data-stigg-state="error"]', timeout=BOOT_TIMEOUT_MS)
+    assert PLAIN_TITLE in page.inner_text("#u")
+    assert page.locator("#u .stigg-error-state[role=alert]").count() == 1
+    (event,) = page.evaluate("window.__events")
+    assert event["detail"]["code"] == "runtime" and "worker" in event["detail"]["message"]
+    assert "worker" not in page.inner_text("#u")

@@ -477,6 +477,9 @@ class StiggElement extends HTMLElement {
   }
 
   _fail(code, text) {
+    if (this._definition.runtimeError && !(this instanceof StiggProviderElement)) {
+      setMarkup(this, this._definition.runtimeError);
+    }
     this.removeAttribute("aria-busy");
     this.setAttribute("data-stigg-state", "error");
     console.error(`${this._label()}: ${text} (${code})`);
