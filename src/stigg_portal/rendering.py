@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import html as html_module
 import json
+import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -33,6 +34,8 @@ from .elements import (
 from .formatting import SUPPORTED_LOCALES, is_known_locale
 
 DEFAULT_LOCALE = "en-US"
+
+logger = logging.getLogger("stigg_portal")
 
 
 def _templates_dir() -> Path:
@@ -227,12 +230,19 @@ def neutralize_unsafe_urls(markup: str) -> str:
     return _URL_ATTRIBUTE.sub(check, markup)
 
 
-def render_error(prepared: Prepared, code: str, message: str, retryable: bool) -> str:
-    """The error state an element shows when loading failed."""
+#: Error codes whose state offers no Retry: the page's own attributes are wrong, or the runtime could
+#: not start, and trying the same thing again cannot help (the console and ``stigg-error`` say why).
+NO_RETRY_CODES = frozenset({"bad-config", "runtime"})
+
+
+def render_error(prepared: Prepared, code: str) -> str:
+    """The error state an element shows when loading failed: the customer's words (overridable
+    texts) and Retry; never the technical reason, which goes to the console / ``stigg-error``
+    in the browser and to :attr:`RenderResult.error` and the ``stigg_portal`` logger on a server."""
     return (
         environment()
         .get_template("_error.html")
-        .render(code=code, message=message, retryable=retryable, texts=prepared.texts, tag=prepared.widget.tag)
+        .render(code=code, retryable=code not in NO_RETRY_CODES, texts=prepared.texts, tag=prepared.widget.tag)
     )
 
 
@@ -276,7 +286,9 @@ async def render_async(
     except ClientError as exc:
         result.status = "error"
         result.error = {"code": exc.code, "message": exc.message}
-        result.html = render_error(prepared, exc.code, exc.message, getattr(exc, "retryable", False))
+        result.html = render_error(prepared, exc.code)
+        logger.warning("stigg-portal <%s customer-id=%r>: %s (%s)", prepared.widget.tag, attrs.customer_id,
+                       exc.message, exc.code)
         return result
     result.html = render_prepared(prepared, data, now=now, state=state, demo_notice=demo_notice)
     return result

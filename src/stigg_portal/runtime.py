@@ -185,7 +185,7 @@ class PortalRuntime:
         except ClientError as exc:
             self._forget_failed_loads()
             if self._current(element, seq):
-                self._post_error(element, exc.code, exc.message, retryable=exc.retryable, prepared=prepared)
+                self._post_error(element, exc.code, exc.message, prepared=prepared)
             return
         except asyncio.CancelledError:
             return
@@ -194,7 +194,7 @@ class PortalRuntime:
             self._forget_failed_loads()
             if self._current(element, seq):
                 self._post_error(element, "bad-response", f"stigg-portal could not load the data: {exc!r}",
-                                 retryable=True, prepared=prepared)
+                                 prepared=prepared)
             return
         if not self._current(element, seq):
             return  # a newer render for this element (or its removal) superseded this answer
@@ -243,6 +243,7 @@ class PortalRuntime:
                 "designer": designer_for(prepared.widget.tag, data, prepared.attributes.theme),
                 "problems": self._problems(element, prepared),
                 "customerId": prepared.attributes.customer_id,
+                "announce": prepared.texts["readyAnnouncement"],
             }
         )
 
@@ -252,11 +253,10 @@ class PortalRuntime:
         code: str,
         message: str,
         *,
-        retryable: bool = False,
         prepared: Prepared | None = None,
     ) -> None:
         prepared = prepared or element.prepared
-        html = render_error(prepared, code, message, retryable) if prepared else ""
+        html = render_error(prepared, code) if prepared else ""
         self._post(
             {
                 "type": "render",

@@ -192,9 +192,13 @@ DEFAULT_TEXTS: dict[str, Any] = {
     },
     # ---- states of our own ----
     "demoBadge": "Demo data",
-    "errorTitle": "We couldn\u2019t load your billing details.",
+    # the customer's words; the technical reason goes to the console and stigg-error's detail
+    "errorTitle": "We couldn\u2019t load your billing details right now.",
+    "errorMessage": "Please try again in a moment.",
     "retry": "Try again",
     "loading": "Loading\u2026",
+    # said once, politely, by screen readers when the page's billing details have arrived
+    "readyAnnouncement": "Billing details loaded.",
     "noSubscriptionTitle": "No active subscription",
     "noSubscriptionDescription": "You don\u2019t have an active subscription right now.",
     "viewPlans": "See plans",

@@ -132,12 +132,14 @@ _CHIP_BASES = {"success": "#4CAF50", "warning": "#ff9800", "error": "#f44336", "
 
 def _base_defaults() -> dict[str, str]:
     values = {
-        "palette.primary": "#327EEE",
+        # WCAG 2.2 AA: upstream's #327EEE (3.9:1 on white), #ed6c02 (3.1:1 under white text) and
+        # #f44336 (3.7:1) are darkened to 4.5:1 or more; every other default is upstream's.
+        "palette.primary": "#1E63CC",
         "palette.backgroundPaper": "#FFFFFF",
         "palette.backgroundHighlight": "#F5F6F9",
         "palette.outlinedBorder": "#C4CBDD",
-        "palette.warning": "#ed6c02",
-        "palette.error": "#f44336",
+        "palette.warning": "#B95300",
+        "palette.error": "#C62828",
         "palette.success": "#4CAF50",
         "palette.white": "#FFFFFF",
         "palette.text.primary": "#001E6C",

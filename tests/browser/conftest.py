@@ -70,7 +70,9 @@ class Site:
         self.root, self.server, self.dist_url = root, server, dist_url
         self.count = 0
 
-    def page_url(self, body: str, *, head: str = "", name: str | None = None, script_attrs: str = "") -> str:
+    def page_url(self, body: str, *, head: str = "", name: str | None = None, script_attrs: str = "",
+                 script_type: str = 'type="module"') -> str:
+        """A page with the loader's tag in its head (``script_type=""``: the classic tag)."""
         self.count += 1
         name = name or f"page{self.count}.html"
         html = textwrap.dedent(f"""\
@@ -78,7 +80,7 @@ class Site:
             <html lang="en"><head><meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <title>test</title><link rel="icon" href="data:,">{head}
-            <script type="module" src="{self.dist_url}/stigg-portal.js" {script_attrs}></script>
+            <script {script_type} src="{self.dist_url}/stigg-portal.js" {script_attrs}></script>
             </head><body>
             {body}
             </body></html>""")

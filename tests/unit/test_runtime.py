@@ -452,21 +452,25 @@ def test_failure_is_reported_with_its_code_and_retried_on_refresh(test_widgets):
 @pytest.mark.parametrize(
     ("error", "retry_button"),
     [
-        (ClientError("unauthorized", "bad key", status=401), False),
-        (ClientError("not-found", "no such customer"), False),
-        (ClientError("bad-response", "not JSON"), False),
+        (ClientError("unauthorized", "bad key", status=401), True),
+        (ClientError("not-found", "no such customer"), True),
+        (ClientError("bad-response", "not JSON"), True),
         (ClientError("timeout", "too slow"), True),
+        (ClientError("bad-config", "api-key is empty"), False),  # the page must change, not retry
     ],
 )
-def test_retry_button_only_where_a_retry_can_help(test_widgets, error, retry_button):
+def test_retry_button_everywhere_but_on_a_page_mistake(test_widgets, error, retry_button):
     async def scenario(page: Page, backend: Backend) -> None:
         page.render("e", customer_id="alice")
         await page.settle()
         backend.release("alice", error)
         await page.finish()
         (message,) = page.renders("e", "error")
-        assert message["error"]["code"] == error.code
+        assert message["error"] == {"code": error.code, "message": error.message}
         assert ('data-stigg-action="retry"' in message["html"]) is retry_button
+        # the customer reads plain words; the technical reason is in the message for the console only
+        assert "We couldn\u2019t load your billing details right now." in message["html"]
+        assert error.message not in message["html"]
 
     run(scenario, test_widgets)
 

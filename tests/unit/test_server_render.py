@@ -116,11 +116,31 @@ def test_stigg_client_object_with_an_explicit_requests_transport(api):
     hardened_requests(api)
 
 
-def test_a_wrong_token_renders_the_error_state_instead_of_raising(api):
+def test_a_wrong_token_renders_the_error_state_instead_of_raising(api, caplog):
     attrs = {**stigg_attributes(api), "customer_token": "HMAC-SHA256 customer-demo:forged"}
-    html = stigg_portal.render("stigg-usage", **attrs)
+    with caplog.at_level("WARNING", logger="stigg_portal"):
+        result = asyncio.run(render_result_async("stigg-usage", **attrs))
+    html = result.outer_html()
     assert attribute(html, "stigg-usage", "data-stigg-ssr") == "error"
     assert 'data-stigg-error-code="unauthorized"' in html
+    # the customer reads plain words and gets Retry; the reason goes to the server's log and result
+    assert "We couldn\u2019t load your billing details right now." in html
+    assert 'data-stigg-action="retry"' in html
+    assert result.error["message"] not in html and "401" not in html and api.url not in html
+    assert [r.getMessage() for r in caplog.records if result.error["message"] in r.getMessage()]
+
+
+def test_an_unreachable_api_shows_no_internals_in_the_server_html(caplog):
+    with caplog.at_level("WARNING", logger="stigg_portal"):
+        result = asyncio.run(render_result_async(
+            "stigg-customer-portal", api_key="pk_x", customer_id="c-1", base_url="http://127.0.0.1:9",
+            timeout_s=1))
+    assert result.status == "error" and result.error["code"] == "network"
+    html = result.html
+    for internal in ("127.0.0.1", "Connection", "HTTP", "(", "network"):
+        assert internal not in html.split('data-stigg-error-code="network"', 1)[1], internal
+    assert "We couldn\u2019t load your billing details right now." in html
+    assert any("127.0.0.1" in r.getMessage() for r in caplog.records)
 
 
 def test_a_slow_api_costs_the_page_at_most_the_server_timeout(api):

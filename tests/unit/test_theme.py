@@ -18,18 +18,18 @@ CSS = Path(__file__).resolve().parents[2] / "css" / "stigg-portal.css"
 @pytest.mark.parametrize(
     ("key", "value"),
     [
-        ("palette.primary", "#327EEE"),
-        ("palette.primaryDark", "#0F54BA"),
-        ("palette.primaryLight", "rgba(50, 126, 238, 0.5)"),
+        ("palette.primary", "#1E63CC"),  # upstream #327EEE, darkened for WCAG AA
+        ("palette.primaryDark", "#15458F"),
+        ("palette.primaryLight", "rgba(30, 99, 204, 0.5)"),
         ("palette.backgroundPaper", "#FFFFFF"),
         ("palette.backgroundHighlight", "#F5F6F9"),
-        ("palette.backgroundSection", "rgba(50, 126, 238, 0.1)"),
-        ("palette.backgroundButton", "rgba(50, 126, 238, 0.08)"),
+        ("palette.backgroundSection", "rgba(30, 99, 204, 0.1)"),
+        ("palette.backgroundButton", "rgba(30, 99, 204, 0.08)"),
         ("palette.outlinedBorder", "#C4CBDD"),
-        ("palette.outlinedRestingBorder", "rgba(50, 126, 238, 0.5)"),
-        ("palette.outlinedHoverBackground", "#E7F0FD"),
-        ("palette.warning", "#ed6c02"),
-        ("palette.error", "#f44336"),
+        ("palette.outlinedRestingBorder", "rgba(30, 99, 204, 0.5)"),
+        ("palette.outlinedHoverBackground", "#E9F0FC"),
+        ("palette.warning", "#B95300"),  # upstream #ed6c02
+        ("palette.error", "#C62828"),  # upstream #f44336
         ("palette.success", "#4CAF50"),
         ("palette.white", "#FFFFFF"),
         ("palette.text.primary", "#001E6C"),
@@ -60,6 +60,18 @@ CSS = Path(__file__).resolve().parents[2] / "css" / "stigg-portal.css"
 )
 def test_upstream_defaults(key, value):
     assert THEME_DEFAULTS[key] == value
+
+
+def _luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+@pytest.mark.parametrize("key", ["palette.primary", "palette.warning", "palette.error", "palette.text.primary"])
+def test_text_and_fill_colours_reach_wcag_aa_against_white(key):
+    lighter, darker = 1.0, _luminance(THEME_DEFAULTS[key])
+    assert (lighter + 0.05) / (darker + 0.05) >= 4.5
 
 
 def test_every_spec_key_is_themable():

@@ -1,0 +1,176 @@
+"""WCAG 2.2 AA in real Chromium: axe-core (npm, tests/js) on every element, every demo scenario and
+every example page, at 1280 and 390 px, must find no serious or critical violation. Plus what axe
+cannot judge alone: focusable scrollers, polite announcements of loading and ready, the
+screen-reader names of plan and usage cards, forced-colors and reduced motion.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from browser_helpers import BOOT_TIMEOUT_MS, wait_ready
+
+from stigg_portal.cli import examples_dir
+from stigg_portal.demo_data.scenarios import DEMO_SCENARIOS
+from stigg_portal.serve import Server
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
+WIDTHS = (1280, 390)
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+ALL_ELEMENTS = """
+<main>
+<h1>Every element</h1>
+<stigg-customer-portal id="portal" client="demo" scenario="paid"></stigg-customer-portal>
+<stigg-provider client="demo" scenario="trial">
+  <stigg-subscription-overview id="overview"></stigg-subscription-overview>
+  <stigg-usage id="usage"></stigg-usage>
+  <stigg-addons id="addons"></stigg-addons>
+  <stigg-promotions id="promotions"></stigg-promotions>
+  <stigg-payment-details id="payment"></stigg-payment-details>
+  <stigg-invoices id="invoices"></stigg-invoices>
+</stigg-provider>
+<stigg-paywall id="paywall" client="demo" scenario="custom-price"></stigg-paywall>
+</main>
+"""
+SETTLED = """() => [...document.querySelectorAll('*')].filter((e) => e.localName.startsWith('stigg-')
+    && e.localName !== 'stigg-provider').every((e) => ['ready', 'error'].includes(e.getAttribute('data-stigg-state')))"""
+
+
+def axe_violations(page) -> list[str]:
+    """Serious and critical axe-core violations of the page, one line per node."""
+    if not AXE.exists():
+        pytest.fail(f"{AXE} missing: run `npm install --prefix tests/js` (scripts/test.sh does)")
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.add_script_tag(path=str(AXE))
+    results = page.evaluate(
+        "(tags) => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})"
+        ".then((r) => r.violations.map((v) => ({id: v.id, impact: v.impact,"
+        " nodes: v.nodes.map((n) => n.target.join(' ') + ' :: ' + n.failureSummary.split('\\n').slice(0, 2).join(' '))})))",
+        WCAG_TAGS)
+    return [f"{v['id']} ({v['impact']}): {node}" for v in results if v["impact"] in {"serious", "critical"}
+            for node in v["nodes"]]
+
+
+def check_widths(page) -> dict[int, list[str]]:
+    found = {}
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        page.wait_for_timeout(50)
+        problems = axe_violations(page)
+        if problems:
+            found[width] = problems
+    return found
+
+
+def test_every_element_has_no_serious_violation(page, site, watch):
+    page.goto(site.page_url(ALL_ELEMENTS))
+    page.wait_for_function(SETTLED, timeout=BOOT_TIMEOUT_MS)
+    assert check_widths(page) == {}
+    assert watch.errors == []
+
+
+def test_every_demo_scenario_has_no_serious_violation(page, site, watch):
+    page.goto(site.page_url('<main><h1>Portal</h1><stigg-customer-portal id="p" client="demo" scenario="paid">'
+                            "</stigg-customer-portal></main>"))
+    failures = {}
+    for scenario in DEMO_SCENARIOS:
+        page.evaluate("(s) => { window.__ready = false; const p = document.getElementById('p');"
+                      " p.addEventListener('stigg-ready', () => { window.__ready = true; }, {once: true});"
+                      " p.setAttribute('scenario', s); }", scenario)
+        page.wait_for_function("() => window.__ready", timeout=BOOT_TIMEOUT_MS)
+        found = check_widths(page)
+        if found:
+            failures[scenario] = found
+    assert failures == {}
+    assert watch.errors == []
+
+
+@pytest.fixture(scope="module")
+def examples_server(dist_dir):
+    examples = examples_dir()
+    with Server(examples, mounts={"dist": dist_dir, "examples": examples}) as server:
+        yield server
+
+
+EXAMPLES = ["index.html"] + sorted(f"examples/{p.name}" for p in examples_dir().glob("*.html") if p.name != "index.html")
+
+
+@pytest.mark.parametrize("example", EXAMPLES)
+def test_every_example_page_has_no_serious_violation(page, examples_server, example):
+    page.goto(f"{examples_server.url}/{example}")
+    page.wait_for_function(SETTLED, timeout=BOOT_TIMEOUT_MS)
+    assert check_widths(page) == {}
+
+
+def test_plans_and_usage_read_sensibly(page, site):
+    page.goto(site.page_url('<stigg-customer-portal id="p" client="demo" scenario="paid"></stigg-customer-portal>'))
+    wait_ready(page, "#p")
+    # usage bars: progress values with a name
+    bars = page.locator("#p [role=progressbar]")
+    assert bars.count() >= 1
+    for i in range(bars.count()):
+        bar = bars.nth(i)
+        assert bar.get_attribute("aria-valuenow") is not None
+        assert (bar.get_attribute("aria-label") or bar.get_attribute("aria-labelledby"))
+    # section titles and plan names are headings
+    assert page.locator("#p :is(h2, h3, [role=heading])").count() >= 4
+    # each plan card is named by its plan's heading
+    cards = page.locator("#p .stigg-plan-offering-container")
+    assert cards.count() >= 2
+    for i in range(cards.count()):
+        assert cards.nth(i).locator(":is(h3, h4)").count() == 1
+        assert cards.nth(i).locator(":is(h3, h4)").inner_text().strip() != ""
+
+
+def test_loading_and_ready_are_announced_once_politely(page, site):
+    # every text the page's one live region says, recorded as it changes
+    head = """<script>window.__said = [];
+    new MutationObserver(() => { const r = document.querySelector('[aria-live]');
+      if (r && r.textContent !== window.__said.at(-1)) window.__said.push(r.textContent); })
+      .observe(document, {subtree: true, childList: true, characterData: true});</script>"""
+    page.goto(site.page_url('<stigg-usage id="u" client="demo"></stigg-usage>'
+                            '<stigg-payment-details id="p" client="demo"></stigg-payment-details>', head=head))
+    wait_ready(page, "#u")
+    wait_ready(page, "#p")
+    page.wait_for_timeout(100)
+    assert page.locator("[aria-live]").count() == 1
+    assert page.locator("[aria-live=polite][role=status]").count() == 1
+    assert page.evaluate("window.__said") == ["Loading\u2026", "Billing details loaded."]
+    # a re-render (attribute change) says nothing more
+    page.evaluate("document.getElementById('u').setAttribute('locale', 'de-DE')")
+    page.wait_for_timeout(500)
+    assert page.evaluate("window.__said") == ["Loading\u2026", "Billing details loaded."]
+    assert page.locator("[aria-live=assertive]").count() == 0
+
+
+def test_every_scroller_is_focusable_or_absent(page, site):
+    page.goto(site.page_url('<stigg-customer-portal id="p" client="demo" scenario="heavy-usage"></stigg-customer-portal>'))
+    wait_ready(page, "#p")
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        bad = page.evaluate("""() => [...document.querySelectorAll('#p *')].filter((e) => {
+            const s = getComputedStyle(e);
+            const scrolls = (['auto', 'scroll'].includes(s.overflowX) && e.scrollWidth > e.clientWidth + 1)
+              || (['auto', 'scroll'].includes(s.overflowY) && e.scrollHeight > e.clientHeight + 1);
+            return scrolls && e.tabIndex < 0 && !e.querySelector('a, button, [tabindex]');
+        }).map((e) => e.className)""")
+        assert bad == [], (width, bad)
+
+
+def test_forced_colors_and_reduced_motion_are_respected(page, site):
+    page.emulate_media(forced_colors="active", reduced_motion="reduce")
+    page.goto(site.page_url('<stigg-customer-portal id="p" client="demo" scenario="paid"></stigg-customer-portal>'))
+    page.wait_for_selector("#p .stigg-skeleton, #p [class*=skeleton]", state="attached", timeout=10_000)
+    # no animation runs while loading under reduced motion
+    moving = page.evaluate("""() => [...document.querySelectorAll('#p *')].filter((e) => {
+        const s = getComputedStyle(e);
+        return s.animationName !== 'none' && parseFloat(s.animationDuration) > 0.01;
+    }).length""")
+    assert moving == 0
+    wait_ready(page, "#p")
+    # in forced colors, the usage bar's fill and the switch stay visible (system colours, borders)
+    bar = page.locator("#p [role=progressbar]").first
+    assert bar.evaluate("(e) => getComputedStyle(e).borderStyle") != "none" or bar.evaluate(
+        "(e) => getComputedStyle(e).outlineStyle") != "none"
