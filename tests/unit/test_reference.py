@@ -43,7 +43,7 @@ def test_reference_lists_every_text_theme_key_event_and_element():
     assert "camelCase" in md
     for key, value in THEME_DEFAULTS.items():
         assert f"| `{key}` | `--stigg-" in md and f"`{value}`" in md
-    assert "| `palette.primary` | `--stigg-palette-primary` | `#327EEE` |" in md
+    assert "| `palette.primary` | `--stigg-palette-primary` | `#1E63CC` |" in md
     for tag in all_widgets():
         assert f"`<{tag}>`" in md
     for event in EVENTS:
@@ -69,7 +69,7 @@ def test_manifest_carries_default_texts_and_theme_properties():
     assert not [a for a in usage["attributes"] if a["description"] == "Text override"]
     assert len([a for a in attrs if a.startswith("text-")]) == _count_texts(DEFAULT_TEXTS)
     props = {p["name"]: p for p in usage["cssProperties"]}
-    assert props["--stigg-palette-primary"]["default"] == "#327EEE"
+    assert props["--stigg-palette-primary"]["default"] == "#1E63CC"
     assert len(props) == len(THEME_DEFAULTS)
     assert attrs["timeout"]["type"]["text"] == "number"
     error = {e["name"]: e for e in usage["events"]}["stigg-error"]
