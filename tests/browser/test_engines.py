@@ -47,6 +47,8 @@ COLLECT = """(() => ({
   errorStates: [...document.querySelectorAll(".stigg-error-state")].map((e) => e.closest("[data-stigg-state]").id),
   text: document.body.innerText.slice(0, 4000),
   ua: navigator.userAgent,
+  origin: performance.timeOrigin,
+  resources: performance.getEntriesByType("resource").map((e) => [e.name.split("/").pop().slice(0, 30), Math.round(e.startTime), Math.round(e.responseEnd)]),
 }))()"""
 
 
@@ -94,7 +96,9 @@ def steps(site, mock_api) -> list[dict]:
 
 
 # ----------------------------------------------------------------------------- checks
-def check_engine(engine: str, outcomes: list[dict]) -> None:
+def check_engine(engine: str, outcomes: list[dict], *, table: str = "native", trampoline: str = "wasm") -> None:
+    """Every page rendered, booted from the snapshot, without page errors; ``table`` / ``trampoline``:
+    how the worker had to align the engine's wasm function table (see stigg-worker.js)."""
     RESULTS[engine] = outcomes
     by_name = {o["name"]: o for o in outcomes}
     for outcome in outcomes:
@@ -103,6 +107,8 @@ def check_engine(engine: str, outcomes: list[dict]) -> None:
         rec = result["rec"]
         assert rec["errors"] == [], f"{engine} {name}: page errors {rec['errors']}"
         assert result["boot"] == "snapshot", f"{engine} {name}: boot {result['boot']} {result['bootInfo']}"
+        info = result["bootInfo"]
+        assert (info["tableIdentity"], info["trampoline"]) == (table, trampoline), f"{engine} {name}: {info}"
         console_errors = [text for level, text in rec["console"] if level == "error"]
         if name == "interaction":  # the failing element logs one line with its code; nothing else does
             assert len(console_errors) == 1 and "(unauthorized)" in console_errors[0], console_errors
@@ -138,9 +144,7 @@ def report(engine: str, outcomes: list[dict]) -> None:
 
 
 # ----------------------------------------------------------------------------- engines
-def test_chromium_reference(browser, steps):
-    """The same pages in Chromium: the reference for the other engines' times."""
-    context = browser.new_context()
+def run_playwright_steps(context, steps: list[dict]) -> list[dict]:
     outcomes = []
     try:
         for step in steps:
@@ -156,7 +160,25 @@ def test_chromium_reference(browser, steps):
             page.close()
     finally:
         context.close()
-    check_engine("chromium", outcomes)
+    return outcomes
+
+
+def test_chromium_reference(browser, steps):
+    """The same pages in Chromium: the reference for the other engines' times."""
+    check_engine("chromium", run_playwright_steps(browser.new_context(), steps))
+
+
+IPHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+          "Version/18.0 Mobile/15E148 Safari/604.1")
+
+
+def test_ios_zero_trampoline_pointer_restores_the_snapshot(browser, steps):
+    """On iOS Pyodide's getPyEMTrampolinePtr returns 0 (it tests the user agent, workers included):
+    no wasm trampoline, one table slot fewer. The worker reserves the slot and keeps the zero word,
+    and the restored Python runs every page through the JavaScript trampoline."""
+    outcomes = run_playwright_steps(browser.new_context(user_agent=IPHONE), steps)
+    assert all("iPhone" in o["result"]["ua"] for o in outcomes)
+    check_engine("chromium-as-ios", outcomes, trampoline="js")
 
 
 def _xvfb() -> tuple[subprocess.Popen, str]:
@@ -193,7 +215,7 @@ def test_webkit(steps):
             driver.quit()
         server.terminate()
         server.wait(10)
-    check_engine("webkit", outcomes)
+    check_engine("webkit", outcomes, table="patched")
 
 
 def run_webdriver_step(driver, step: dict) -> dict:

@@ -206,10 +206,15 @@ function keepTableIdentity() {
     }
   };
   try {
+    // A slot keeps its export until something is written there (Emscripten reuses only the slots
+    // of functions it added itself, never these).
     Table.prototype.get = function get(index) {
-      const raw = originalGet.call(this, index);
-      const exported = raw && canonical.get(this)?.get(index);
-      return exported && exported.name === raw.name ? exported : raw;
+      return canonical.get(this)?.get(index) ?? originalGet.call(this, index);
+    };
+    const originalSet = Table.prototype.set;
+    Table.prototype.set = function set(index, ...value) {
+      canonical.get(this)?.delete(index);
+      return originalSet.call(this, index, ...value);
     };
     const instantiate = WebAssembly.instantiate;
     WebAssembly.instantiate = async function (source, imports) {
@@ -257,6 +262,7 @@ function alignTrampolineSlot(Module, layout) {
   if (!layout) return;
   const table = Module.wasmTable;
   const live = Module.HEAP32[trampolineAddress(Module) >>> 2];
+  bootInfo.trampoline = live ? "wasm" : "js";
   if (live === 0 && layout.trampoline !== 0 && table.length === layout.length - 1) table.grow(1);
   if (table.length !== layout.length) {
     throw new Error(`function table layout differs (${table.length} slots, snapshot ${layout.length})`);
@@ -287,6 +293,7 @@ function tableIdentity() {
   return keepTableIdentity() ? "patched" : "broken";
 }
 const TABLE_IDENTITY = tableIdentity();
+const bootInfo = { tableIdentity: TABLE_IDENTITY, trampoline: null }; // sent with "ready"
 const SNAPSHOT = MAKING || TABLE_IDENTITY === "broken" ? null : RUNTIME.snapshot || null;
 
 // Started at once, in parallel with everything else: Pyodide's JavaScript and its compiled wasm.
@@ -703,8 +710,7 @@ try {
     timing.ready = now();
     const runtimeCacheUse = !CACHE_ON ? "off" : cacheUse.misses ? "miss" : cacheUse.hits ? "hit" : "off";
     self.postMessage(JSON.stringify({
-      type: "ready", boot: booted.mode, timing, runtimeCache: runtimeCacheUse, tableIdentity: TABLE_IDENTITY,
-      plainBootReason: booted.why || null,
+      type: "ready", boot: booted.mode, timing, runtimeCache: runtimeCacheUse, ...bootInfo, plainBootReason: booted.why || null,
     }));
     for (const message of pending.splice(0)) handler(message);
     if (booted.mode === "snapshot" && CACHE_ON) {
