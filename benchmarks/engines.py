@@ -19,13 +19,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 
-from conftest import CHROMIUM_ARGS  # noqa: E402
-from playwright.sync_api import sync_playwright  # noqa: E402
-from selenium import webdriver  # noqa: E402
-from selenium.webdriver.webkitgtk.service import Service  # noqa: E402
-from test_engines import COLLECT, MINIBROWSER, WEBKIT_DRIVER, _xvfb  # noqa: E402
+from conftest import CHROMIUM_ARGS
+from playwright.sync_api import sync_playwright
+from selenium import webdriver
+from selenium.webdriver.webkitgtk.service import Service
+from test_engines import COLLECT, MINIBROWSER, WEBKIT_DRIVER, _xvfb
 
-from stigg_portal.serve import Server  # noqa: E402
+from stigg_portal.serve import Server
 
 READY = 'document.querySelector("stigg-customer-portal")?.getAttribute("data-stigg-state") === "ready"'
 
