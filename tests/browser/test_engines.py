@@ -41,6 +41,7 @@ COLLECT = """(() => ({
   boot: (window.StiggPortal || {}).bootMode || null,
   timing: (window.StiggPortal || {}).bootTiming || null,
   bootInfo: (window.StiggPortal || {}).bootInfo || null,
+  styles: (window.StiggPortal || {}).styles || null,
   states: Object.fromEntries([...document.querySelectorAll("[data-stigg-state]")]
     .map((e, i) => [e.id || `${e.localName}#${i}`, e.getAttribute("data-stigg-state")])),
   progressbars: document.querySelectorAll("[role=progressbar]").length,
@@ -254,3 +255,23 @@ def test_firefox(steps):
         outcome.pop("console", None)
         outcomes.append(outcome)
     check_engine("firefox", outcomes)
+
+
+def test_without_adopted_stylesheets_or_idle_callbacks(browser, steps):
+    """Engines without constructed stylesheets or requestIdleCallback (older Safari): the loader
+    links stigg-portal.css and uses timers; every page still renders, without page errors."""
+    context = browser.new_context()
+    context.add_init_script("delete Document.prototype.adoptedStyleSheets; delete window.requestIdleCallback;"
+                            "delete Window.prototype.requestIdleCallback;")
+    pages = [s for s in steps if s["name"] in {"full-portal", "paywall"}]
+    probe = context.new_page()
+    probe.goto(pages[0]["url"])
+    assert probe.evaluate("'adoptedStyleSheets' in Document.prototype || 'requestIdleCallback' in window") is False
+    probe.close()
+    outcomes = run_playwright_steps(context, pages)
+    for outcome in outcomes:
+        result = outcome["result"]
+        assert result["rec"]["errors"] == [] and result["boot"] == "snapshot", result["rec"]
+        assert [t for level, t in result["rec"]["console"] if level == "error"] == []
+    assert outcomes[0]["result"]["styles"] == "link"
+    assert outcomes[0]["result"]["progressbars"] >= 1
