@@ -30,6 +30,16 @@ if { ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; } \
     || echo "   (nginx could not be installed: its test will be skipped)"
 fi
 
+# WebKit (Safari's engine) and Firefox for tests/browser/test_engines.py: WebKitGTK's WebDriver and
+# MiniBrowser (run under Xvfb, which the test starts), Firefox ESR (driven by npm puppeteer-core).
+if [ ! -x /usr/bin/WebKitWebDriver ] || [ ! -x /usr/bin/firefox-esr ] || ! command -v Xvfb >/dev/null 2>&1; then
+  echo "== installing Debian webkit2gtk-driver, firefox-esr and xvfb"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  { $SUDO apt-get update -qq \
+    && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq webkit2gtk-driver firefox-esr xvfb >/dev/null; } \
+    || echo "   (WebKit/Firefox could not be installed: their engine tests will be skipped)"
+fi
+
 # npm packages the tests use (axe-core, host-page stylesheets, TypeScript, browser drivers): tests/js/package.json.
 if command -v npm >/dev/null 2>&1 && grep -q '"[a-z@]' <(sed -n '/devDependencies/,/}/p' tests/js/package.json | sed 1d); then
   echo "== installing the tests' npm packages"

@@ -262,11 +262,34 @@ class _LazyStdlib:
         return getattr(self.importer, name)
 
 
+def _fetch_before_reads(lazies: dict[str, _LazyStdlib]) -> None:
+    """Make every read of a lazy archive fetch it first. The importers of a package inside the zip
+    (``/lib/python3X.zip/json`` for ``json.tool``) are other ``zipimporter`` objects: they share
+    the archive's table of contents (in the heap) but not the wrapper, and read the empty file
+    (``EOFError``) when the package was imported before the snapshot and the submodule was not."""
+    import zipimport
+
+    get_data, read_directory = zipimport._get_data, zipimport._read_directory
+
+    def _get_data(archive: str, toc_entry: Any) -> bytes:
+        if archive in lazies:
+            lazies[archive]._ensure()
+        return get_data(archive, toc_entry)
+
+    def _read_directory(archive: str) -> Any:
+        if archive in lazies:
+            lazies[archive]._ensure()
+        return read_directory(archive)
+
+    zipimport._get_data, zipimport._read_directory = _get_data, _read_directory
+
+
 def _install_stdlib_fallback(index_url: str) -> None:
+    lazies: dict[str, _LazyStdlib] = {}
     for entry in list(sys.path):
         importer = sys.path_importer_cache.get(entry)
         if entry.endswith(".zip") and type(importer).__name__ == "zipimporter":
-            lazy = _LazyStdlib(importer, entry, index_url + "python_stdlib.zip")
+            lazy = lazies[entry] = _LazyStdlib(importer, entry, index_url + "python_stdlib.zip")
             sys.path_importer_cache[entry] = lazy
             for module in list(sys.modules.values()):  # get_source / get_data of loaded modules
                 spec = getattr(module, "__spec__", None)
@@ -276,6 +299,8 @@ def _install_stdlib_fallback(index_url: str) -> None:
                         module.__loader__ = lazy
                     except (AttributeError, TypeError):
                         pass
+    if lazies:
+        _fetch_before_reads(lazies)
 
 
 def _write_data_files() -> None:

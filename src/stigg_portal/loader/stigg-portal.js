@@ -241,8 +241,14 @@ function startWorker() {
       StiggPortal.bootTiming = message.timing || null;
       // "hit" (runtime files read from Cache Storage), "miss" (downloaded) or "off".
       StiggPortal.runtimeCache = message.runtimeCache || "off";
+      // Why a plain boot happened (null after a snapshot boot), whether the engine's wasm table
+      // needed aligning ("native", "patched": WebKit, "broken") and Python's call trampoline after a
+      // restore ("wasm", or "js" where Pyodide has none: iOS).
+      StiggPortal.bootInfo = { plainBootReason: message.plainBootReason ?? null,
+        tableIdentity: message.tableIdentity ?? null, trampoline: message.trampoline ?? null };
       if (window.StiggPortal) {
-        Object.assign(window.StiggPortal, { bootMode, bootTiming: StiggPortal.bootTiming, runtimeCache: StiggPortal.runtimeCache });
+        Object.assign(window.StiggPortal, { bootMode, bootTiming: StiggPortal.bootTiming, runtimeCache: StiggPortal.runtimeCache,
+          bootInfo: StiggPortal.bootInfo });
       }
       document.documentElement.dataset.stiggBoot = bootMode;
       for (const queued of queue.splice(0)) worker.postMessage(JSON.stringify(queued));

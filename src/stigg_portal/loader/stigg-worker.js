@@ -25,7 +25,6 @@ const BASE = new URL("./", import.meta.url).href;
 const INDEX_URL = BASE + RUNTIME.runtimeDir;
 const MAKE_PLAN = new URL(import.meta.url).searchParams.get("stigg-make-snapshot");
 const MAKING = MAKE_PLAN !== null;
-const SNAPSHOT = MAKING ? null : RUNTIME.snapshot || null;
 const MAGIC = "STIGGSN1";
 const PAGE = 4096;
 // A restored Python has already imported what it needs from the standard library: it gets an
@@ -146,6 +145,157 @@ async function compileDynlibs(specs, cached = false) {
   })));
 }
 
+// ---------------------------------------------------------------------------------------------
+// Function-table layout across engines (WebKit / Safari / iOS). A snapshot's heap holds function
+// pointers, i.e. indices into the wasm function table, so a restore is valid only when this run
+// lays the table out exactly as the run that made the snapshot (Chromium).
+// - JavaScriptCore returns, from `table.get(i)`, an object that is not `===` the instance's export
+//   for functions placed by an element segment (V8 and SpiderMonkey return the export itself).
+//   Emscripten's `addFunction(export)` then misses them and appends ~1000 duplicate slots, which
+//   shifts every later table index. keepTableIdentity() makes `Table.prototype.get` return the
+//   export for those slots, so the layout (and every index) is the same as in Chromium.
+// - On iOS, Pyodide's `getPyEMTrampolinePtr` returns 0 (no wasm trampoline, calls go through JS)
+//   and adds no table slot: alignTrampolineSlot() reserves that slot and restoredTrampoline()
+//   puts this engine's own trampoline word back after the heap is written.
+// Both are no-ops in Chromium and Firefox.
+
+// (module (table (export "tbl") 2 funcref) (func $f (export "f") (result i32) i32.const 42)
+//         (func $g (export "g") (result i32) i32.const 7) (elem (i32.const 0) $f))
+const TABLE_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7f,
+  0x03, 0x03, 0x02, 0x00, 0x00, 0x04, 0x04, 0x01, 0x70, 0x00, 0x02,
+  0x07, 0x0f, 0x03, 0x03, 0x74, 0x62, 0x6c, 0x01, 0x00, 0x01, 0x66, 0x00, 0x00, 0x01, 0x67, 0x00, 0x01,
+  0x09, 0x07, 0x01, 0x00, 0x41, 0x00, 0x0b, 0x01, 0x00,
+  0x0a, 0x0b, 0x02, 0x04, 0x00, 0x41, 0x2a, 0x0b, 0x04, 0x00, 0x41, 0x07, 0x0b,
+]);
+
+/** True when `table.get(i)` returns the very export an element segment put there (the spec). */
+function tableKeepsIdentity() {
+  const { exports } = new WebAssembly.Instance(new WebAssembly.Module(TABLE_PROBE), {});
+  return exports.tbl.get(0) === exports.f;
+}
+
+/**
+ * Make `WebAssembly.Table.prototype.get` return an instance's export for the slots that instance's
+ * element segments filled (main module: every slot at instantiation; side modules: from their
+ * `__table_base`). Returns false when the engine does not let us (then no snapshot is used).
+ */
+function keepTableIdentity() {
+  const { Table, Instance } = WebAssembly;
+  const originalGet = Table.prototype.get;
+  const canonical = new WeakMap(); // table -> Map(slot -> export)
+  let mainTable = null;
+  const remember = (instance, imports) => {
+    const values = Object.values(instance.exports);
+    const own = values.filter((value) => value instanceof Table); // filled from slot 0
+    const base = imports?.env?.__table_base; // a side module: its slots start there
+    if (own.includes(instance.exports.__indirect_function_table)) mainTable ||= instance.exports.__indirect_function_table;
+    const ranges = own.map((table) => [table, 0]);
+    if (!own.length && typeof base === "number" && mainTable) ranges.push([mainTable, base]);
+    if (!ranges.length) return;
+    const byName = new Map();
+    for (const value of values) if (typeof value === "function") byName.set(value.name, value);
+    for (const [table, from] of ranges) {
+      const slots = canonical.get(table) || new Map();
+      canonical.set(table, slots);
+      for (let i = from; i < table.length; i++) {
+        const raw = originalGet.call(table, i);
+        const exported = raw && byName.get(raw.name);
+        if (exported && exported !== raw) slots.set(i, exported);
+      }
+    }
+  };
+  try {
+    // A slot keeps its export until something is written there (Emscripten reuses only the slots
+    // of functions it added itself, never these).
+    Table.prototype.get = function get(index) {
+      return canonical.get(this)?.get(index) ?? originalGet.call(this, index);
+    };
+    const originalSet = Table.prototype.set;
+    Table.prototype.set = function set(index, ...value) {
+      canonical.get(this)?.delete(index);
+      return originalSet.call(this, index, ...value);
+    };
+    const instantiate = WebAssembly.instantiate;
+    WebAssembly.instantiate = async function (source, imports) {
+      const result = await instantiate.call(WebAssembly, source, imports);
+      remember(result instanceof Instance ? result : result.instance, imports);
+      return result;
+    };
+    const instantiateStreaming = WebAssembly.instantiateStreaming;
+    WebAssembly.instantiateStreaming = async function (source, imports) {
+      const result = await instantiateStreaming.call(WebAssembly, source, imports);
+      remember(result.instance, imports);
+      return result;
+    };
+    const PatchedInstance = function Instance(module, imports) {
+      const instance = Reflect.construct(Instance_, [module, imports], new.target || PatchedInstance);
+      remember(instance, imports);
+      return instance;
+    };
+    const Instance_ = Instance;
+    PatchedInstance.prototype = Instance.prototype;
+    WebAssembly.Instance = PatchedInstance;
+    return tableKeepsIdentity();
+  } catch (error) {
+    console.info(`stigg-portal: cannot align the wasm table in this engine (${error.message})`);
+    return false;
+  }
+}
+
+/** Where Pyodide keeps the trampoline's table index in `_PyRuntime` (see setEmscriptenTrampoline). */
+function trampolineAddress(Module) {
+  return Module.__PyRuntime + Module.HEAP32[Module.__PyEM_EMSCRIPTEN_TRAMPOLINE_OFFSET >>> 2];
+}
+
+/** Making: the table length and trampoline word the restoring runs must match (in our preRun). */
+function recordTableLayout(Module) {
+  return { length: Module.wasmTable.length, trampoline: Module.HEAP32[trampolineAddress(Module) >>> 2] };
+}
+
+/**
+ * Restoring, in our preRun (after Pyodide's trampoline preRun, before the side modules): the table
+ * must be as long as when the snapshot was made. With no wasm trampoline (iOS: pointer 0) one slot
+ * is missing: reserve it. Any other difference: the snapshot cannot be used (plain boot).
+ */
+function alignTrampolineSlot(Module, layout) {
+  if (!layout) return;
+  const table = Module.wasmTable;
+  const live = Module.HEAP32[trampolineAddress(Module) >>> 2];
+  bootInfo.trampoline = live ? "wasm" : "js";
+  if (live === 0 && layout.trampoline !== 0 && table.length === layout.length - 1) table.grow(1);
+  if (table.length !== layout.length) {
+    throw new Error(`function table layout differs (${table.length} slots, snapshot ${layout.length})`);
+  }
+}
+
+/**
+ * Around writeHeap: the trampoline word carries the snapshot maker's value during the baseline
+ * check and the heap write, and this engine's own value (0 on iOS) afterwards.
+ */
+function restoredTrampoline(Module, layout, write) {
+  const at = layout ? trampolineAddress(Module) >>> 2 : -1;
+  const live = at >= 0 ? Module.HEAP32[at] : 0;
+  if (at >= 0) Module.HEAP32[at] = layout.trampoline;
+  try {
+    write();
+  } finally {
+    if (at >= 0) Module.HEAP32[at] = live;
+  }
+}
+
+/**
+ * Decided before anything is downloaded: "native" (Chromium, Firefox), "patched" (WebKit, after
+ * keepTableIdentity) or "broken" (the snapshot is never downloaded: plain boot).
+ */
+function tableIdentity() {
+  if (MAKING || tableKeepsIdentity()) return "native";
+  return keepTableIdentity() ? "patched" : "broken";
+}
+const TABLE_IDENTITY = tableIdentity();
+const bootInfo = { tableIdentity: TABLE_IDENTITY, trampoline: null }; // sent with "ready"
+const SNAPSHOT = MAKING || TABLE_IDENTITY === "broken" ? null : RUNTIME.snapshot || null;
+
 // Started at once, in parallel with everything else: Pyodide's JavaScript and its compiled wasm.
 const WASM_URL = INDEX_URL + "pyodide.asm.wasm";
 const mark = (name) => (value) => { timing[name] = now(); return value; };
@@ -253,6 +403,12 @@ async function moduleFactory(dynlibsPromise, state, restore) {
   return (settings) => {
     settings.preRun = [...(settings.preRun || []), (Module) => {
       timing.preRun = now();
+      try {
+        if (restore) alignTrampolineSlot(Module, restore.header.table);
+        else state.table = recordTableLayout(Module);
+      } catch (error) {
+        state.error ||= error;
+      }
       Module.addRunDependency("stigg-portal-snapshot");
       Promise.all([dynlibsPromise, restore ? restore.data : null])
         .then(([dynlibs, data]) => {
@@ -289,7 +445,7 @@ async function moduleFactory(dynlibsPromise, state, restore) {
       try {
         if (state.error) throw state.error;
         timing.initialized = now();
-        writeHeap(Module, restore.header, restore.bytes);
+        restoredTrampoline(Module, restore.header.table, () => writeHeap(Module, restore.header, restore.bytes));
         timing.heapWritten = now();
       } catch (error) {
         state.error ||= error;
@@ -429,6 +585,7 @@ async function makeSnapshot(loadPyodide) {
   console.info(`snapshot: heap ${made.header.heap} bytes, ${made.data.length} stored, in ${Math.round(performance.now() - t1)} ms`);
   made.header.dynlibs = dynlibs;
   made.header.maker = maker;
+  made.header.table = state.table;
   return made;
 }
 
@@ -544,9 +701,11 @@ async function start() {
     } catch (error) {
       toStore.clear();
       console.info(`stigg-portal: memory snapshot not used (${error.message}); booting without it`);
+      return { pyodide: await plainBoot(loadPyodide), mode: "plain", why: error.message };
     }
   }
-  return { pyodide: await plainBoot(loadPyodide), mode: "plain" };
+  const why = !RUNTIME.snapshot ? "no snapshot in this build" : TABLE_IDENTITY === "broken" ? "wasm table identity" : "";
+  return { pyodide: await plainBoot(loadPyodide), mode: "plain", why };
 }
 
 try {
@@ -557,7 +716,9 @@ try {
     module.destroy?.();
     timing.ready = now();
     const runtimeCacheUse = !CACHE_ON ? "off" : cacheUse.misses ? "miss" : cacheUse.hits ? "hit" : "off";
-    self.postMessage(JSON.stringify({ type: "ready", boot: booted.mode, timing, runtimeCache: runtimeCacheUse }));
+    self.postMessage(JSON.stringify({
+      type: "ready", boot: booted.mode, timing, runtimeCache: runtimeCacheUse, ...bootInfo, plainBootReason: booted.why || null,
+    }));
     for (const message of pending.splice(0)) handler(message);
     if (booted.mode === "snapshot" && CACHE_ON) {
       // Off the first render's path: a few hundred ms later.
