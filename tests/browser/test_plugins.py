@@ -131,3 +131,33 @@ def test_configure_plugins_before_the_render_that_needs_them(page, plugin_site, 
     wait_ready(page, "#late")
     assert watch.console_errors() == []
     assert sum(url.split("?")[0].endswith("/late.py") for url in watch.requests) == 1
+
+
+@pytest.fixture(scope="module")
+def rest_api():
+    from stigg_portal.mock_api import start_mock_api
+
+    api = start_mock_api()
+    yield api
+    api.stop()
+
+
+def test_python_plugin_example_reads_the_page_owners_rest_api(page, tmp_path, dist_dir, rest_api, watch):
+    """examples/python-plugin.html as shipped, with its endpoint pointed at this test's mock API."""
+    import shutil
+    from pathlib import Path
+
+    examples = Path(__file__).resolve().parents[2] / "examples"
+    site = tmp_path / "examples"
+    shutil.copytree(examples / "python-plugin", site / "python-plugin")
+    html = (examples / "python-plugin.html").read_text()
+    assert 'data-plugins="python-plugin/rest_client.py"' in html and 'href="examples/python-plugin.html"' in \
+        (examples / "index.html").read_text()
+    (site / "python-plugin.html").write_text(html.replace("http://127.0.0.1:8100", rest_api.url))
+    with Server(tmp_path, mounts={"dist": dist_dir}) as server:
+        page.goto(f"{server.url}/examples/python-plugin.html")
+        page.wait_for_selector('stigg-customer-portal[data-stigg-state="ready"]', timeout=BOOT_TIMEOUT_MS)
+        assert "Acme Inc." in page.inner_text("stigg-customer-portal")
+    paths = [r["path"] for r in rest_api.requests]
+    assert "/rest/customers/customer-demo/portal" in paths and "/rest/customers/customer-demo/paywall" in paths, paths
+    assert watch.console_errors() == []
