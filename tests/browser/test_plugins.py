@@ -10,11 +10,10 @@ not in the snapshot (``platform``) fetches the real standard library and works.
 from __future__ import annotations
 
 import pytest
-
-from stigg_portal.serve import Server
-
 from browser_helpers import BOOT_TIMEOUT_MS, wait_ready
 from test_security import csp
+
+from stigg_portal.serve import Server
 
 GOOD = '''\
 import platform  # not in the memory snapshot: after a restore it comes from python_stdlib.zip

@@ -345,7 +345,7 @@ def test_clients_never_import_the_browser_package():
     import ast
     from pathlib import Path
 
-    import stigg_portal.clients as clients
+    from stigg_portal import clients
 
     for path in Path(clients.__file__).parent.glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
