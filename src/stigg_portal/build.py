@@ -560,6 +560,10 @@ class BuildResult:
     files: dict[str, int]
 
 
+#: Binaries shipped with a .gz copy the worker can decode (hosts often send them uncompressed).
+PACKED_SUFFIXES = (".bin", ".wasm", ".so")
+
+
 def build(dist: Path | str = "dist", *, compress: bool = True, snapshot: bool | None = None,
           progress: Callable[[str], None] = log) -> BuildResult:
     """Build ``dist/``; returns what was written."""
@@ -639,6 +643,11 @@ def build(dist: Path | str = "dist", *, compress: bool = True, snapshot: bool | 
             write_entry_points()  # the runtime config now names the snapshot file
 
     if compress:
+        # The big binaries get a gzip copy the worker decodes itself when a host sends them raw
+        # (see fetchRuntime in stigg-worker.js): the entry points name them before compressing.
+        runtime_config["packed"] = {p.name: p.stat().st_size for p in sorted(runtime_dir.iterdir())
+                                    if p.suffix in PACKED_SUFFIXES and p.stat().st_size >= 1_000_000}
+        write_entry_points()
         progress("compressing (.gz, .br)")
         compress_tree(dist)
 

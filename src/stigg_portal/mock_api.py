@@ -24,6 +24,9 @@ Routes (``{url}`` is e.g. ``http://127.0.0.1:8100``):
   fail differently at once; a customer's mode wins over the global one). One request alone
   can fail instead with the header ``X-Mock-Fail: <mode>`` or the query ``?fail=<mode>``
   (``X-Mock-Delay`` / ``?delay=`` set the delay of ``slow``).
+- ``GET {url}/rest/customers/<id>/portal`` and ``.../paywall``: a page owner's own REST API (no
+  key, plain JSON: the bare ``customerPortal`` / ``paywall`` object), read by the example Python
+  plugin ``examples/python-plugin/rest_client.py``; an unknown customer is a 404.
 - ``GET {url}/__mock__/requests``: every recorded data request (method, path, headers, body,
   operation, customerId, status); ``DELETE`` the same path, or ``POST {url}/__mock__/reset``, clears
   them (reset also clears the failure mode).
@@ -347,8 +350,25 @@ def _handler_for(api: MockApi) -> type[BaseHTTPRequestHandler]:
             elif path in ("/", "/health", "/__mock__/customers"):
                 self._send(200, {"ok": True, "customers": list(api.customer_ids), "failureModes": FAILURE_MODES,
                                  "graphql": api.graphql_url})
+            elif path.startswith("/rest/customers/"):
+                self._rest(path)
             else:
                 self._send(404, {"error": f"no route GET {path}"})
+
+        def _rest(self, path: str) -> None:
+            _, _, customer_id, kind = (path.split("/", 4) + [""])[1:5]
+            operation = {"portal": "GetCustomerPortalByRefId", "paywall": "GetPaywall"}.get(kind)
+            record: dict[str, Any] = {"time": time.time(), "method": "GET", "path": path, "query": {},
+                                      "headers": dict(self.headers.items()), "body": None,
+                                      "operation": operation, "customerId": customer_id}
+            with api._lock:
+                api.requests.append(record)
+            envelope = api.answer_for(customer_id, operation) if operation and customer_id else None
+            record["status"] = 200 if envelope else 404
+            if envelope is None:
+                self._send(404, {"error": f"no customer {customer_id!r} or no route {path}"})
+            else:
+                self._send(200, envelope["data"][_ROOT_KEY[operation]])
 
         def do_DELETE(self) -> None:
             if urlsplit(self.path).path == "/__mock__/requests":

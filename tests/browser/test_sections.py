@@ -121,7 +121,7 @@ def test_keyboard_tabs_and_period_switch_keep_focus(page, site, watch):
     assert watch.console_errors() == []
 
 
-EXAMPLES = sorted(p.name for p in (ROOT / "examples").glob("*.html") if p.name not in {"index.html", "own-api.html"})
+EXAMPLES = sorted(p.name for p in (ROOT / "examples").glob("*.html") if p.name not in {"index.html", "own-api.html", "python-plugin.html"})
 
 
 @pytest.fixture(scope="module")

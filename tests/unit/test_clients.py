@@ -342,12 +342,30 @@ def test_registered_factory_receives_config_and_transport():
     assert seen["transport"] is transport
 
 
-def test_default_transport_is_requests_on_cpython_and_fetch_in_the_browser(monkeypatch):
+def test_default_transport_is_requests_unless_one_is_installed():
     assert isinstance(default_transport(), RequestsTransport)
-    monkeypatch.setattr(sys, "platform", "emscripten")
-    transport = default_transport()
-    assert type(transport).__name__ == "FetchTransport"
-    assert "js" not in sys.modules  # the browser FFI is imported only when a request is sent
+    from stigg_portal.browser.fetch_transport import FetchTransport  # what the browser worker installs
+    from stigg_portal.clients import set_default_transport
+
+    set_default_transport(FetchTransport)
+    try:
+        assert type(default_transport()).__name__ == "FetchTransport"
+        assert "js" not in sys.modules  # the browser FFI is imported only when a request is sent
+    finally:
+        set_default_transport(None)
+    assert isinstance(default_transport(), RequestsTransport)
+
+
+def test_clients_never_import_the_browser_package():
+    import ast
+    from pathlib import Path
+
+    from stigg_portal import clients
+
+    for path in Path(clients.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom):
+                assert "browser" not in (node.module or ""), f"{path.name} imports {node.module}"
 
 
 def test_client_error_rejects_unknown_codes_and_exposes_event_detail():

@@ -35,7 +35,9 @@ py.globals.set("API_URL", %(url)s);
 const result = await py.runPythonAsync(`
 import sys, json
 sys.path.insert(0, "/src")
-from stigg_portal.clients import ClientConfig, ClientError, create_client, default_transport
+from stigg_portal.clients import ClientConfig, ClientError, create_client, default_transport, set_default_transport
+from stigg_portal.browser.fetch_transport import FetchTransport
+set_default_transport(FetchTransport)  # as the browser worker does
 base = ClientConfig(api_key=%(key)s, customer_id="demo-paid", base_url=API_URL, customer_token="tok")
 out = {"platform": sys.platform, "version": list(sys.version_info[:2]), "transport": type(default_transport()).__name__}
 portal = await create_client(base).get_customer_portal()

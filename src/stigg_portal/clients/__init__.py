@@ -20,6 +20,7 @@ from .transport import (
     RequestsTransport,
     Transport,
     default_transport,
+    set_default_transport,
 )
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "get_factory",
     "register",
     "registered_names",
+    "set_default_transport",
 ]
 
 for _client in (StiggClient, DemoClient, HttpClient):

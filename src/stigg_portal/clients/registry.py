@@ -9,13 +9,15 @@ from .config import ClientConfig
 from .errors import ClientError
 from .transport import Transport
 
-__all__ = ["ClientFactory", "create_client", "get_factory", "register", "registered_names"]
+__all__ = ["ClientFactory", "create_client", "get_factory", "note_plugin_failure", "register", "registered_names"]
 
 ClientFactory = Callable[[ClientConfig, "Transport | None"], PortalClient]
 """Anything called as ``factory(config, transport)`` that returns a :class:`PortalClient`
 (a ``PortalClient`` subclass itself qualifies)."""
 
 _FACTORIES: dict[str, ClientFactory] = {}
+#: What went wrong with the page's Python plugins (a missing client may be theirs).
+_PLUGIN_FAILURES: list[str] = []
 
 
 def register(name: str, factory: ClientFactory) -> None:
@@ -23,6 +25,11 @@ def register(name: str, factory: ClientFactory) -> None:
     if not name or not isinstance(name, str):
         raise ValueError("a client name must be a non-empty string")
     _FACTORIES[name] = factory
+
+
+def note_plugin_failure(message: str) -> None:
+    """Record that a plugin failed: an unknown client's error then names it."""
+    _PLUGIN_FAILURES.append(message)
 
 
 def registered_names() -> tuple[str, ...]:
@@ -33,10 +40,11 @@ def get_factory(name: str) -> ClientFactory:
     try:
         return _FACTORIES[name]
     except KeyError:
+        failed = (" A plugin that may register it failed: " + " ".join(_PLUGIN_FAILURES)) if _PLUGIN_FAILURES else ""
         raise ClientError(
             "bad-config",
             f'Unknown client "{name}". The client attribute accepts: {", ".join(_FACTORIES)} '
-            "(more can be added from Python with stigg_portal.clients.register).",
+            f"(more can be added from Python with stigg_portal.clients.register).{failed}",
         ) from None
 
 

@@ -1,7 +1,8 @@
 """How clients talk HTTP: a transport is an async callable ``(HttpRequest) -> HttpResponse``.
 
 Like httpx's transports, this keeps the clients free of any HTTP library: CPython uses
-:class:`RequestsTransport`, the browser uses ``stigg_portal.browser.fetch_transport.FetchTransport``,
+:class:`RequestsTransport`; the browser package installs its ``fetch`` transport with
+:func:`set_default_transport` when the worker starts (clients never import the browser package),
 and tests hand in a :class:`CallableTransport` that answers from a plain function.
 A transport raises ``ClientError("timeout" | "network")`` when no HTTP answer arrives; any HTTP
 status (even 500) is an answer and comes back as an :class:`HttpResponse`.
@@ -12,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import inspect
 import json
-import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -26,6 +26,7 @@ __all__ = [
     "RequestsTransport",
     "Transport",
     "default_transport",
+    "set_default_transport",
 ]
 
 
@@ -114,10 +115,19 @@ def _short(exc: BaseException) -> str:
     return text if len(text) <= 200 else text[:197] + "..."
 
 
-def default_transport() -> Transport:
-    """``FetchTransport`` in the browser (Pyodide), ``RequestsTransport`` elsewhere."""
-    if sys.platform == "emscripten":
-        from ..browser.fetch_transport import FetchTransport
+#: Makes the transport clients use when none is given; ``None`` means :class:`RequestsTransport`.
+_default_factory: Callable[[], Transport] | None = None
 
-        return FetchTransport()
+
+def set_default_transport(factory: Callable[[], Transport] | None) -> None:
+    """Make ``factory()`` the transport of every client created without one (``None``: the
+    CPython default again). The browser worker calls it at start with its ``fetch`` transport."""
+    global _default_factory
+    _default_factory = factory
+
+
+def default_transport() -> Transport:
+    """The transport :func:`set_default_transport` installed, else ``RequestsTransport``."""
+    if _default_factory is not None:
+        return _default_factory()
     return RequestsTransport()

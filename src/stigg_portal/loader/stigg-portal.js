@@ -74,9 +74,29 @@ function fitSkeleton(element, attrs) {
 const globalConfig = {};
 // data-runtime-cache="off": the worker keeps no decoded runtime files in Cache Storage.
 let runtimeCacheOff = false;
+// data-plugins="a.py b.py" / configure({plugins}): the page's Python files (URLs relative to the
+// page), run in the worker's Python before the renders that follow; sent once each.
+const plugins = { sent: new Set(), waiting: [] };
+function newPlugins(urls) {
+  const list = typeof urls === "string" ? urls.split(/\s+/) : Array.from(urls || [], String);
+  const fresh = [];
+  for (const url of list.filter(Boolean)) {
+    let href;
+    try {
+      href = new URL(url, document.baseURI).href;
+    } catch (_) {
+      console.error(`stigg-portal: the Python plugin URL ${JSON.stringify(url)} is not a URL`);
+      continue;
+    }
+    if (!plugins.sent.has(href)) fresh.push(href);
+    plugins.sent.add(href);
+  }
+  return fresh;
+}
 for (const script of OWN_SCRIPT ? [OWN_SCRIPT] : document.querySelectorAll("script[src]")) {
   if (new URL(script.src, document.baseURI).href !== SCRIPT_URL) continue;
   if ((script.getAttribute("data-runtime-cache") || "").trim().toLowerCase() === "off") runtimeCacheOff = true;
+  if (script.hasAttribute("data-plugins")) plugins.waiting.push(...newPlugins(script.getAttribute("data-plugins")));
   for (const name of CONFIG_ATTRIBUTES) {
     const value = script.getAttribute(`data-${name}`);
     if (value !== null) globalConfig[name] = value;
@@ -231,6 +251,7 @@ function startWorker() {
     failAll(`could not start the stigg-portal worker: ${error.message}`);
     return;
   }
+  if (plugins.waiting.length) worker.postMessage(JSON.stringify({ type: "plugins", urls: plugins.waiting.splice(0) }));
   worker.onmessage = (event) => {
     const message = typeof event.data === "string" ? JSON.parse(event.data) : event.data;
     if (message.type === "ready") {
@@ -691,6 +712,13 @@ const StiggPortal = {
   /** Set page-wide defaults (same names as the attributes, camelCase or kebab-case). */
   configure(options = {}) {
     for (const [key, value] of Object.entries(options)) {
+      if (key === "plugins") {
+        // Before any render that follows: the worker runs them first and holds later messages.
+        const fresh = newPlugins(value);
+        if (worker && fresh.length) worker.postMessage(JSON.stringify({ type: "plugins", urls: fresh }));
+        else plugins.waiting.push(...fresh);
+        continue;
+      }
       const name = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
       if (value === null || value === undefined) delete globalConfig[name];
       else globalConfig[name] = typeof value === "object" ? JSON.stringify(value) : String(value);

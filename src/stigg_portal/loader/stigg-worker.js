@@ -55,6 +55,48 @@ async function fetchOk(url, init) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The big binaries on hosts that do not compress them. Most static hosts and CDNs compress only
+// text types: the snapshot, Pyodide's wasm and the side modules would go out raw (~35 MB instead
+// of ~8 MB brotli). The build ships a gzip copy beside each (RUNTIME.packed: file -> raw size).
+// The raw file is asked for first (a host that compresses it sends brotli or gzip: smaller than the
+// raw size, kept); when its Content-Length is the raw size, the host sent it uncompressed: that
+// download is cancelled and the .gz copy is fetched and decoded here with DecompressionStream
+// (unless the host decoded it already: the first bytes tell). It costs one round trip, only there.
+const PACKED = RUNTIME.packed || {};
+const GZIP = typeof DecompressionStream !== "undefined";
+const packedUse = [];
+
+async function fetchRuntime(url, init) {
+  const raw = PACKED[url.slice(INDEX_URL.length)];
+  const response = await fetchOk(url, init);
+  if (!raw || !GZIP || Number(response.headers.get("content-length")) !== raw) return response;
+  let packed;
+  try {
+    packed = await fetchOk(url + ".gz", init);
+  } catch (error) {
+    if (init?.signal?.aborted) throw error;
+    return response; // no usable .gz: the raw download goes on
+  }
+  response.body?.cancel().catch(() => {});
+  const reader = packed.body.getReader();
+  const first = await reader.read();
+  const gzipped = !first.done && first.value[0] === 0x1f && first.value[1] === 0x8b;
+  const body = new ReadableStream({
+    start(controller) { if (!first.done) controller.enqueue(first.value); },
+    async pull(controller) {
+      const { done, value } = await reader.read();
+      if (done) controller.close();
+      else controller.enqueue(value);
+    },
+    cancel(reason) { return reader.cancel(reason); },
+  });
+  packedUse.push(url.slice(INDEX_URL.length));
+  const type = response.headers.get("content-type") || "application/octet-stream";
+  return new Response(gzipped ? body.pipeThrough(new DecompressionStream("gzip")) : body,
+    { headers: { "content-type": type } });
+}
+
+// ---------------------------------------------------------------------------------------------
 // Runtime file cache. Browsers keep our big files compressed in their HTTP cache and decode them
 // again on every visit (brotli: ~0.3 s of CPU for the ~37 MB of a snapshot boot on a slow
 // machine). After a snapshot boot succeeded, the decoded files (Pyodide's wasm, the side modules,
@@ -78,7 +120,7 @@ const runtimeUrls = new Set(); // every file this boot asked runtimeFile for: th
 async function runtimeFile(url, use) {
   runtimeUrls.add(url);
   const controller = new AbortController();
-  const download = fetchOk(url, { signal: controller.signal });
+  const download = fetchRuntime(url, { signal: controller.signal });
   download.catch(() => {});
   const cache = await runtimeCache;
   if (cache) {
@@ -95,7 +137,7 @@ async function runtimeFile(url, use) {
       } catch (error) {
         cache.delete(url).catch(() => {});
         console.info(`stigg-portal: cached ${url.slice(BASE.length)} not usable (${error.message}); downloading it`);
-        return runtimeFileDownloaded(url, fetchOk(url), use, cache);
+        return runtimeFileDownloaded(url, fetchRuntime(url), use, cache);
       }
     }
   }
@@ -136,7 +178,7 @@ async function compileResponse(response) {
 }
 
 function compileWasm(url, cached = false) {
-  return cached ? runtimeFile(url, compileResponse) : fetchOk(url).then(compileResponse);
+  return cached ? runtimeFile(url, compileResponse) : fetchRuntime(url).then(compileResponse);
 }
 
 async function compileDynlibs(specs, cached = false) {
@@ -717,7 +759,8 @@ try {
     timing.ready = now();
     const runtimeCacheUse = !CACHE_ON ? "off" : cacheUse.misses ? "miss" : cacheUse.hits ? "hit" : "off";
     self.postMessage(JSON.stringify({
-      type: "ready", boot: booted.mode, timing, runtimeCache: runtimeCacheUse, ...bootInfo, plainBootReason: booted.why || null,
+      type: "ready", boot: booted.mode, timing, runtimeCache: runtimeCacheUse, packed: packedUse, ...bootInfo,
+      plainBootReason: booted.why || null,
     }));
     for (const message of pending.splice(0)) handler(message);
     if (booted.mode === "snapshot" && CACHE_ON) {
