@@ -224,73 +224,83 @@ class _WheelFallback:
         pass
 
 
-class _StdlibZip:
-    """The standard library zip after a restore: empty on the file system until fetched once."""
+class _LazyStdlib:
+    """Stands in for the standard library's ``zipimporter`` until a module from it is needed.
 
-    def __init__(self, archive: str, url: str) -> None:
-        self.archive, self.url = archive, url
-        self.loaded = False  # a fetch was tried
-        self.ok = False  # the real zip is on the file system
+    After a restore the zip on the file system is empty; the importer's table of contents (in the
+    heap) still lists every module, so a lookup needs no download, and a hit fetches the real zip
+    (same file, same offsets) once.
+    """
 
-    def ensure(self, importer: Any) -> bool:
+    def __init__(self, importer: Any, archive: str, url: str) -> None:
+        self.importer, self.archive, self.url = importer, archive, url
+        self.loaded = False
+
+    def _ensure(self) -> None:
         if self.loaded:
-            return self.ok
+            return
         self.loaded = True
         data = _fetch_sync(self.url)
         if data is None:
-            _report(f"stigg-portal: could not fetch {self.url} after a snapshot restore")
-            return False
+            return
         with open(self.archive, "wb") as handle:
             handle.write(data)
-        self.ok = True
-        importer.invalidate_caches()  # the table of contents, read again from the real file
         _report("stigg-portal: standard library fetched after a snapshot restore (the warm-up missed a module)")
-        return True
-
-
-class _LazyStdlib:
-    """Stands in for a ``zipimporter`` of the standard library until a module from it is needed.
-
-    After a restore the zip on the file system is an empty stand-in: until the real one is here,
-    the importer must not read it (``EOFError``). A standard-library name fetches the real zip
-    (same file, same offsets) once, then the importer answers; any other name is not in this zip.
-    """
-
-    def __init__(self, importer: Any, zip_: _StdlibZip) -> None:
-        self.importer, self.zip = importer, zip_
 
     def find_spec(self, fullname: str, target: Any = None) -> Any:
-        stdlib = fullname.partition(".")[0] in sys.stdlib_module_names
-        if not self.zip.ok and not (stdlib and self.zip.ensure(self.importer)):
-            return None
-        return self.importer.find_spec(fullname, target)
+        spec = self.importer.find_spec(fullname, target)
+        if spec is not None:
+            self._ensure()
+        return spec
 
     def invalidate_caches(self) -> None:
-        if self.zip.ok:
+        if self.loaded:
             self.importer.invalidate_caches()
 
     def __getattr__(self, name: str) -> Any:
-        self.zip.ensure(self.importer)
+        self._ensure()
         return getattr(self.importer, name)
 
 
+def _fetch_before_reads(lazies: dict[str, _LazyStdlib]) -> None:
+    """Make every read of a lazy archive fetch it first. The importers of a package inside the zip
+    (``/lib/python3X.zip/json`` for ``json.tool``) are other ``zipimporter`` objects: they share
+    the archive's table of contents (in the heap) but not the wrapper, and read the empty file
+    (``EOFError``) when the package was imported before the snapshot and the submodule was not."""
+    import zipimport
+
+    get_data, read_directory = zipimport._get_data, zipimport._read_directory
+
+    def _get_data(archive: str, toc_entry: Any) -> bytes:
+        if archive in lazies:
+            lazies[archive]._ensure()
+        return get_data(archive, toc_entry)
+
+    def _read_directory(archive: str) -> Any:
+        if archive in lazies:
+            lazies[archive]._ensure()
+        return read_directory(archive)
+
+    zipimport._get_data, zipimport._read_directory = _get_data, _read_directory
+
+
 def _install_stdlib_fallback(index_url: str) -> None:
-    zips: dict[str, _StdlibZip] = {}
-    for entry, importer in list(sys.path_importer_cache.items()):
-        if type(importer).__name__ != "zipimporter" or not importer.archive.endswith(".zip"):
-            continue  # the zip itself and its packages' folders (email/, json/, ...) share one file
-        archive = importer.archive
-        zip_ = zips.setdefault(archive, _StdlibZip(archive, index_url + "python_stdlib.zip"))
-        lazy = _LazyStdlib(importer, zip_)
-        sys.path_importer_cache[entry] = lazy
-        for module in list(sys.modules.values()):  # get_source / get_data of loaded modules
-            spec = getattr(module, "__spec__", None)
-            if spec is not None and spec.loader is importer:
-                try:
-                    spec.loader = lazy
-                    module.__loader__ = lazy
-                except (AttributeError, TypeError):
-                    pass
+    lazies: dict[str, _LazyStdlib] = {}
+    for entry in list(sys.path):
+        importer = sys.path_importer_cache.get(entry)
+        if entry.endswith(".zip") and type(importer).__name__ == "zipimporter":
+            lazy = lazies[entry] = _LazyStdlib(importer, entry, index_url + "python_stdlib.zip")
+            sys.path_importer_cache[entry] = lazy
+            for module in list(sys.modules.values()):  # get_source / get_data of loaded modules
+                spec = getattr(module, "__spec__", None)
+                if spec is not None and spec.loader is importer:
+                    try:
+                        spec.loader = lazy
+                        module.__loader__ = lazy
+                    except (AttributeError, TypeError):
+                        pass
+    if lazies:
+        _fetch_before_reads(lazies)
 
 
 def _write_data_files() -> None:
