@@ -44,8 +44,8 @@ register("never-registered", DemoClient)
 '''
 
 CONFIGURE = '''\
-import { StiggPortal } from "%s/stigg-portal.js";
-StiggPortal.configure({ plugins: ["late.py"] });
+// after the loader (%s/stigg-portal.js, a module earlier in the page), which sets window.StiggPortal
+window.StiggPortal.configure({ plugins: ["late.py"] });
 '''
 
 LATE = GOOD.replace('"plugin-demo"', '"late-demo"').replace("PluginDemo", "LateDemo")
