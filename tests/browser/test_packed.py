@@ -82,6 +82,25 @@ def test_binaries_come_compressed_from_a_host_that_compresses_nothing(page, site
     assert watch.console_errors() == []
     assert not [text for _, text in watch.console if "snapshot not used" in text]
 
+    # the decoded bytes went to Cache Storage, whole, under the raw URLs: the next visit reads them
+    from test_speed_levers import RUNTIME_CACHE_KEYS, poll
+
+    keys = poll(page, RUNTIME_CACHE_KEYS, until=lambda found: len(found) >= len(packed))
+    assert {k.rsplit("/", 1)[-1] for k in keys} >= set(packed), keys
+    sizes = page.evaluate("""async () => {
+      const cache = await caches.open("stigg-portal-runtime");
+      const out = {};
+      for (const request of await cache.keys()) out[request.url.split("/").pop()] = (await (await cache.match(request)).arrayBuffer()).byteLength;
+      return out;
+    }""")
+    assert {name: sizes.get(name) for name in packed} == packed
+    worker_requests.clear()
+    page.reload()
+    page.wait_for_selector('#u[data-stigg-state="ready"]', timeout=BOOT_TIMEOUT_MS)
+    assert page.evaluate("StiggPortal.runtimeCache") == "hit"
+    assert page.evaluate("StiggPortal.bootMode") == "snapshot"
+    # (on a hit the downloads started in parallel with the cache lookup are aborted, .gz included)
+
 
 def test_a_compressing_host_is_not_asked_for_the_gz_copies(page, site, dist_dir, worker_requests, watch):
     if not packed_files(dist_dir):

@@ -70,6 +70,7 @@ async function fetchRuntime(url, init) {
   const raw = PACKED[url.slice(INDEX_URL.length)];
   const response = await fetchOk(url, init);
   if (!raw || !GZIP || Number(response.headers.get("content-length")) !== raw) return response;
+  if (init?.signal?.aborted) return response; // the file came from Cache Storage meanwhile
   let packed;
   try {
     packed = await fetchOk(url + ".gz", init);
