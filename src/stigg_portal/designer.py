@@ -88,9 +88,9 @@ def _strip_comments(css: str) -> str:
     return "".join(out)
 
 
-def _scan(text: str, i: int, stops: str) -> int:
-    """Index of the first of ``stops`` at nesting depth 0 from ``i`` (strings, escapes and
-    parentheses respected), or ``len(text)``."""
+def _scan(text: str, i: int, stops: str, opens: str = "([", closes: str = ")]") -> int:
+    """Index of the first of ``stops`` at nesting depth 0 from ``i`` (strings, escapes and the
+    ``opens``/``closes`` brackets respected), or ``len(text)``."""
     depth, quote, n = 0, None, len(text)
     while i < n:
         c = text[i]
@@ -102,12 +102,12 @@ def _scan(text: str, i: int, stops: str) -> int:
                 quote = None
         elif c in "\"'":
             quote = c
-        elif c in "([":
-            depth += 1
-        elif c in ")]":
-            depth = max(depth - 1, 0)
         elif depth == 0 and c in stops:
             return i
+        elif c in opens:
+            depth += 1
+        elif c in closes:
+            depth = max(depth - 1, 0)
         i += 1
     return n
 
@@ -115,26 +115,7 @@ def _scan(text: str, i: int, stops: str) -> int:
 def _block_end(text: str, start: int) -> int:
     """Index just past the ``}`` closing the block whose ``{`` is at ``start`` (end of text if
     unclosed, as a browser closes it)."""
-    depth, i, n = 0, start, len(text)
-    quote = None
-    while i < n:
-        c = text[i]
-        if c == "\\":
-            i += 2
-            continue
-        if quote:
-            if c == quote or c == "\n":
-                quote = None
-        elif c in "\"'":
-            quote = c
-        elif c == "{":
-            depth += 1
-        elif c == "}":
-            depth -= 1
-            if depth == 0:
-                return i + 1
-        i += 1
-    return n
+    return min(_scan(text, start + 1, "}", "{", "}") + 1, len(text))
 
 
 def _rules(text: str) -> list[_Rule]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from types import SimpleNamespace
@@ -240,12 +240,17 @@ def _price_view(ctx: _Context, card: _Card, selected: dict[str, float], credits:
 def _tier_selector(ctx: _Context, card: _Card, view: PriceView, price: Price, quantity: float) -> None:
     key = _tier_state_key(card.plan)
     view.tier_state_key = key
-    view.tier_text = f"{_integer(quantity, ctx.locale)} {_units_text(price, quantity)}".strip()
-    view.tier_options = [
-        TierOption(q, f"{_integer(q, ctx.locale)} {_units_text(price, q)}".strip(), q == quantity,
-                   f"{key}={_plain_number(q)}")
-        for q in _tier_choices(price)
-    ]
+    view.tier_text, view.tier_options = _quantity_options(
+        ctx, key, quantity, _tier_choices(price), lambda q: _units_text(price, q))
+
+
+def _quantity_options(ctx: _Context, key: str, quantity: float, choices: list[float],
+                      units: Callable[[float], str]) -> tuple[str, list[TierOption]]:
+    """The chosen quantity's text and the menu of choices (tiers or credit packs) for ``key``."""
+    def text(q: float) -> str:
+        return f"{_integer(q, ctx.locale)} {units(q)}".strip()
+
+    return text(quantity), [TierOption(q, text(q), q == quantity, f"{key}={_plain_number(q)}") for q in choices]
 
 
 def _credit_state_key(plan: Plan) -> str:
@@ -267,12 +272,8 @@ def _chosen_credit_pack(ctx: _Context, card: _Card, price: Price) -> float:
 def _credit_selector(ctx: _Context, card: _Card, view: PriceView, price: Price, quantity: float) -> None:
     key = _credit_state_key(card.plan)
     view.credit_state_key = key
-    view.credit_text = f"{_integer(quantity, ctx.locale)} {_credit_units_text(price, quantity)}".strip()
-    view.credit_options = [
-        TierOption(q, f"{_integer(q, ctx.locale)} {_credit_units_text(price, q)}".strip(), q == quantity,
-                   f"{key}={_plain_number(q)}")
-        for q in _credit_pack_choices(price)
-    ]
+    view.credit_text, view.credit_options = _quantity_options(
+        ctx, key, quantity, _credit_pack_choices(price), lambda q: _credit_units_text(price, q))
 
 
 def _localized_plans(plans: Sequence[Plan], country: str | None) -> list[Plan]:
