@@ -727,7 +727,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="dist folder without snapshot (the plain boot)")
     parser.add_argument("--runs", type=int, default=5, help="runs per measurement (median; default 5)")
     parser.add_argument("--no-network", action="store_true", help="skip the emulated 20 Mbit/s, 40 ms RTT runs")
-    parser.add_argument("--only", default="", help="measure only the page loads whose name contains this")
+    parser.add_argument("--only", default="", help="measure only the page loads whose name contains this (or one of these, comma-separated)")
     parser.add_argument("--no-anchor", action="store_true",
                         help="skip Stigg's React portal (../shared/anchor-react-portal, built once into build/anchor)")
     parser.add_argument("--skip-extras", action="store_true", help="skip re-render, data loads and CPython timings")
@@ -764,7 +764,7 @@ def main(argv: list[str] | None = None) -> int:
             body = bench.portal_body()
             urls = {"plain": bench.page("plain", body), "snapshot": bench.page("snapshot", body)}
             def wanted(name: str) -> bool:
-                return args.only in name
+                return any(part in name for part in args.only.split(","))
 
             def record(name: str, measure_fn: Callable[[], list[dict[str, Any]]]) -> None:
                 if wanted(name):
