@@ -267,11 +267,13 @@ function pyscriptWorker() {
   };
   const flush = () => { for (const data of buffered.splice(0)) real.postMessage(data); };
   const fallBack = (why) => {
-    if (settled) return;
+    if (ready || real?.plain) return;
+    clearTimeout(timer);
     settled = true;
     console.info(`stigg-portal: PyScript did not start (${why}); using the plain worker`);
     real?.terminate?.();
     real = directWorker(); // buffers messages itself until Python is up
+    real.plain = true;
     ready = true;
     real.onmessage = (event) => shim.onmessage?.(event);
     real.onerror = (event) => shim.onerror?.(event);
@@ -294,7 +296,12 @@ function pyscriptWorker() {
         shim.onmessage?.(event);
       }
     }, { capture: true });
-    xworker.addEventListener("error", (event) => shim.onerror?.(event));
+    // Before Python is up, an error (say a CSP without `worker-src blob:`) hands over to the
+    // plain worker; later ones are the runtime's.
+    xworker.addEventListener("error", (event) => {
+      if (ready) shim.onerror?.(event);
+      else fallBack(event.message || "the PyScript worker failed");
+    });
   };
   const timer = setTimeout(() => fallBack(`no PyScript worker after ${PYSCRIPT_TIMEOUT / 1000} s`), PYSCRIPT_TIMEOUT);
   const cacheOff = runtimeCacheOff ? "&runtime-cache=off" : "";
