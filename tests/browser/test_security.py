@@ -295,4 +295,6 @@ def test_strict_csp_page_works(browser, csp_sites, mock_api, layout):
     assert console.error_lines() == []
     worker_origin = page.evaluate("new URL(document.querySelector('script[src]').src).origin")
     assert (worker_origin == server.url) is (layout == "same-origin")
+    # Python ran under PyScript (its JavaScript worker hook, which needs eval, is turned off)
+    assert page.evaluate("StiggPortal.runtime") == "pyscript"
     context.close()
