@@ -7,8 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from browser_helpers import wait_ready
+
 from stigg_portal.serve import Server
 
 USAGE = '<stigg-usage client="demo" scenario="paid"></stigg-usage>'

@@ -9,7 +9,6 @@ uses (:mod:`stigg_portal.browser.worker`) and tells the page it is ready.
 from __future__ import annotations
 
 
-
 def main() -> None:
     import js
 
