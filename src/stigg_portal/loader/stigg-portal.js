@@ -249,7 +249,8 @@ function createWorker() {
 // of the loader sees is a worker-like object; messages wait here until Python said "ready"
 // (PyScript drops the ones that arrive earlier). When PyScript does not get as far as starting
 // its worker within PYSCRIPT_TIMEOUT (a failed PyWorker hangs rather than failing), or fails to
-// load, the plain module worker takes over.
+// load, the plain module worker takes over. (PyScript's part ends when its worker imports our
+// interpreter module, which then says "host-alive"; the boot after that may take long.)
 const PYSCRIPT_TIMEOUT = 10000;
 function pyscriptWorker() {
   const buffered = [];
@@ -282,13 +283,14 @@ function pyscriptWorker() {
   const attach = (xworker) => {
     if (settled) return;
     settled = true;
-    clearTimeout(timer);
     real = xworker;
     xworker.addEventListener("message", (event) => {
       if (typeof event.data !== "string" || event.data[0] !== "{") return; // PyScript's own traffic
       event.stopImmediatePropagation(); // ours: PyScript's listener would fail on it
       const { type } = JSON.parse(event.data);
-      if (type === "ready") {
+      if (type === "host-alive") {
+        clearTimeout(timer); // PyScript's part is done: the boot from here is the same as the plain worker's
+      } else if (type === "ready") {
         ready = true;
         shim.onmessage?.(event);
         flush();
@@ -303,7 +305,7 @@ function pyscriptWorker() {
       else fallBack(event.message || "the PyScript worker failed");
     });
   };
-  const timer = setTimeout(() => fallBack(`no PyScript worker after ${PYSCRIPT_TIMEOUT / 1000} s`), PYSCRIPT_TIMEOUT);
+  const timer = setTimeout(() => fallBack(`PyScript's worker did not load Pyodide within ${PYSCRIPT_TIMEOUT / 1000} s`), PYSCRIPT_TIMEOUT);
   const cacheOff = runtimeCacheOff ? "&runtime-cache=off" : "";
   (async () => {
     const core = await import(new URL("pyscript/core.js", BASE).href);

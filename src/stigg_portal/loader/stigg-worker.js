@@ -58,6 +58,7 @@ if (!PYSCRIPT_HOST) {
     if (handler) handler(event.data);
     else pending.push(event.data);
   }, { capture: true });
+  self.postMessage(JSON.stringify({ type: "host-alive" })); // PyScript got as far as loading us
 }
 
 let posted = 0;
