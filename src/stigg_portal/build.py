@@ -564,6 +564,33 @@ class BuildResult:
 PACKED_SUFFIXES = (".bin", ".wasm", ".so")
 
 
+def ship_pyscript(dist: Path) -> list[str]:
+    """Copy the files of @pyscript/core that ``PyWorker`` needs into dist/pyscript/, and write the
+    Python entry PyScript runs in its worker (dist/stigg-pyscript.py)."""
+    target = dist / "pyscript"
+    target.mkdir(exist_ok=True)
+    shipped = []
+    with tarfile.open(fetch_npm(pins.PYSCRIPT_NPM)) as tar:
+        for member in tar.getmembers():
+            name = member.name.removeprefix("package/dist/")
+            if (member.isfile() and name != member.name and "/" not in name and name.endswith(".js")
+                    and any(name == p or (p.endswith("-") and name.startswith(p)) for p in pins.PYSCRIPT_FILES)):
+                data = tar.extractfile(member).read()
+                # Source maps are not shipped: drop the comment naming them (no 404 in dev tools).
+                data = re.sub(rb"\n?//# sourceMappingURL=\S+\s*$", b"\n", data)
+                (target / name).write_bytes(data)
+                shipped.append(name)
+    if "core.js" not in shipped:
+        raise RuntimeError(f"{pins.PYSCRIPT_NPM}: no dist/core.js in the tarball")
+    (dist / "stigg-pyscript.py").write_text(
+        "# Run by PyScript in the portal's worker (see stigg_portal.browser.pyscript_host).\n"
+        "# PyScript hands the worker's messages to `xworker.onmessage` of this file's globals; the\n"
+        "# portal's own messages never get there (stigg-worker.js takes them first).\n"
+        "from polyscript import xworker  # noqa: F401\n"
+        "from stigg_portal.browser.pyscript_host import main\n\nmain()\n")
+    return sorted(shipped)
+
+
 def build(dist: Path | str = "dist", *, compress: bool = True, snapshot: bool | None = None,
           progress: Callable[[str], None] = log) -> BuildResult:
     """Build ``dist/``; returns what was written."""
@@ -615,8 +642,12 @@ def build(dist: Path | str = "dist", *, compress: bool = True, snapshot: bool | 
         "packages": [w.name.lower().replace("_", "-") for w in shipped],
         "buildId": build_id,
         "version": __version__,
+        "pyodideVersion": pins.PYODIDE_VERSION,
     }
     definitions = element_definitions()
+
+    progress("PyScript")
+    ship_pyscript(dist)
 
     progress("fonts")
     styles = css_bundle(ship_fonts(dist))

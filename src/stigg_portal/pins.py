@@ -29,3 +29,11 @@ PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_s
 DM_SANS_NPM = "@fontsource/dm-sans@5.3.0"
 DM_SANS_WEIGHTS = (400, 500, 700)
 DM_SANS_SUBSETS = ("latin-ext", "latin")
+
+#: PyScript, the runtime's host in the browser (``PyWorker``); its files go to dist/pyscript/.
+PYSCRIPT_NPM = "@pyscript/core@0.7.31"
+#: Of its dist/: the entry, the chunks it imports at once and the plugins core.js loads by default
+#: (it imports all of them unless the page's config turns them off). Editor, terminal and TOML
+#: helpers they load lazily (codemirror, xterm, toml, zip) are left out: the portal never uses them.
+PYSCRIPT_FILES = ("core.js", "core-", "deprecations-manager-", "donkey-", "error-", "py-editor-", "py-game-",
+                  "py-terminal-")

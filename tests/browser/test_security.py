@@ -190,6 +190,17 @@ def test_nothing_is_stored_unless_the_page_opts_in(hostile_page):
         session: Object.fromEntries(Object.keys(sessionStorage).map((k) => [k, sessionStorage.getItem(k)])),
         cookie: document.cookie,
         indexedDB: (await indexedDB.databases()).map((d) => d.name),
+        idbRecords: await (async () => {
+          let count = 0;
+          for (const { name } of await indexedDB.databases()) {
+            const db = await new Promise((ok, ko) => { const r = indexedDB.open(name); r.onsuccess = () => ok(r.result); r.onerror = ko; });
+            for (const store of db.objectStoreNames) {
+              count += await new Promise((ok) => { const r = db.transaction(store).objectStore(store).count(); r.onsuccess = () => ok(r.result); });
+            }
+            db.close();
+          }
+          return count;
+        })(),
         caches: await caches.keys(),
         // the one cache the worker may write: its own public runtime files, decoded
         runtime: (await caches.keys()).includes("stigg-portal-runtime")
@@ -197,7 +208,11 @@ def test_nothing_is_stored_unless_the_page_opts_in(hostile_page):
     })""")
     assert stored["local"] == []
     assert stored["cookie"] == "session=page-cookie-secret"  # the page's own cookie, nothing added
-    assert stored["indexedDB"] == [] and set(stored["caches"]) <= {"stigg-portal-runtime"}
+    # PyScript opens its own IndexedDB stores (IDBMap/...: its fs plugin, its package cache);
+    # none of them may hold anything (no customer data, no API answer)
+    assert all(name.startswith("IDBMap/") for name in stored["indexedDB"]), stored["indexedDB"]
+    assert stored["idbRecords"] == 0
+    assert set(stored["caches"]) <= {"stigg-portal-runtime"}
     dist_url = page.evaluate("new URL('./', document.querySelector('script[src]').src).href")
     for url in stored["runtime"]:  # runtime files from dist/ only: no API answer, no customer data
         assert url.startswith(dist_url), url
@@ -229,7 +244,7 @@ def csp(script: str, worker: str, connect: str, style: str, font: str | None = N
 @pytest.fixture(scope="module")
 def csp_sites(tmp_path_factory, dist_dir, dist_server, mock_api):
     """Page servers sending a strict CSP header: dist/ on another origin, dist/ mounted on the
-    page's own origin at /dist (then no blob: worker is needed), and dist/ on another origin with
+    page's own origin at /dist (blob: still needed: PyScript's workers are blob: workers), and dist/ on another origin with
     no stylesheet allowed at all (the loader's constructed stylesheet is not subject to style-src)."""
     cross_root = tmp_path_factory.mktemp("csp-cross")
     same_root = tmp_path_factory.mktemp("csp-same")
@@ -237,7 +252,9 @@ def csp_sites(tmp_path_factory, dist_dir, dist_server, mock_api):
     dist = dist_server.url
     # a module worker's static imports are checked against worker-src, so dist/ is listed there too
     cross_policy = csp(script=dist, worker=f"blob: {dist}", connect=f"{dist} {mock_api.url}", style=dist)
-    same_policy = csp(script="'self'", worker="'self'", connect=f"'self' {mock_api.url}", style="'self'")
+    # PyScript's workers are blob: workers: pages allow `worker-src blob:` (without it the loader
+    # falls back to the plain worker, see test_pyscript_runtime.py)
+    same_policy = csp(script="'self'", worker="'self' blob:", connect=f"'self' {mock_api.url}", style="'self'")
     nostyle_policy = csp(script=dist, worker=f"blob: {dist}", connect=f"{dist} {mock_api.url}", style="'none'")
     with Server(cross_root, headers={"Content-Security-Policy": cross_policy}) as cross, \
             Server(same_root, headers={"Content-Security-Policy": same_policy}, mounts={"dist": dist_dir}) as same, \
@@ -278,4 +295,6 @@ def test_strict_csp_page_works(browser, csp_sites, mock_api, layout):
     assert console.error_lines() == []
     worker_origin = page.evaluate("new URL(document.querySelector('script[src]').src).origin")
     assert (worker_origin == server.url) is (layout == "same-origin")
+    # Python ran under PyScript (its JavaScript worker hook, which needs eval, is turned off)
+    assert page.evaluate("StiggPortal.runtime") == "pyscript"
     context.close()

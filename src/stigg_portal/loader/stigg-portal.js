@@ -74,6 +74,9 @@ function fitSkeleton(element, attrs) {
 const globalConfig = {};
 // data-runtime-cache="off": the worker keeps no decoded runtime files in Cache Storage.
 let runtimeCacheOff = false;
+// data-runtime="worker": Python starts in a plain module worker instead of PyScript's PyWorker
+// (A/B measurements; pages whose Content-Security-Policy cannot allow blob: workers).
+let runtimeChoice = "pyscript";
 // data-plugins="a.py b.py" / configure({plugins}): the page's Python files (URLs relative to the
 // page), run in the worker's Python before the renders that follow; sent once each.
 const plugins = { sent: new Set(), waiting: [] };
@@ -96,6 +99,7 @@ function newPlugins(urls) {
 for (const script of OWN_SCRIPT ? [OWN_SCRIPT] : document.querySelectorAll("script[src]")) {
   if (new URL(script.src, document.baseURI).href !== SCRIPT_URL) continue;
   if ((script.getAttribute("data-runtime-cache") || "").trim().toLowerCase() === "off") runtimeCacheOff = true;
+  if ((script.getAttribute("data-runtime") || "").trim().toLowerCase() === "worker") runtimeChoice = "worker";
   if (script.hasAttribute("data-plugins")) plugins.waiting.push(...newPlugins(script.getAttribute("data-plugins")));
   for (const name of CONFIG_ATTRIBUTES) {
     const value = script.getAttribute(`data-${name}`);
@@ -225,7 +229,7 @@ const queue = [];
 let nextId = 0;
 const statsWaiters = [];
 
-function createWorker() {
+function directWorker() {
   const url = new URL(`stigg-worker.js?v=${RUNTIME.buildId}${runtimeCacheOff ? "&runtime-cache=off" : ""}`, BASE);
   if (url.origin === location.origin) return new Worker(url, { type: "module", name: "stigg-portal" });
   // A cross-origin script cannot be a worker directly; a same-origin module that imports it can.
@@ -233,6 +237,93 @@ function createWorker() {
   const source = `import ${JSON.stringify(url.href)};`;
   const blob = URL.createObjectURL(new Blob([source], { type: "text/javascript" }));
   return new Worker(blob, { type: "module", name: "stigg-portal" });
+}
+
+function createWorker() {
+  return runtimeChoice === "worker" ? directWorker() : pyscriptWorker();
+}
+
+// PyScript hosts the runtime: its PyWorker (a blob: worker) loads our interpreter module
+// (stigg-worker.js?host=pyscript, which boots Pyodide exactly as the plain worker does) and runs
+// stigg-pyscript.py, which wires PyScript's worker messages to our Python runtime. What the rest
+// of the loader sees is a worker-like object; messages wait here until Python said "ready"
+// (PyScript drops the ones that arrive earlier). When PyScript does not get as far as starting
+// its worker within PYSCRIPT_TIMEOUT (a failed PyWorker hangs rather than failing), or fails to
+// load, the plain module worker takes over. (PyScript's part ends when its worker imports our
+// interpreter module, which then says "host-alive"; the boot after that may take long.)
+const PYSCRIPT_TIMEOUT = 10000;
+function pyscriptWorker() {
+  const buffered = [];
+  let real = null;
+  let ready = false;
+  let settled = false; // PyScript's worker exists, or the fallback took over
+  const shim = {
+    onmessage: null,
+    onerror: null,
+    postMessage(data) {
+      if (real && ready) real.postMessage(data);
+      else buffered.push(data);
+    },
+    terminate() { real?.terminate(); },
+  };
+  const flush = () => { for (const data of buffered.splice(0)) real.postMessage(data); };
+  const fallBack = (why) => {
+    if (ready || real?.plain) return;
+    clearTimeout(timer);
+    settled = true;
+    console.info(`stigg-portal: PyScript did not start (${why}); using the plain worker`);
+    real?.terminate?.();
+    real = directWorker(); // buffers messages itself until Python is up
+    real.plain = true;
+    ready = true;
+    real.onmessage = (event) => shim.onmessage?.(event);
+    real.onerror = (event) => shim.onerror?.(event);
+    flush();
+  };
+  const attach = (xworker) => {
+    if (settled) return;
+    settled = true;
+    real = xworker;
+    xworker.addEventListener("message", (event) => {
+      if (typeof event.data !== "string" || event.data[0] !== "{") return; // PyScript's own traffic
+      event.stopImmediatePropagation(); // ours: PyScript's listener would fail on it
+      const { type } = JSON.parse(event.data);
+      if (type === "host-alive") {
+        clearTimeout(timer); // PyScript's part is done: the boot from here is the same as the plain worker's
+      } else if (type === "ready") {
+        ready = true;
+        shim.onmessage?.(event);
+        flush();
+      } else {
+        shim.onmessage?.(event);
+      }
+    }, { capture: true });
+    // Before Python is up, an error (say a CSP without `worker-src blob:`) hands over to the
+    // plain worker; later ones are the runtime's.
+    xworker.addEventListener("error", (event) => {
+      if (ready) shim.onerror?.(event);
+      else fallBack(event.message || "the PyScript worker failed");
+    });
+  };
+  const timer = setTimeout(() => fallBack(`PyScript's worker did not load Pyodide within ${PYSCRIPT_TIMEOUT / 1000} s`), PYSCRIPT_TIMEOUT);
+  const cacheOff = runtimeCacheOff ? "&runtime-cache=off" : "";
+  (async () => {
+    const core = await import(new URL("pyscript/core.js", BASE).href);
+    // PyScript's default JavaScript worker hook is compiled with Function(): a page whose CSP
+    // has no 'unsafe-eval' would never see the worker start. The portal does not use it.
+    core.hooks.worker.onBeforeRunAsync.clear();
+    // core.js does not await its plugins; its hooks exist once <py-script> is defined.
+    await customElements.whenDefined("py-script");
+    // The worker, as soon as PyScript made it (PyWorker's promise settles only much later).
+    core.hooks.main.onWorker.add((_wrap, xworker) => attach(xworker));
+    const xworker = await core.PyWorker(new URL(`stigg-pyscript.py?v=${RUNTIME.buildId}`, BASE).href, {
+      type: "pyodide",
+      version: new URL(`stigg-worker.js?v=${RUNTIME.buildId}&host=pyscript${cacheOff}`, BASE).href,
+      config: {},
+    });
+    attach(xworker);
+  })().catch((error) => fallBack(error.message));
+  return shim;
 }
 
 function post(message) {
@@ -259,6 +350,8 @@ function startWorker() {
       // Which boot path the worker took ("snapshot" or "plain"), for tests and diagnostics.
       const bootMode = message.boot || "plain";
       StiggPortal.bootMode = bootMode;
+      // Which host runs Python: "pyscript" (PyScript's PyWorker) or "worker" (the plain module worker).
+      StiggPortal.runtime = message.runtime || "worker";
       StiggPortal.bootTiming = message.timing || null;
       // "hit" (runtime files read from Cache Storage), "miss" (downloaded) or "off".
       StiggPortal.runtimeCache = message.runtimeCache || "off";
@@ -268,7 +361,7 @@ function startWorker() {
       StiggPortal.bootInfo = { plainBootReason: message.plainBootReason ?? null,
         tableIdentity: message.tableIdentity ?? null, trampoline: message.trampoline ?? null };
       if (window.StiggPortal) {
-        Object.assign(window.StiggPortal, { bootMode, bootTiming: StiggPortal.bootTiming, runtimeCache: StiggPortal.runtimeCache,
+        Object.assign(window.StiggPortal, { bootMode, runtime: StiggPortal.runtime, bootTiming: StiggPortal.bootTiming, runtimeCache: StiggPortal.runtimeCache,
           bootInfo: StiggPortal.bootInfo });
       }
       document.documentElement.dataset.stiggBoot = bootMode;

@@ -37,10 +37,29 @@ const now = () => Math.round(performance.timeOrigin + performance.now()); // epo
 const timing = { start: now() };
 const pending = [];
 let handler = null;
-self.onmessage = (event) => {
-  if (handler) handler(event.data);
-  else pending.push(event.data);
-};
+// Two hosts: a plain module worker (the loader's fallback, and `data-runtime="worker"`), which
+// this module runs by itself; or PyScript's `PyWorker` (`?host=pyscript`), which imports this
+// module as its Pyodide (`version` = this URL) and calls loadPyodide below. There PyScript owns
+// the worker's messages: the Python entry (stigg-pyscript.py) wires them to our runtime.
+const PYSCRIPT_HOST = new URL(import.meta.url).searchParams.get("host") === "pyscript";
+if (!PYSCRIPT_HOST) {
+  self.onmessage = (event) => {
+    if (handler) handler(event.data);
+    else pending.push(event.data);
+  };
+} else {
+  // The page's messages are JSON strings; PyScript's own are not. Ours are taken here, before
+  // PyScript's listener sees them (a capture listener runs first at the target): PyScript's
+  // xworker.onmessage does not receive them in this set-up, and messages that arrive before
+  // Python listens are kept. stigg_portal.browser.pyscript_host calls stiggPortalHost.listen.
+  self.addEventListener("message", (event) => {
+    if (typeof event.data !== "string" || event.data[0] !== "{") return;
+    event.stopImmediatePropagation();
+    if (handler) handler(event.data);
+    else pending.push(event.data);
+  }, { capture: true });
+  self.postMessage(JSON.stringify({ type: "host-alive" })); // PyScript got as far as loading us
+}
 
 let posted = 0;
 function post(text) {
@@ -751,24 +770,60 @@ async function start() {
   return { pyodide: await plainBoot(loadPyodide), mode: "plain", why };
 }
 
-try {
-  const booted = await start();
-  if (booted) {
-    const module = booted.pyodide.pyimport("stigg_portal.browser.worker");
-    handler = module.start(post);
-    module.destroy?.();
-    timing.ready = now();
-    const runtimeCacheUse = !CACHE_ON ? "off" : cacheUse.misses ? "miss" : cacheUse.hits ? "hit" : "off";
-    self.postMessage(JSON.stringify({
-      type: "ready", boot: booted.mode, timing, runtimeCache: runtimeCacheUse, packed: packedUse, ...bootInfo,
-      plainBootReason: booted.why || null,
-    }));
-    for (const message of pending.splice(0)) handler(message);
-    if (booted.mode === "snapshot" && CACHE_ON) {
-      // Off the first render's path: a few hundred ms later.
-      setTimeout(storeRuntimeFiles, toStore.size ? 300 : 0);
-    }
+function readyMessage(booted, runtime) {
+  timing.ready = now();
+  const runtimeCacheUse = !CACHE_ON ? "off" : cacheUse.misses ? "miss" : cacheUse.hits ? "hit" : "off";
+  return JSON.stringify({
+    type: "ready", boot: booted.mode, runtime, timing, runtimeCache: runtimeCacheUse, packed: packedUse, ...bootInfo,
+    plainBootReason: booted.why || null,
+  });
+}
+
+function afterReady(booted) {
+  if (booted.mode === "snapshot" && CACHE_ON) {
+    // Off the first render's path: a few hundred ms later.
+    setTimeout(storeRuntimeFiles, toStore.size ? 300 : 0);
   }
-} catch (error) {
-  self.postMessage(JSON.stringify({ type: "fatal", message: `stigg-portal could not start Python: ${error.message}` }));
+}
+
+// PyScript's view of this module: an interpreter module with `version` and `loadPyodide`.
+// PyScript's own options (stdout, stderr, indexURL) are replaced by ours: the boot is the same
+// as in the plain worker (snapshot, fallback, lock file, cache, packed binaries).
+export const version = RUNTIME.pyodideVersion;
+
+export async function loadPyodide() {
+  let booted;
+  try {
+    booted = await start();
+  } catch (error) {
+    self.postMessage(JSON.stringify({ type: "fatal", message: `stigg-portal could not start Python: ${error.message}` }));
+    throw error;
+  }
+  timing.pyodideLoaded = now();
+  // Read by stigg_portal.browser.pyscript_host once PyScript ran its own set-up.
+  self.stiggPortalHost = {
+    listen(handle) {
+      handler = handle;
+      self.postMessage(readyMessage(booted, "pyscript"));
+      for (const message of pending.splice(0)) handler(message);
+      afterReady(booted);
+    },
+  };
+  return booted.pyodide;
+}
+
+if (!PYSCRIPT_HOST) {
+  try {
+    const booted = await start();
+    if (booted) {
+      const module = booted.pyodide.pyimport("stigg_portal.browser.worker");
+      handler = module.start(post);
+      module.destroy?.();
+      self.postMessage(readyMessage(booted, "worker"));
+      for (const message of pending.splice(0)) handler(message);
+      afterReady(booted);
+    }
+  } catch (error) {
+    self.postMessage(JSON.stringify({ type: "fatal", message: `stigg-portal could not start Python: ${error.message}` }));
+  }
 }

@@ -1,0 +1,86 @@
+"""PyScript hosts the portal's Python: dist/ ships @pyscript/core, the loader starts a PyWorker
+whose interpreter module is stigg-worker.js (snapshot boot, plain boot as its fallback), and the
+plain module worker takes over when PyScript cannot start (here: a CSP without blob: workers)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from browser_helpers import wait_ready
+
+from stigg_portal.serve import Server
+
+USAGE = '<stigg-usage client="demo" scenario="paid"></stigg-usage>'
+
+
+def boot(page) -> dict:
+    return page.evaluate("({runtime: StiggPortal.runtime, boot: StiggPortal.bootMode})")
+
+
+def test_dist_ships_pyscript_core_only(dist_dir):
+    files = sorted(p.name for p in (dist_dir / "pyscript").iterdir())
+    assert "core.js" in files
+    assert any(name.startswith("core-") for name in files)
+    # editor, terminal and TOML helpers PyScript loads lazily are left out
+    assert not [name for name in files if name.startswith(("codemirror", "xterm", "toml", "zip"))], files
+    assert (dist_dir / "stigg-pyscript.py").read_text().count("pyscript_host") == 2
+
+
+def test_snapshot_boot_runs_under_pyscript(page, site, watch, dist_dir):
+    if not list((dist_dir / "pyodide-314.0.7").glob("snapshot-*.bin")):
+        pytest.skip("this dist/ has no memory snapshot")
+    page.goto(site.page_url(USAGE))
+    wait_ready(page, "stigg-usage")
+    assert boot(page) == {"runtime": "pyscript", "boot": "snapshot"}
+    assert page.locator("stigg-usage [role=progressbar]").count() >= 1
+    assert watch.console_errors() == []
+    # PyScript came from dist/ (offline, no CDN)
+    assert watch.origins() <= {site.server.url, site.dist_url}, watch.origins()
+    assert [url for url in watch.requests if url.startswith(site.dist_url + "/pyscript/core")]
+
+
+@pytest.fixture(scope="module")
+def plain_dist(tmp_path_factory) -> Path:
+    from stigg_portal.build import build
+
+    out = tmp_path_factory.mktemp("dist-plain")
+    build(out, compress=False, snapshot=False)
+    return out
+
+
+def test_plain_boot_runs_under_pyscript(page, site, watch, plain_dist):
+    with Server(plain_dist) as server:
+        url = server.url.replace("127.0.0.1", "localhost")
+        page.goto(type(site)(site.root, site.server, url).page_url(USAGE))
+        wait_ready(page, "stigg-usage")
+        assert boot(page) == {"runtime": "pyscript", "boot": "plain"}
+        assert "Usage" in page.locator("stigg-usage").inner_text()
+        assert watch.console_errors() == []
+
+
+def test_data_runtime_worker_uses_the_plain_worker(page, site, watch):
+    page.goto(site.page_url(USAGE, script_attrs='data-runtime="worker"'))
+    wait_ready(page, "stigg-usage")
+    assert boot(page)["runtime"] == "worker"
+    assert not [url for url in watch.requests if "/pyscript/" in url]  # PyScript not even fetched
+    assert watch.console_errors() == []
+
+
+def test_csp_without_blob_workers_falls_back_to_the_plain_worker(browser, tmp_path, dist_dir):
+    policy = ("default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; "
+              "connect-src 'self'; style-src 'self'; font-src 'self'; img-src 'self' data:")
+    (tmp_path / "index.html").write_text(
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>t</title>'
+        '<script type="module" src="/dist/stigg-portal.js"></script></head>'
+        f'<body>{USAGE}</body></html>')
+    with Server(tmp_path, headers={"Content-Security-Policy": policy}, mounts={"dist": dist_dir}) as server:
+        context = browser.new_context()
+        page = context.new_page()
+        lines = []
+        page.on("console", lambda m: lines.append(m.text))
+        page.goto(f"{server.url}/index.html")
+        wait_ready(page, "stigg-usage")
+        assert boot(page)["runtime"] == "worker"
+        assert any("PyScript did not start" in line and "plain worker" in line for line in lines), lines
+        context.close()
