@@ -37,11 +37,12 @@ const __check = () => {
   for (const el of document.querySelectorAll("[data-trace]")) {
     const state = el.getAttribute("data-stigg-state") || (el.hasAttribute("data-stigg-ssr") ? "ssr" : "");
     const skeleton = !!el.querySelector(".stigg-skeleton");
-    const key = el.id + ":" + state + ":" + skeleton;
+    const hasData = !!el.querySelector(".stigg-subscription-usage-layout:not(.stigg-loading)");
+    const key = el.id + ":" + state + ":" + skeleton + ":" + hasData;
     if (__seen.has(key)) continue;
     __seen.set(key, true);
     window.__trace.push({ id: el.id, state, skeleton, workerReady: !!document.documentElement.dataset.stiggBoot,
-                          hasData: !!el.querySelector(".stigg-subscription-usage-layout:not(.stigg-loading)") });
+                          hasData });
   }
 };
 new MutationObserver(__check).observe(document, { subtree: true, childList: true, attributes: true });
@@ -169,7 +170,9 @@ def test_server_rendered_html_is_kept_at_first_paint(page, snapshot_site, watch)
     body = TRACE + html.replace("<stigg-usage ", '<stigg-usage id="s" data-trace ', 1)
     page.goto(snapshot_site.page_url(body, name="speed-ssr.html"))
     page.wait_for_selector('stigg-usage[data-stigg-state="ready"]', timeout=BOOT_MS)
-    trace = page.evaluate("window.__trace")
+    # An entry of the server HTML without its data yet is the parser half-way through the element
+    # (a busy machine yields mid-document); what the loader does starts after the whole element.
+    trace = [t for t in page.evaluate("window.__trace") if t["hasData"] or t["state"] != "ssr"]
     assert trace[0]["state"] == "ssr" and trace[0]["hasData"] and not trace[0]["skeleton"], trace
     assert not [t for t in trace if t["skeleton"] or t["state"] == "loading"], trace  # no skeleton flash
     assert trace[-1]["state"] == "ready"
