@@ -83,16 +83,11 @@ def test_binaries_come_compressed_from_a_host_that_compresses_nothing(page, site
     assert not [text for _, text in watch.console if "snapshot not used" in text]
 
     # the decoded bytes went to Cache Storage, whole, under the raw URLs: the next visit reads them
-    from test_speed_levers import RUNTIME_CACHE_KEYS, poll
+    from test_speed_levers import RUNTIME_CACHE_KEYS, RUNTIME_CACHE_SIZES, poll
 
     keys = poll(page, RUNTIME_CACHE_KEYS, until=lambda found: len(found) >= len(packed))
     assert {k.rsplit("/", 1)[-1] for k in keys} >= set(packed), keys
-    sizes = page.evaluate("""async () => {
-      const cache = await caches.open("stigg-portal-runtime");
-      const out = {};
-      for (const request of await cache.keys()) out[request.url.split("/").pop()] = (await (await cache.match(request)).arrayBuffer()).byteLength;
-      return out;
-    }""")
+    sizes = page.evaluate(RUNTIME_CACHE_SIZES)
     assert {name: sizes.get(name) for name in packed} == packed
     worker_requests.clear()
     page.reload()

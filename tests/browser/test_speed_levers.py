@@ -202,6 +202,13 @@ def test_one_data_load_per_provider_and_customer(page, snapshot_site, mock_api, 
     assert watch.console_errors() == []
 
 
+# File name -> byte length of every entry in the runtime cache.
+RUNTIME_CACHE_SIZES = """async () => {
+  const cache = await caches.open("stigg-portal-runtime");
+  const out = {};
+  for (const request of await cache.keys()) out[request.url.split("/").pop()] = (await (await cache.match(request)).arrayBuffer()).byteLength;
+  return out;
+}"""
 RUNTIME_CACHE_KEYS = """async () => {
   if (!(await caches.keys()).includes("stigg-portal-runtime")) return [];
   const cache = await caches.open("stigg-portal-runtime");
@@ -238,12 +245,7 @@ def test_runtime_files_are_kept_decoded_and_read_back_on_the_next_visit(page, sn
     # only our public runtime files, from the dist origin: no API answer, no customer data
     assert {k.rsplit("/", 1)[-1] for k in keys} == expected, keys
     assert all(k.startswith(snapshot_site.dist_url + "/") for k in keys), keys
-    sizes = page.evaluate("""async () => {
-      const cache = await caches.open("stigg-portal-runtime");
-      const out = {};
-      for (const request of await cache.keys()) out[request.url.split("/").pop()] = (await (await cache.match(request)).arrayBuffer()).byteLength;
-      return out;
-    }""")
+    sizes = page.evaluate(RUNTIME_CACHE_SIZES)
     folder = next(snapshot_dist.glob("pyodide-*"))
     assert sizes == {name: (folder / name).stat().st_size for name in expected}  # decoded bytes, whole
 
