@@ -133,3 +133,14 @@ def worker_requests(context):
 
 
 from browser_helpers import BOOT_TIMEOUT_MS, events_script, wait_ready  # noqa: F401  (re-exported)
+
+
+@pytest.fixture(scope="module")
+def mock_api():
+    """The local mock of Stigg's API (real HTTP, default fixtures), one per test module.
+    A module that needs other fixtures (test_security's hostile strings) defines its own."""
+    from stigg_portal.mock_api import start_mock_api
+
+    api = start_mock_api()
+    yield api
+    api.stop()

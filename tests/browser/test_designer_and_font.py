@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 import pytest
 from browser_helpers import BOOT_TIMEOUT_MS
 
-from stigg_portal.mock_api import DEFAULT_API_KEY, DESIGNER_CUSTOMER, start_mock_api
+from stigg_portal.mock_api import DEFAULT_API_KEY, DESIGNER_CUSTOMER
 from stigg_portal.serve import Server
 
 RECORDER = """
@@ -21,13 +21,6 @@ window.__violations = [];
 document.addEventListener("securitypolicyviolation", (e) => window.__violations.push(
   {directive: e.violatedDirective, blocked: e.blockedURI}));
 """
-
-
-@pytest.fixture(scope="module")
-def mock_api():
-    api = start_mock_api()
-    yield api
-    api.stop()
 
 
 def policy(dist: str, api: str) -> str:

@@ -12,7 +12,7 @@ import socket
 import pytest
 from browser_helpers import BOOT_TIMEOUT_MS, events_script, wait_ready
 
-from stigg_portal.mock_api import DEFAULT_API_KEY, start_mock_api
+from stigg_portal.mock_api import DEFAULT_API_KEY
 
 PLAIN_TITLE = "We couldn\u2019t load your billing details right now."
 
@@ -68,13 +68,6 @@ def test_classic_tag_in_the_body_after_the_elements(page, site, watch):
 
 
 # =============================================================================== readable errors
-@pytest.fixture(scope="module")
-def mock_api():
-    api = start_mock_api()
-    yield api
-    api.stop()
-
-
 def closed_port_url() -> str:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -26,8 +26,6 @@ from pathlib import Path
 import pytest
 from test_foundation import metered_feature_ids
 
-from stigg_portal.mock_api import start_mock_api
-
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 MINIBROWSER = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser"
@@ -56,13 +54,6 @@ COLLECT = """(() => ({
 
 def _state(selector: str, state: str = "ready") -> str:
     return f'document.querySelector({json.dumps(selector)})?.getAttribute("data-stigg-state") === "{state}"'
-
-
-@pytest.fixture(scope="module")
-def mock_api():
-    api = start_mock_api()
-    yield api
-    api.stop()
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from stigg_portal.mock_api import DEFAULT_API_KEY, start_mock_api
+from stigg_portal.mock_api import DEFAULT_API_KEY
 
 BOOT_MS = 60_000
 PORTAL = "GetCustomerPortalByRefId"
@@ -57,13 +57,6 @@ def closed_port() -> int:
 
 def attrs_html(attrs: dict[str, str]) -> str:
     return " ".join(f"{k}='{v}'" for k, v in attrs.items())
-
-
-@pytest.fixture(scope="module")
-def mock_api():
-    api = start_mock_api()
-    yield api
-    api.stop()
 
 
 @pytest.fixture(scope="module")

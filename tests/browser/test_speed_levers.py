@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from stigg_portal.mock_api import DEFAULT_API_KEY, start_mock_api
+from stigg_portal.mock_api import DEFAULT_API_KEY
 from stigg_portal.serve import Server
 
 BOOT_MS = 60_000
@@ -99,13 +99,6 @@ def corrupted_site(site, snapshot_dist, tmp_path_factory):
     with Server(out) as server:
         server.url = server.url.replace("127.0.0.1", "localhost")
         yield type(site)(site.root, site.server, server.url)
-
-
-@pytest.fixture(scope="module")
-def mock_api():
-    api = start_mock_api()
-    yield api
-    api.stop()
 
 
 def boot_mode(page) -> str | None:
