@@ -652,10 +652,14 @@ def build(dist: Path | str = "dist", *, compress: bool = True, snapshot: bool | 
     progress("fonts")
     styles = css_bundle(ship_fonts(dist))
 
+    from .elements import identity_attributes, page_wide_attributes
+
     def write_entry_points() -> None:
         (dist / "stigg-portal.js").write_text(
             _fill("stigg-portal.js", {"DEFINITIONS": definitions, "RUNTIME": runtime_config, "STYLES": styles,
-                                      "FONTS": font_probes(styles)})
+                                      "FONTS": font_probes(styles),
+                                      "PAGE_WIDE_ATTRIBUTES": page_wide_attributes(),
+                                      "IDENTITY_ATTRIBUTES": identity_attributes()})
         )
         worker_source = _fill("stigg-worker.js", {"RUNTIME": runtime_config})
         (dist / "stigg-worker.js").write_text(worker_source.replace("__RUNTIME_DIR__", runtime_name))

@@ -62,18 +62,23 @@ class ElementAttributes(BaseModel):
 
     model_config = ConfigDict(alias_generator=kebab, populate_by_name=True, extra="ignore")
 
-    api_key: str | None = Field(None, description="Stigg publishable (client) key, sent as X-API-KEY")
-    customer_id: str | None = Field(None, description="The customer's id in Stigg")
-    customer_token: str | None = Field(None, description="Hardening token, sent as X-CUSTOMER-KEY")
-    resource_id: str | None = Field(None, description="Resource id passed to the queries")
-    product_id: str | None = Field(None, description="Product id passed to the queries")
+    api_key: str | None = Field(None, description="Stigg publishable (client) key, sent as X-API-KEY",
+                                 json_schema_extra={"identity": True})
+    customer_id: str | None = Field(None, description="The customer's id in Stigg", json_schema_extra={"identity": True})
+    customer_token: str | None = Field(None, description="Hardening token, sent as X-CUSTOMER-KEY",
+                                        json_schema_extra={"identity": True})
+    resource_id: str | None = Field(None, description="Resource id passed to the queries",
+                                     json_schema_extra={"identity": True})
+    product_id: str | None = Field(None, description="Product id passed to the queries",
+                                    json_schema_extra={"identity": True})
     base_url: str | None = Field(None, description="Stigg API root",
-                                 json_schema_extra={"shown_default": "https://api.stigg.io"})
+                                 json_schema_extra={"shown_default": "https://api.stigg.io", "identity": True})
     client: str | None = Field(None, description="API client name: stigg, demo, http or a registered one",
-                               json_schema_extra={"shown_default": "stigg with api-key, demo without"})
+                               json_schema_extra={"shown_default": "stigg with api-key, demo without",
+                                                  "identity": True})
     scenario: str | None = Field(None, description="Built-in demo customer (client=demo)",
-                                 json_schema_extra={"shown_default": "paid"})
-    endpoint: str | None = Field(None, description="Backend URL for client=http")
+                                 json_schema_extra={"shown_default": "paid", "identity": True})
+    endpoint: str | None = Field(None, description="Backend URL for client=http", json_schema_extra={"identity": True})
     locale: str | None = Field(None, description="BCP 47 locale for numbers, money and dates; other tags of a listed "
                                "language use that language's rules, an unknown one warns and uses en-US",
                                json_schema_extra={"shown_default": "en-US"})
@@ -88,11 +93,12 @@ class ElementAttributes(BaseModel):
     contact_support: bool = Field(False, description="Contact support as a button firing its event")
     contact_support_url: str | None = Field(None, description="Contact support as a link to this URL")
     cache: str | None = Field(None, description='"session" paints the last HTML from sessionStorage',
-                              json_schema_extra={"allowed": ["session"]})
+                              json_schema_extra={"allowed": ["session"], "page_wide": False})
     timeout: float | None = Field(None, gt=0, le=300, description="Seconds to wait for each API answer (0 < t <= 300)",
                                   json_schema_extra={"shown_default": "10"})
     billing_country_code: str | None = Field(
-        None, description="ISO 3166-1 alpha-2 country (or EU) whose localized prices the paywall shows"
+        None, description="ISO 3166-1 alpha-2 country (or EU) whose localized prices the paywall shows",
+        json_schema_extra={"identity": True},
     )
 
     @field_validator("billing_country_code", mode="before")
@@ -127,6 +133,28 @@ class ElementAttributes(BaseModel):
 
 _BOOLEAN_FIELDS = {"cancel_scheduled_updates", "buy_more", "contact_support", "show_only_eligible_plans",
                    "hide_compatible_addons"}
+
+
+# Which attributes travel: declared once above (``json_schema_extra``), read by the loader (generated
+# into stigg-portal.js by the build) and by server renders.
+def _flag(info: Any, key: str, default: bool) -> bool:
+    extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+    return bool(extra.get(key, default))
+
+
+def page_wide_attributes() -> list[str]:
+    """Attributes a ``<stigg-provider>`` or the loader's script tag (``data-<name>``) sets for the
+    elements inside: every common attribute unless it says ``page_wide: False``."""
+    return [info.alias or kebab(name) for name, info in ElementAttributes.model_fields.items()
+            if _flag(info, "page_wide", True)]
+
+
+def identity_attributes() -> list[str]:
+    """Attributes that choose the client and whose data an element shows (``identity: True``). A
+    change to one clears the old data at once; a section in a provider that sets none of them shares
+    the provider's one load."""
+    return [info.alias or kebab(name) for name, info in ElementAttributes.model_fields.items()
+            if _flag(info, "identity", False)]
 
 
 class PaywallAttributes(ElementAttributes):

@@ -34,6 +34,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from .elements import identity_attributes
 from .rendering import RenderResult, client_config, prepare
 from .rendering import render_async as _render_element
 
@@ -71,10 +72,7 @@ SERVER_TIMEOUT_S = 5.0
 SERVER_RETRIES = 0
 #: Attributes that choose the API client and its data; a section inside a provider that sets none
 #: of them shares the provider's one load.
-CONFIG_ATTRIBUTES = frozenset({
-    "api-key", "customer-id", "customer-token", "resource-id", "product-id", "base-url", "client",
-    "scenario", "endpoint", "billing-country-code",
-})
+CONFIG_ATTRIBUTES = frozenset(identity_attributes())
 
 
 def _attribute_value(name: str, value: Any) -> str | None:

@@ -67,6 +67,24 @@ def test_classic_tag_in_the_body_after_the_elements(page, site, watch):
     assert watch.console_errors() == []
 
 
+
+def test_a_second_loader_tag_adds_its_python_plugins(page, site, watch):
+    # The plugin tag comes from another embed (say a Webflow block): its data-plugins still run,
+    # before the render of the element that uses the plugin's client.
+    (site.root / "second-tag-plugin.py").write_text(
+        "from stigg_portal.clients import DemoClient, register\n\n"
+        "class SecondTagDemo(DemoClient):\n    name = 'second-tag-demo'\n\n"
+        "register('second-tag-demo', SecondTagDemo)\n")
+    url = site.page_url('<stigg-payment-details id="p" client="second-tag-demo"></stigg-payment-details>'
+                        f'<script defer src="{site.dist_url}/stigg-portal.js"'
+                        ' data-plugins="second-tag-plugin.py"></script>', script_type="")
+    page.goto(url)
+    wait_ready(page, "#p")
+    assert page.get_attribute("#p", "data-stigg-state") == "ready"
+    assert page.locator("#p .stigg-error-title").count() == 0
+    assert len(page.workers) == 1
+    assert watch.console_errors() == []
+
 # =============================================================================== readable errors
 def closed_port_url() -> str:
     with socket.socket() as s:

@@ -28,17 +28,13 @@ function urlFromScriptTags() {
 const SCRIPT_URL = new URL(OWN_SCRIPT ? OWN_SCRIPT.src : urlFromStack() || urlFromScriptTags() || "stigg-portal.js",
   document.baseURI).href;
 const BASE = new URL("./", SCRIPT_URL);
-const CONFIG_ATTRIBUTES = [
-  "api-key", "customer-id", "customer-token", "resource-id", "product-id", "base-url", "client",
-  "scenario", "endpoint", "locale", "texts", "theme", "hidden-sections", "cancel-scheduled-updates",
-  "buy-more", "contact-support", "contact-support-url", "timeout", "billing-country-code",
-];
+// Attributes a <stigg-provider> or this script tag (data-<name>) sets for the elements inside;
+// generated from the widget classes (stigg_portal.elements.page_wide_attributes).
+const CONFIG_ATTRIBUTES = /*@PAGE_WIDE_ATTRIBUTES@*/null;
 // Whose data an element shows: when one of these changes, the old customer's data leaves the
 // page at once (skeleton) instead of staying visible until the new answer arrives.
-const IDENTITY_ATTRIBUTES = [
-  "api-key", "customer-id", "customer-token", "resource-id", "product-id", "base-url", "client",
-  "scenario", "endpoint", "billing-country-code",
-];
+// Generated from the widget classes (stigg_portal.elements.identity_attributes).
+const IDENTITY_ATTRIBUTES = /*@IDENTITY_ATTRIBUTES@*/null;
 const PREFIX = "stigg-portal:";
 // Events whose listeners may call detail.waitUntil(promise): the button stays busy until it settles.
 const WAITABLE_EVENTS = new Set(["stigg-cancel-scheduled-updates", "stigg-plan-selected"]);
@@ -109,7 +105,8 @@ for (const script of OWN_SCRIPT ? [OWN_SCRIPT] : document.querySelectorAll("scri
 // A second tag of this loader (say one in the head and one in a Webflow embed: classic scripts run
 // once per tag, where a module runs once per URL) only adds its tag's page-wide defaults.
 if (window.StiggPortal && window.StiggPortal.scriptUrl) {
-  window.StiggPortal.configure(globalConfig);
+  // (Its data-plugins too: configure() runs each URL once, before the renders that follow.)
+  window.StiggPortal.configure(plugins.waiting.length ? { ...globalConfig, plugins: plugins.waiting } : globalConfig);
   return;
 }
 
