@@ -57,7 +57,7 @@ class FetchTransport:
             async with asyncio.timeout(request.timeout_s):
                 if via_pyscript is not None:
                     # A bad URL or header: Request() throws the TypeError js.fetch rejects with.
-                    response = await via_pyscript(js.Request.new(request.url, js_options))
+                    response = await _detached(via_pyscript(js.Request.new(request.url, js_options)))
                     text = await response.text()  # PyScript's wrapper: a Python str
                 else:
                     response = await js.fetch(request.url, js_options)
@@ -76,6 +76,31 @@ class FetchTransport:
             name, value = pair[0], pair[1]
             headers[str(name)] = str(value)
         return HttpResponse(status=int(response.status), headers=headers, text=str(text))
+
+
+def _detached(awaitable) -> asyncio.Future:
+    """A Future of our own that follows ``awaitable`` (``pyscript.fetch``'s answer).
+
+    That answer is a Future of Pyodide's (``promise.then`` with a Python callback). Cancelled by the
+    timeout, it would later be handed the abort's rejection and Pyodide's event loop would print
+    ``InvalidStateError`` (``asyncio.shield`` prints "exception in shielded future" instead). So
+    the timeout cancels this Future, and a late answer or rejection is only retrieved, not set."""
+    inner = asyncio.ensure_future(awaitable)
+    outer = asyncio.get_running_loop().create_future()
+
+    def follow(done: asyncio.Future) -> None:
+        error = None if done.cancelled() else done.exception()  # retrieved either way
+        if outer.done():
+            return
+        if done.cancelled():
+            outer.cancel()
+        elif error is not None:
+            outer.set_exception(error)
+        else:
+            outer.set_result(done.result())
+
+    inner.add_done_callback(follow)
+    return outer
 
 
 def _js_message(exc: Exception) -> str:
