@@ -17,6 +17,7 @@ PyScript, the browser's ``fetch`` in the plain worker, the server's HTTP transpo
 import asyncio
 import json
 
+from pyodide.ffi import JsException
 from pyscript import fetch
 
 from stigg_portal.clients import ClientError, PortalClient, register
@@ -39,7 +40,7 @@ class RestClient(PortalClient):
                 text = await response.text()
         except TimeoutError:
             raise ClientError("timeout", f"No answer from {url} within {self.config.timeout_s:g} s.") from None
-        except Exception as exc:  # the browser's TypeError: offline, DNS, CORS
+        except JsException as exc:  # the browser's TypeError: offline, DNS, CORS
             raise ClientError("network", f"Could not reach {url} ({exc}).") from None
         if response.status == 404:
             raise ClientError("not-found", f"No customer {self.config.customer_id!r} at {url}.")
