@@ -591,6 +591,24 @@ def ship_pyscript(dist: Path) -> list[str]:
     return sorted(shipped)
 
 
+def ship_micropython(dist: Path) -> list[str]:
+    """Copy MicroPython for PyScript (the version core.js would load from its CDN) into
+    dist/micropython/: pages whose own glue is ``<script type="mpy">`` point PyScript's
+    ``interpreter`` there and stay offline."""
+    target = dist / "micropython"
+    target.mkdir(exist_ok=True)
+    with tarfile.open(fetch_npm(pins.MICROPYTHON_NPM)) as tar:
+        for name in pins.MICROPYTHON_FILES:
+            try:
+                member = tar.extractfile(f"package/{name}")
+            except KeyError:
+                member = None
+            if member is None:
+                raise RuntimeError(f"{pins.MICROPYTHON_NPM}: no {name} in the tarball")
+            (target / name).write_bytes(member.read())
+    return list(pins.MICROPYTHON_FILES)
+
+
 def build(dist: Path | str = "dist", *, compress: bool = True, snapshot: bool | None = None,
           progress: Callable[[str], None] = log) -> BuildResult:
     """Build ``dist/``; returns what was written."""
@@ -648,6 +666,7 @@ def build(dist: Path | str = "dist", *, compress: bool = True, snapshot: bool | 
 
     progress("PyScript")
     ship_pyscript(dist)
+    ship_micropython(dist)
 
     progress("fonts")
     styles = css_bundle(ship_fonts(dist))

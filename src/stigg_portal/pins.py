@@ -37,3 +37,10 @@ PYSCRIPT_NPM = "@pyscript/core@0.7.31"
 #: helpers they load lazily (codemirror, xterm, toml, zip) are left out: the portal never uses them.
 PYSCRIPT_FILES = ("core.js", "core-", "deprecations-manager-", "donkey-", "error-", "py-editor-", "py-game-",
                   "py-terminal-")
+
+#: MicroPython for PyScript's ``<script type="mpy">`` (page glue on the main thread): the version
+#: @pyscript/core 0.7.31 loads from its CDN by default (``module: (e="1.28.0-6") => ...`` in its
+#: dist/core-*.js), shipped in dist/micropython/ so such pages need no CDN. Only the plain build:
+#: the ``-settrace`` (debug) and ``-ulab`` variants are left out.
+MICROPYTHON_NPM = "@micropython/micropython-webassembly-pyscript@1.28.0-6"
+MICROPYTHON_FILES = ("micropython.mjs", "micropython.wasm")

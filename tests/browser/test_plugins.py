@@ -152,11 +152,45 @@ def test_python_plugin_example_reads_the_page_owners_rest_api(page, tmp_path, di
     html = (examples / "python-plugin.html").read_text()
     assert 'data-plugins="python-plugin/rest_client.py"' in html and 'href="examples/python-plugin.html"' in \
         (examples / "index.html").read_text()
+    # the issue asks for a client reading the REST endpoint through pyscript.fetch
+    assert "from pyscript import fetch" in (examples / "python-plugin" / "rest_client.py").read_text()
     (site / "python-plugin.html").write_text(html.replace("http://127.0.0.1:8100", rest_api.url))
+    rest_api.reset()
     with Server(tmp_path, mounts={"dist": dist_dir}) as server:
         page.goto(f"{server.url}/examples/python-plugin.html")
         page.wait_for_selector('stigg-customer-portal[data-stigg-state="ready"]', timeout=BOOT_TIMEOUT_MS)
         assert "Acme Inc." in page.inner_text("stigg-customer-portal")
+        assert page.evaluate("StiggPortal.runtime") == "pyscript"
     paths = [r["path"] for r in rest_api.requests]
     assert "/rest/customers/customer-demo/portal" in paths and "/rest/customers/customer-demo/paywall" in paths, paths
     assert watch.console_errors() == []
+
+
+def test_python_plugin_example_under_the_plain_worker_fails_clearly(page, tmp_path, dist_dir, rest_api, watch):
+    """data-runtime="worker" has no pyscript module: the example's plugin cannot import it. The
+    console says why, its element gets bad-config, every other element renders, no request is made."""
+    import shutil
+    from pathlib import Path
+
+    examples = Path(__file__).resolve().parents[2] / "examples"
+    site = tmp_path / "examples"
+    shutil.copytree(examples / "python-plugin", site / "python-plugin")
+    html = (examples / "python-plugin.html").read_text().replace("http://127.0.0.1:8100", rest_api.url)
+    html = html.replace('src="../dist/stigg-portal.js"', 'src="../dist/stigg-portal.js" data-runtime="worker"')
+    html = html.replace("</head>", '<script src="errors.js"></script></head>')
+    html = html.replace("</body>", '<stigg-usage id="other" client="demo" scenario="paid"></stigg-usage></body>')
+    (site / "python-plugin.html").write_text(html)
+    (site / "errors.js").write_text(ERRORS_JS)
+    rest_api.reset()
+    with Server(tmp_path, mounts={"dist": dist_dir}) as server:
+        page.goto(f"{server.url}/examples/python-plugin.html")
+        wait_ready(page, "#other")
+        page.wait_for_selector('stigg-customer-portal[data-stigg-state="error"]', timeout=BOOT_TIMEOUT_MS)
+        assert page.evaluate("StiggPortal.runtime") == "worker"
+        errors = events_of(page)
+    assert [e["code"] for e in errors] == ["bad-config"], errors
+    assert "my-rest" in errors[0]["message"] and "rest_client.py" in errors[0]["message"]
+    lines = watch.console_errors()
+    assert any("rest_client.py raised ModuleNotFoundError" in line and "only when PyScript hosts" in line
+               for line in lines), lines
+    assert not [r for r in rest_api.requests if r["path"].startswith("/rest/")]

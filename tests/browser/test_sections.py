@@ -139,9 +139,10 @@ def test_examples_render_without_overflow_and_are_screenshotted(page, demo_site,
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.goto(f"{demo_site.url}/examples/{example}")
     page.wait_for_function(
-        '(() => { const els = [...document.querySelectorAll("[data-stigg-state]")]'
+        # a function, not an expression: a page with a strict CSP (no eval) runs it too
+        '() => { const els = [...document.querySelectorAll("[data-stigg-state]")]'
         '.filter(e => e.localName.startsWith("stigg-") && e.localName !== "stigg-provider");'
-        ' return els.length > 0 && els.every(e => e.dataset.stiggState === "ready"); })()',
+        ' return els.length > 0 && els.every(e => e.dataset.stiggState === "ready"); }',
         timeout=90_000)
     for width in (1280, 390):
         page.set_viewport_size({"width": width, "height": 900})

@@ -94,7 +94,11 @@ async def run_plugin(url: str) -> str | None:
         traceback.print_exc(file=sys.stderr)
         last = traceback.extract_tb(exc.__traceback__)
         where = f" (line {last[-1].lineno})" if last and last[-1].filename == url else ""
-        return f"stigg-portal: the Python plugin {url} raised {type(exc).__name__}: {exc}{where}"
+        hint = ""
+        if isinstance(exc, ModuleNotFoundError) and (exc.name or "").split(".")[0] == "pyscript":
+            hint = (". The pyscript module exists only when PyScript hosts the portal's Python (the default); "
+                    'this page runs the plain worker (data-runtime="worker", or PyScript could not start)')
+        return f"stigg-portal: the Python plugin {url} raised {type(exc).__name__}: {exc}{where}{hint}"
     return None
 
 

@@ -102,6 +102,32 @@ for (const script of OWN_SCRIPT ? [OWN_SCRIPT] : document.querySelectorAll("scri
     if (value !== null) globalConfig[name] = value;
   }
 }
+// The page's own PyScript (say glue in `<script type="mpy">`, MicroPython on the main thread) is run
+// by the same dist/pyscript/core.js that hosts the portal's Python: one PyScript per page. The
+// loader imports it as soon as the document is parsed when the page has such scripts, with
+// data-runtime="worker" too (there the portal's Python still runs in the plain worker; only the
+// page's scripts use PyScript). A page that imports that core.js itself gets the same module.
+const PAGE_PYSCRIPT = 'script[type="mpy"], script[type="py"], mpy-script, py-script, mpy-config, py-config';
+let pyscriptCore = null;
+function loadPyScriptCore() {
+  if (!pyscriptCore) pyscriptCore = import(new URL("pyscript/core.js", BASE).href).then((core) => {
+    // PyScript's default JavaScript worker hook is compiled with Function(): a page whose CSP
+    // has no 'unsafe-eval' would never see a worker start. Neither the portal nor main-thread
+    // page scripts use it.
+    core.hooks.worker.onBeforeRunAsync.clear();
+    return core;
+  });
+  return pyscriptCore;
+}
+function runPagePyScript() {
+  if (!document.querySelector(PAGE_PYSCRIPT)) return;
+  loadPyScriptCore().catch((error) => {
+    console.error(`stigg-portal: could not load PyScript (${new URL("pyscript/core.js", BASE).href}) for the page's ` +
+      `<script type="mpy"/"py"> elements: ${error.message}`);
+  });
+}
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", runPagePyScript, { once: true });
+else runPagePyScript();
 // A second tag of this loader (say one in the head and one in a Webflow embed: classic scripts run
 // once per tag, where a module runs once per URL) only adds its tag's page-wide defaults.
 if (window.StiggPortal && window.StiggPortal.scriptUrl) {
@@ -305,10 +331,7 @@ function pyscriptWorker() {
   const timer = setTimeout(() => fallBack(`PyScript's worker did not load Pyodide within ${PYSCRIPT_TIMEOUT / 1000} s`), PYSCRIPT_TIMEOUT);
   const cacheOff = runtimeCacheOff ? "&runtime-cache=off" : "";
   (async () => {
-    const core = await import(new URL("pyscript/core.js", BASE).href);
-    // PyScript's default JavaScript worker hook is compiled with Function(): a page whose CSP
-    // has no 'unsafe-eval' would never see the worker start. The portal does not use it.
-    core.hooks.worker.onBeforeRunAsync.clear();
+    const core = await loadPyScriptCore(); // without its Function()-compiled worker hook (see above)
     // core.js does not await its plugins; its hooks exist once <py-script> is defined.
     await customElements.whenDefined("py-script");
     // The worker, as soon as PyScript made it (PyWorker's promise settles only much later).
