@@ -354,6 +354,47 @@ def preload_runs(pw: Any, bench: Bench, shell_url: str, url: str, runs: int, *, 
     return out
 
 
+def interleaved_runs(pw: Any, bench: Bench, urls: dict[str, str], runs: int, *, network: bool,
+                     warm: bool) -> dict[str, list[dict[str, Any]]]:
+    """An A/B with the variants measured in turn (run 1 of each, then run 2 of each, …), so that
+    the load of a shared machine drifts over both alike. Cold: a fresh context per load; warm: one
+    persistent profile per variant, after a first visit that stored the runtime files."""
+    out: dict[str, list[dict[str, Any]]] = {name: [] for name in urls}
+    if not warm:
+        browser = pw.chromium.launch(**launch_options())
+        try:
+            for _ in range(runs):
+                for name, url in urls.items():
+                    context = browser.new_context()
+                    seen: list[str] = []
+                    context.on("requestfinished", lambda r, seen=seen: seen.append(r.url))
+                    context.add_init_script(INIT_SCRIPT)
+                    page = context.new_page()
+                    _cdp_network(context, page, network)
+                    out[name].append(measure(page, url, seen))
+                    context.close()
+        finally:
+            browser.close()
+        return out
+    with ExitStack() as stack:
+        pages = {}
+        for name, url in urls.items():
+            profile = tempfile.mkdtemp(prefix="stigg-bench-ab-")
+            stack.callback(shutil.rmtree, profile, ignore_errors=True)
+            context = pw.chromium.launch_persistent_context(profile, **launch_options())
+            stack.callback(context.close)
+            context.add_init_script(INIT_SCRIPT)
+            page = context.pages[0] if context.pages else context.new_page()
+            _cdp_network(context, page, network)
+            measure(page, url)
+            stay_until_runtime_files_stored(page, bench.runtime_files("snapshot"))
+            pages[name] = page
+        for _ in range(runs):
+            for name, url in urls.items():
+                out[name].append(measure(pages[name], url))
+    return out
+
+
 def stay_until_runtime_files_stored(page: Any, files: int, timeout_s: float = 15.0) -> None:
     """The first visit of a warm measurement lasts until the worker has stored its decoded runtime
     files in Cache Storage (about a second after the data shows): what any visitor who looked at
@@ -823,6 +864,14 @@ def main(argv: list[str] | None = None) -> int:
                        lambda n=network: cold_runs(pw, bench, "snapshot", early_off, args.runs, network=n))
                 record(f"snapshot warm, early requests off{suffix}",
                        lambda n=network: warm_runs(pw, bench, "snapshot", early_off, args.runs, network=n))
+                for kind in ("cold", "warm"):
+                    names = {f"A/B early requests on, {kind}{suffix}": urls["snapshot"],
+                             f"A/B early requests off, {kind}{suffix}": early_off}
+                    if any(wanted(name) for name in names):
+                        log(f"A/B early requests, {kind}{suffix}")
+                        samples = interleaved_runs(pw, bench, names, args.runs, network=network, warm=kind == "warm")
+                        for name, rows in samples.items():
+                            results["loads"][name] = summarize(rows, bench)
                 record(f"snapshot cold after a data-preload shell{suffix}",
                        lambda n=network: preload_runs(pw, bench, shell, urls["snapshot"], args.runs, network=n))
                 for variant in ("plain", "snapshot"):
