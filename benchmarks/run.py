@@ -198,7 +198,7 @@ class Bench:
         return "stigg-usage", USAGE_READY
 
     def page(self, variant: str, body: str, *, ready: str | None = None, target: str | None = None,
-             stylesheet: bool = False) -> str:
+             stylesheet: bool = False, script_attrs: str = "") -> str:
         self.count += 1
         default_target, default_ready = self.target()
         config = {"target": target or default_target, "ready": ready or default_ready}
@@ -208,7 +208,7 @@ class Bench:
             '<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">'
             f"<title>bench {variant}</title><script>window.__benchConfig = {json.dumps(config)};</script>"
             + (f'<link rel="stylesheet" href="{dist_url}/stigg-portal.css">' if stylesheet else "") +
-            f'<script type="module" src="{dist_url}/stigg-portal.js"></script></head>'
+            f'<script type="module" src="{dist_url}/stigg-portal.js" {script_attrs}></script></head>'
             f'<body style="margin:0;font-family:sans-serif"><main style="max-width:1100px;margin:0 auto">{body}</main></body></html>'
         )
         name = f"{variant}-{self.count}.html"
@@ -322,6 +322,76 @@ def warm_runs(pw: Any, bench: Bench, variant: str, url: str, runs: int, *, netwo
     finally:
         context.close()
         shutil.rmtree(profile, ignore_errors=True)
+    return out
+
+
+def preload_runs(pw: Any, bench: Bench, shell_url: str, url: str, runs: int, *, network: bool) -> list[dict[str, Any]]:
+    """Lever (n): a first visit of the portal page right after an app shell with ``data-preload``
+    (fresh context per run: the shell boots the runtime in idle time and stores its files, then
+    the visitor navigates to the billing page)."""
+    browser = pw.chromium.launch(**launch_options())
+    out = []
+    try:
+        for _ in range(runs):
+            context = browser.new_context()
+            seen: list[str] = []
+            context.on("requestfinished", lambda r, seen=seen: seen.append(r.url))
+            context.add_init_script(INIT_SCRIPT)
+            page = context.new_page()
+            _cdp_network(context, page, network)
+            page.goto(shell_url, wait_until="load", timeout=TIMEOUT_MS)
+            page.wait_for_function("window.StiggPortal && StiggPortal.preload", timeout=TIMEOUT_MS)
+            page.evaluate("StiggPortal.preload()")  # resolves once the runtime is up and its files are stored
+            shell_tasks = page.evaluate("window.__bench.longtasks")
+            shell_requests = list(seen)
+            row = measure(page, url, seen)
+            row["shell_longest_task"] = max((d for _, d in shell_tasks), default=0)
+            row["shell_requests"] = shell_requests
+            out.append(row)
+            context.close()
+    finally:
+        browser.close()
+    return out
+
+
+def interleaved_runs(pw: Any, bench: Bench, urls: dict[str, str], runs: int, *, network: bool,
+                     warm: bool) -> dict[str, list[dict[str, Any]]]:
+    """An A/B with the variants measured in turn (run 1 of each, then run 2 of each, …), so that
+    the load of a shared machine drifts over both alike. Cold: a fresh context per load; warm: one
+    persistent profile per variant, after a first visit that stored the runtime files."""
+    out: dict[str, list[dict[str, Any]]] = {name: [] for name in urls}
+    if not warm:
+        browser = pw.chromium.launch(**launch_options())
+        try:
+            for _ in range(runs):
+                for name, url in urls.items():
+                    context = browser.new_context()
+                    seen: list[str] = []
+                    context.on("requestfinished", lambda r, seen=seen: seen.append(r.url))
+                    context.add_init_script(INIT_SCRIPT)
+                    page = context.new_page()
+                    _cdp_network(context, page, network)
+                    out[name].append(measure(page, url, seen))
+                    context.close()
+        finally:
+            browser.close()
+        return out
+    with ExitStack() as stack:
+        pages = {}
+        for name, url in urls.items():
+            profile = tempfile.mkdtemp(prefix="stigg-bench-ab-")
+            stack.callback(shutil.rmtree, profile, ignore_errors=True)
+            context = pw.chromium.launch_persistent_context(profile, **launch_options())
+            stack.callback(context.close)
+            context.add_init_script(INIT_SCRIPT)
+            page = context.pages[0] if context.pages else context.new_page()
+            _cdp_network(context, page, network)
+            measure(page, url)
+            stay_until_runtime_files_stored(page, bench.runtime_files("snapshot"))
+            pages[name] = page
+        for _ in range(runs):
+            for name, url in urls.items():
+                out[name].append(measure(pages[name], url))
     return out
 
 
@@ -520,6 +590,9 @@ def summarize(samples: list[dict[str, Any]], bench: Bench) -> dict[str, Any]:
                      {"wire": int(median([s["transfer_bytes"] for s in samples]))}
                      if samples and "transfer_bytes" in samples[0] else None),
         "files": transfer["files"] if transfer else None,
+        **({"shell_longest_task_ms": max(s["shell_longest_task"] for s in samples),
+            "shell_stigg_api_requests": sum(1 for s in samples for u in s["shell_requests"] if "/graphql" in u)}
+           if samples and "shell_longest_task" in samples[0] else {}),
     }
 
 
@@ -778,11 +851,29 @@ def main(argv: list[str] | None = None) -> int:
                     anchor = Anchor(stack)
                 except Exception as exc:  # noqa: BLE001 - report, keep measuring ours
                     log(f"Stigg's React portal not measured: {exc}")
+            # lever (m): the same portal page with the loader's early GraphQL requests off (A/B)
+            early_off = bench.page("snapshot", body, script_attrs='data-early-requests="off"')
+            # lever (n): an app shell with data-preload (no element), then the portal page
+            shell = bench.page("snapshot", "<p>app shell</p>", script_attrs="data-preload")
             for network in networks:
                 suffix = " (20 Mbit/s, 40 ms)" if network else ""
                 for kind in ("cold", "warm") if anchor else ():
                     record(f"React portal {kind}{suffix}",
                            lambda k=kind, n=network: anchor_runs(pw, anchor, args.runs, network=n, warm=k == "warm"))
+                record(f"snapshot cold, early requests off{suffix}",
+                       lambda n=network: cold_runs(pw, bench, "snapshot", early_off, args.runs, network=n))
+                record(f"snapshot warm, early requests off{suffix}",
+                       lambda n=network: warm_runs(pw, bench, "snapshot", early_off, args.runs, network=n))
+                for kind in ("cold", "warm"):
+                    names = {f"A/B early requests on, {kind}{suffix}": urls["snapshot"],
+                             f"A/B early requests off, {kind}{suffix}": early_off}
+                    if any(wanted(name) for name in names):
+                        log(f"A/B early requests, {kind}{suffix}")
+                        samples = interleaved_runs(pw, bench, names, args.runs, network=network, warm=kind == "warm")
+                        for name, rows in samples.items():
+                            results["loads"][name] = summarize(rows, bench)
+                record(f"snapshot cold after a data-preload shell{suffix}",
+                       lambda n=network: preload_runs(pw, bench, shell, urls["snapshot"], args.runs, network=n))
                 for variant in ("plain", "snapshot"):
                     url = urls[variant]
                     record(f"{variant} cold{suffix}",

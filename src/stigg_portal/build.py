@@ -663,6 +663,9 @@ def build(dist: Path | str = "dist", *, compress: bool = True, snapshot: bool | 
         "pyodideVersion": pins.PYODIDE_VERSION,
     }
     definitions = element_definitions()
+    from .clients.early import loader_plan
+
+    early_plan = loader_plan()  # the loader's early GraphQL requests, read off StiggClient
 
     progress("PyScript")
     ship_pyscript(dist)
@@ -678,7 +681,7 @@ def build(dist: Path | str = "dist", *, compress: bool = True, snapshot: bool | 
             _fill("stigg-portal.js", {"DEFINITIONS": definitions, "RUNTIME": runtime_config, "STYLES": styles,
                                       "FONTS": font_probes(styles),
                                       "PAGE_WIDE_ATTRIBUTES": page_wide_attributes(),
-                                      "IDENTITY_ATTRIBUTES": identity_attributes()})
+                                      "IDENTITY_ATTRIBUTES": identity_attributes(), "EARLY": early_plan})
         )
         worker_source = _fill("stigg-worker.js", {"RUNTIME": runtime_config})
         (dist / "stigg-worker.js").write_text(worker_source.replace("__RUNTIME_DIR__", runtime_name))

@@ -259,6 +259,27 @@ def reference_markdown() -> str:
         "| `StiggPortal.refresh()` | `Promise<void>` | reloads every element on the page |",
         ("| `StiggPortal.configure(options)` | `void` | page-wide defaults, camelCase attribute names "
         "(`{apiKey: \"…\"}`) |"),
+        ("| `StiggPortal.preload()` | `Promise<void>` | downloads and boots the runtime in idle time on a "
+        "page without elements (an app shell), so a later portal page opens warm; resolves once the "
+        "runtime is up and its files are stored (one runtime per page: on a page with elements it is "
+        "theirs) |"),
+        "",
+        "## Loader options",
+        "",
+        ("Attributes of the loader's own `<script>` tag (besides the page-wide `data-ATTRIBUTE` defaults "
+        "above)."),
+        "",
+        "| attribute | what it does |",
+        "| --- | --- |",
+        ("| `data-plugins=\"a.py b.py\"` | Python files (URLs relative to the page) run in the portal's "
+        "runtime before the first render; also `StiggPortal.configure({plugins: [...]})` |"),
+        ("| `data-preload` | calls `StiggPortal.preload()` once the page has loaded: the runtime boots in "
+        "idle time, no element is rendered and nothing is asked of Stigg's API |"),
+        ("| `data-early-requests=\"off\"` | the loader does not send the Stigg GraphQL requests of the "
+        "elements on the page while the runtime boots (Python sends them once it is up) |"),
+        ("| `data-runtime=\"worker\"` | Python runs in a plain module worker instead of PyScript's "
+        "`PyWorker` |"),
+        "| `data-runtime-cache=\"off\"` | the runtime's files are not kept in Cache Storage |",
         "",
         "## CSS classes",
         "",
@@ -446,6 +467,8 @@ def typescript_declarations() -> str:
         "  configure(options: Record<string, string | boolean | number>): void;",
         "  /** Reload every element on the page. */",
         "  refresh(): Promise<void>;",
+        "  /** Download and boot the runtime in idle time (an app shell); also `data-preload` on the script tag. */",
+        "  preload(): Promise<void>;",
         "}",
         "",
         "declare global {",

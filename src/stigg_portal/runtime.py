@@ -150,6 +150,10 @@ class PortalRuntime:
             "inFlight": sum(1 for entry in self.loads.values() if not entry.task.done()),
             "gcObjects": len(gc.get_objects()),
         }
+        from .clients.early import EARLY
+
+        # the loader's early Stigg answers: used for a request, fallen back from, still held
+        out["early"] = {"used": EARLY.used, "fallbacks": EARLY.fallbacks, "held": len(EARLY)}
         js_refs = _js_ref_count()
         if js_refs is not None:
             out["jsRefs"] = js_refs

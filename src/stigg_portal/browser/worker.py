@@ -8,6 +8,11 @@ The page's Python plugins (``data-plugins`` / ``StiggPortal.configure({plugins})
 runtime, and every message after it waits until they have run (so a plugin's client exists
 before the first render that names it). A plugin that cannot be fetched or raises is reported
 on the console and named in the ``bad-config`` error of every element whose client is missing.
+
+``{"type": "early", "request"}`` / ``{"type": "early-answer", "request", "answer"}``: a Stigg
+GraphQL request the loader sent while Python booted, and what came back; they feed
+:data:`stigg_portal.clients.early.EARLY` at once (in message order, before the renders after
+them), and the Stigg client takes an answer only for the identical request.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import sys
 import traceback
 from typing import Any
 
+from ..clients.early import EARLY
 from ..clients.registry import note_plugin_failure
 from ..clients.transport import HttpRequest, set_default_transport
 from ..runtime import PortalRuntime
@@ -44,7 +50,14 @@ def start(post_text: Any) -> Any:
     def handle(text: str) -> None:
         global _plugins
         message = json.loads(text)
-        if message.get("type") == "plugins":
+        kind = message.get("type")
+        if kind == "early":  # the loader sent a Stigg request early: renders wait for its answer
+            EARLY.expect(message.get("request") or {})
+            return
+        if kind == "early-answer":
+            EARLY.settle(message.get("request") or {}, message.get("answer") or {})
+            return
+        if kind == "plugins":
             _plugins = asyncio.ensure_future(_load_plugins(_plugins, message.get("urls") or [], post))
             task = _plugins
         else:

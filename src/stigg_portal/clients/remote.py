@@ -141,12 +141,16 @@ class RemoteClient(PortalClient):
         attempts = 1 + max(0, self.config.retries)
         for attempt in range(attempts):
             try:
-                return self._read(await self.transport(request), request.url)
+                return self._read(await self.send(request, attempt), request.url)
             except ClientError as exc:
                 if not exc.retryable or attempt == attempts - 1:
                     raise
             await self._sleep(self.backoff_s * 2**attempt)
         raise AssertionError("unreachable")  # pragma: no cover
+
+    async def send(self, request: HttpRequest, attempt: int) -> HttpResponse:
+        """One attempt of ``request`` (attempt 0 first): through the transport."""
+        return await self.transport(request)
 
     def _read(self, response: HttpResponse, url: str) -> dict[str, Any]:
         status = response.status

@@ -10,6 +10,9 @@ const DEFINITIONS = /*@DEFINITIONS@*/null;
 const RUNTIME = /*@RUNTIME@*/null;
 const STYLES = /*@STYLES@*/null;
 const FONTS = /*@FONTS@*/null;
+// What the early GraphQL requests need (operations, documents, attribute -> header / variable),
+// generated from the Python client (stigg_portal.clients.early.loader_plan); never hand-written.
+const EARLY = /*@EARLY@*/null;
 
 // This script's own URL, which everything else is found relative to. A classic script (sync,
 // async or defer) is document.currentScript while it runs; a module is not, so there the URL of
@@ -76,6 +79,10 @@ let runtimeChoice = "pyscript";
 // data-plugins="a.py b.py" / configure({plugins}): the page's Python files (URLs relative to the
 // page), run in the worker's Python before the renders that follow; sent once each.
 const plugins = { sent: new Set(), waiting: [] };
+// data-early-requests="off": no early GraphQL requests (A/B measurements).
+let earlyOff = false;
+// data-preload / StiggPortal.preload(): boot the runtime in idle time on a page without elements.
+let preloadAsked = false;
 function newPlugins(urls) {
   const list = typeof urls === "string" ? urls.split(/\s+/) : Array.from(urls || [], String);
   const fresh = [];
@@ -96,6 +103,10 @@ for (const script of OWN_SCRIPT ? [OWN_SCRIPT] : document.querySelectorAll("scri
   if (new URL(script.src, document.baseURI).href !== SCRIPT_URL) continue;
   if ((script.getAttribute("data-runtime-cache") || "").trim().toLowerCase() === "off") runtimeCacheOff = true;
   if ((script.getAttribute("data-runtime") || "").trim().toLowerCase() === "worker") runtimeChoice = "worker";
+  if ((script.getAttribute("data-early-requests") || "").trim().toLowerCase() === "off") earlyOff = true;
+  if (script.hasAttribute("data-preload") && !/^(false|0|no|off)$/i.test(script.getAttribute("data-preload").trim())) {
+    preloadAsked = true;
+  }
   if (script.hasAttribute("data-plugins")) plugins.waiting.push(...newPlugins(script.getAttribute("data-plugins")));
   for (const name of CONFIG_ATTRIBUTES) {
     const value = script.getAttribute(`data-${name}`);
@@ -346,6 +357,81 @@ function pyscriptWorker() {
   return shim;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Early GraphQL requests. While the runtime boots, the loader sends the Stigg GraphQL requests a
+// newly connected element will need (the Stigg client only: api-key set, client unset or "stigg")
+// and hands the worker what it sent and what came back. Python still builds its own request and
+// uses an early answer only for the byte-identical one (stigg_portal/clients/early.py); anything
+// else is ignored there. Each request is announced ("early") before the element's first render
+// message, so Python waits for the answer instead of sending the same request again.
+const earlyRequests = new Map(); // key (what is sent) -> {request, controller, done}
+function earlyRequestsFor(tag, attrs) {
+  const plan = EARLY && EARLY.tags[tag];
+  if (!plan || earlyOff || workerReady || fatal) return [];
+  const value = (name) => {
+    const raw = attrs[name];
+    if (typeof raw !== "string" || !raw.trim()) return null;
+    return EARLY.uppercase.includes(name) ? raw.trim().toUpperCase() : raw.trim();
+  };
+  const client = value("client");
+  if (!value("api-key") || (client && client !== "stigg")) return [];
+  const hidden = (value("hidden-sections") || "").split(/[\s,]+/).filter(Boolean);
+  const base = (value("base-url") || EARLY.defaultBaseUrl).replace(/\/+$/, "");
+  const requests = [];
+  for (const operation of plan.operations) {
+    if ((plan.droppedWhenHidden[operation] || []).some((name) => hidden.includes(name))) continue;
+    if (EARLY.needsCustomer.includes(operation) && !value("customer-id")) continue;
+    const op = EARLY.operations[operation];
+    const headers = {};
+    for (const [name, source] of op.headers) {
+      const header = "value" in source ? source.value : value(source.attribute);
+      if (header !== null) headers[name] = header;
+    }
+    const input = {};
+    for (const [name, attribute] of op.input) {
+      if (value(attribute) !== null) input[name] = value(attribute);
+    }
+    const body = JSON.stringify({ operationName: operation, query: op.query, variables: { input } });
+    const url = base + op.path;
+    let parsed;
+    try {
+      parsed = new URL(url);
+    } catch (_) {
+      continue; // Python reports the bad base-url
+    }
+    if (parsed.protocol !== "https:" && parsed.protocol !== "http:") continue;
+    const seconds = Number(value("timeout"));
+    const timeout = seconds > 0 && seconds <= 300 ? seconds : EARLY.defaultTimeout;
+    requests.push({ method: op.method, url, headers, body, timeout });
+  }
+  return requests;
+}
+function startEarlyRequests(tag, attrs) {
+  for (const { timeout, ...request } of earlyRequestsFor(tag, attrs)) {
+    const key = JSON.stringify([request.method, request.url, Object.entries(request.headers).sort(), request.body]);
+    if (earlyRequests.has(key)) continue; // sections of one provider, or the same customer twice
+    const controller = new AbortController();
+    earlyRequests.set(key, { request, controller });
+    post({ type: "early", request });
+    let timedOut = false;
+    const timer = setTimeout(() => { timedOut = true; controller.abort(); }, timeout * 1000);
+    const settle = (answer) => {
+      clearTimeout(timer);
+      earlyRequests.delete(key);
+      post({ type: "early-answer", request, answer });
+    };
+    fetch(request.url, { method: request.method, headers: request.headers, body: request.body, mode: "cors",
+      credentials: "omit", signal: controller.signal })
+      .then(async (response) => {
+        const text = await response.text();
+        const headers = {};
+        response.headers.forEach((headerValue, name) => { headers[name] = headerValue; });
+        settle({ status: response.status, headers, text });
+      })
+      .catch((error) => settle({ error: timedOut ? "timeout" : "network", message: String(error && error.message) }));
+  }
+}
+
 function post(message) {
   if (fatal) return;
   if (!worker) startWorker();
@@ -386,6 +472,8 @@ function startWorker() {
       }
       document.documentElement.dataset.stiggBoot = bootMode;
       for (const queued of queue.splice(0)) worker.postMessage(JSON.stringify(queued));
+    } else if (message.type === "runtime-stored") {
+      runtimeStored();
     } else if (message.type === "fatal") {
       failAll(message.message);
     } else if (message.type === "log") {
@@ -405,8 +493,35 @@ function startWorker() {
   };
 }
 
+// Preload (data-preload, StiggPortal.preload()): on a page with no element yet (an app shell after
+// sign-in), the runtime is downloaded and booted once the page has loaded, in idle time, so that
+// its files are in Cache Storage and the HTTP cache when the billing page opens. Nothing renders
+// and nothing is asked of Stigg's API; on a page with elements it is the runtime they use (one
+// runtime per page). The promise resolves once the runtime is up and its files are stored.
+let preloadPromise = null;
+const storedWaiters = [];
+let stored = false;
+function runtimeStored() {
+  stored = true;
+  for (const resolve of storedWaiters.splice(0)) resolve();
+}
+function preload() {
+  if (preloadPromise) return preloadPromise;
+  preloadPromise = new Promise((resolve) => {
+    if (stored || fatal) resolve();
+    else storedWaiters.push(resolve);
+  });
+  const boot = () => idle(() => {
+    if (!worker && !fatal) startWorker();
+  });
+  if (document.readyState === "complete") boot();
+  else window.addEventListener("load", boot, { once: true });
+  return preloadPromise;
+}
+
 function failAll(message) {
   fatal = message;
+  for (const resolve of storedWaiters.splice(0)) resolve();
   for (const element of elements.values()) element._fail("runtime", message);
   for (const resolve of statsWaiters.splice(0)) resolve({ type: "stats", fatal });
 }
@@ -588,6 +703,8 @@ class StiggElement extends HTMLElement {
       const attrs = this._attributes();
       const identity = JSON.stringify(IDENTITY_ATTRIBUTES.map((name) => attrs[name] ?? null));
       if (this._identity !== undefined && identity !== this._identity) this._paintLoading();
+      // The element's first render while the runtime boots: its GraphQL requests start now.
+      if (this._identity === undefined) startEarlyRequests(this.localName, attrs);
       this._identity = identity;
       post({
         type: "render",
@@ -838,6 +955,8 @@ const StiggPortal = {
     }
     for (const element of elements.values()) if (!(element instanceof StiggProviderElement)) element._schedule();
   },
+  /** Download and boot the runtime in idle time (an app shell before the billing page). */
+  preload,
   /** Reload every element on the page (e.g. after a checkout). */
   refresh() {
     const waiting = [...elements.values()]
@@ -862,6 +981,7 @@ injectStyles();
 // so the worker's downloads start a few milliseconds sooner); otherwise on the first element.
 if (document.querySelector(DEFINITIONS.map((d) => d.tag).join(","))) startWorker();
 defineAll();
+if (preloadAsked) preload();
 StiggPortal.scriptUrl = SCRIPT_URL; // where the loader found itself (diagnostics, tests)
 window.StiggPortal = Object.assign(window.StiggPortal || {}, StiggPortal);
 })();

@@ -780,9 +780,12 @@ function readyMessage(booted, runtime) {
 }
 
 function afterReady(booted) {
+  const stored = () => self.postMessage(JSON.stringify({ type: "runtime-stored" })); // StiggPortal.preload()
   if (booted.mode === "snapshot" && CACHE_ON) {
     // Off the first render's path: a few hundred ms later.
-    setTimeout(storeRuntimeFiles, toStore.size ? 300 : 0);
+    setTimeout(() => storeRuntimeFiles().then(stored, stored), toStore.size ? 300 : 0);
+  } else {
+    stored();
   }
 }
 

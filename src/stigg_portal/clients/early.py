@@ -1,0 +1,187 @@
+"""Early answers: Stigg GraphQL requests the page's loader sent while Python was still booting.
+
+The loader (stigg-portal.js) starts the requests the elements on the page need as soon as they
+are connected, in parallel with the runtime's boot, and hands what it sent and what came back to
+the worker. Python still builds every request itself (:class:`~stigg_portal.clients.StiggClient`)
+and reads every answer with its own checks; an early answer stands in for a request only when the
+request Python built is the one the loader sent, byte for byte (method, URL, every header, body).
+Anything else is ignored and Python sends its request itself.
+
+What the loader needs to build those requests (operations, their documents, which attribute goes
+where) is generated from :class:`StiggClient` at build time (:func:`loader_plan`), never written
+twice. Nothing here imports the browser: the worker feeds :data:`EARLY` from the page's messages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import ClientError
+from .transport import HttpRequest, HttpResponse
+
+__all__ = ["EARLY", "EarlyAnswers", "loader_plan"]
+
+#: How long an early answer no request asked for is kept (its element changed before the boot).
+UNCLAIMED_TTL_S = 60.0
+
+
+def request_key(method: str, url: str, headers: dict[str, str], body: str | None) -> str:
+    """One string for everything a request sends; equal keys mean byte-identical requests."""
+    return json.dumps([method, url, sorted(headers.items()), body], ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass
+class _Entry:
+    future: asyncio.Future
+    created: float = field(default=0.0)
+
+
+class EarlyAnswers:
+    """The early requests the loader announced, by :func:`request_key` of what it sent.
+
+    ``expect`` is called (synchronously, in message order) before the render that needs the
+    answer; ``settle`` when the loader's fetch finished: ``{"status", "headers", "text"}`` or
+    ``{"error": "network" | "timeout", "message"}``. ``take`` hands a request its early answer
+    once: a retry of the same request goes to the network.
+    """
+
+    def __init__(self) -> None:
+        self._entries: dict[str, _Entry] = {}  # not taken yet
+        self._unsettled: dict[str, _Entry] = {}  # the loader's fetch still running (taken or not)
+        self.used = 0  # answers that stood in for a request (diagnostics, tests)
+        self.fallbacks = 0  # early failures after which Python sent the request itself
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def expect(self, request: dict[str, Any]) -> None:
+        try:
+            key = request_key(str(request["method"]), str(request["url"]),
+                              {str(k): str(v) for k, v in dict(request.get("headers") or {}).items()},
+                              None if request.get("body") is None else str(request["body"]))
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return  # not something we sent: nothing to wait for
+        if key not in self._entries and key not in self._unsettled:
+            entry = _Entry(asyncio.get_event_loop().create_future())
+            self._entries[key] = self._unsettled[key] = entry
+
+    def settle(self, request: dict[str, Any], answer: dict[str, Any]) -> None:
+        try:
+            key = request_key(str(request["method"]), str(request["url"]),
+                              {str(k): str(v) for k, v in dict(request.get("headers") or {}).items()},
+                              None if request.get("body") is None else str(request["body"]))
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return
+        entry = self._unsettled.pop(key, None)
+        if entry is None or entry.future.done():
+            return
+        entry.future.set_result(answer)
+        # An answer nobody takes (the element's attributes changed before the boot) is dropped.
+        asyncio.get_event_loop().call_later(UNCLAIMED_TTL_S, self._drop, key, entry)
+
+    def _drop(self, key: str, entry: _Entry) -> None:
+        if self._entries.get(key) is entry:
+            del self._entries[key]
+
+    def clear(self) -> None:
+        self._entries.clear()
+        self._unsettled.clear()
+
+    async def take(self, request: HttpRequest) -> HttpResponse | None:
+        """The early answer to exactly this request (waiting for it while it is on its way), or
+        ``None``: Python sends the request itself. An early timeout is this attempt's timeout."""
+        if not self._entries:
+            return None
+        key = request_key(request.method, request.url, request.headers, request.body)
+        entry = self._entries.pop(key, None)
+        if entry is None:
+            return None
+        try:
+            async with asyncio.timeout(request.timeout_s):
+                answer = await asyncio.shield(entry.future)
+        except TimeoutError:
+            raise ClientError("timeout", f"No answer from {request.url} within {request.timeout_s:g} s.") from None
+        if not isinstance(answer, dict):
+            self.fallbacks += 1
+            return None
+        if answer.get("error") == "timeout":
+            raise ClientError("timeout", f"No answer from {request.url} within {request.timeout_s:g} s.")
+        status = answer.get("status")
+        if answer.get("error") or not isinstance(status, int) or not isinstance(answer.get("text"), str):
+            self.fallbacks += 1
+            return None  # a network error in the page (or a bad message): Python fetches itself
+        headers = answer.get("headers") if isinstance(answer.get("headers"), dict) else {}
+        self.used += 1
+        return HttpResponse(status=status, headers={str(k): str(v) for k, v in headers.items()},
+                            text=answer["text"])
+
+
+#: The worker's registry (empty on CPython: every request goes to the network).
+EARLY = EarlyAnswers()
+
+
+def loader_plan() -> dict[str, Any]:
+    """What the loader needs to send :class:`StiggClient`'s requests itself, read off the client.
+
+    A client is configured with a marker value per attribute; where a marker lands in the
+    request (URL, a header, the variables) says which attribute goes there. The loader fills in
+    the element's (trimmed, non-blank) attribute values, leaves out what is unset the same way
+    the client does, and serializes the body as ``JSON.stringify`` does (the client's
+    :meth:`~StiggClient.build_request` uses the same compact form).
+    """
+    from .config import ClientConfig
+    from .remote import PAYWALL_OPERATION, PORTAL_OPERATION
+    from .stigg import StiggClient
+
+    attributes = {"api_key": "api-key", "customer_id": "customer-id", "customer_token": "customer-token",
+                  "resource_id": "resource-id", "product_id": "product-id",
+                  "billing_country_code": "billing-country-code"}
+    markers = {f"\x00{name}\x00": attr for name, attr in attributes.items()}
+    config = ClientConfig(base_url="https://marker.invalid/", **{n: f"\x00{n}\x00" for n in attributes})
+    client = StiggClient(config)
+    operations = {}
+    for operation in (PORTAL_OPERATION, PAYWALL_OPERATION):
+        request = client.build_request(operation, client.variables(operation))
+        body = json.loads(request.body or "{}")
+        headers = []
+        for name, value in request.headers.items():
+            headers.append([name, {"attribute": markers[value]} if value in markers else {"value": value}])
+        inputs = []
+        for name, value in body["variables"]["input"].items():
+            if value not in markers:
+                raise RuntimeError(f"{operation}: input {name} is not an attribute")
+            inputs.append([name, markers[value]])
+        operations[operation] = {
+            "method": request.method,
+            "path": request.url.removeprefix("https://marker.invalid"),
+            "headers": headers,
+            "query": body["query"],
+            "input": inputs,
+            "bodyKeys": list(body),
+        }
+    from ..elements import SECTION_NAMES, all_widgets
+
+    kinds = {"portal": PORTAL_OPERATION, "paywall": PAYWALL_OPERATION}
+    tags = {}
+    for tag, widget in sorted(all_widgets().items()):
+        if not widget.loads:
+            continue
+        everything = widget.loads_for(widget.attributes_model())
+        dropped: dict[str, list[str]] = {}
+        for section in SECTION_NAMES:  # a hidden section that needs no data of its own
+            fewer = widget.loads_for(widget.attributes_model(hidden_sections=section))
+            for kind in everything:
+                if kind not in fewer:
+                    dropped.setdefault(kinds[kind], []).append(section)
+        tags[tag] = {"operations": [kinds[k] for k in everything], "droppedWhenHidden": dropped}
+    return {
+        "tags": tags,
+        "defaultBaseUrl": ClientConfig().base_url,
+        "defaultTimeout": ClientConfig().timeout_s,
+        "needsCustomer": [PORTAL_OPERATION],
+        "operations": operations,
+        "uppercase": ["billing-country-code"],
+    }

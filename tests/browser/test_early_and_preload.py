@@ -1,0 +1,235 @@
+"""Early GraphQL requests and preload (issue 11, levers (m) and (n)), in Chromium.
+
+- Early requests: the loader sends the Stigg requests of the elements on the page while the
+  runtime boots; the mock API then sees ONE request per operation, and the render shows the data.
+  A request Python builds differently (an attribute changed before the boot) is sent by Python;
+  an early 401 / 500 ends in the same error UI, event and console line as with early requests off.
+- Preload: after an app shell with ``data-preload`` (no element), the portal page boots from Cache
+  Storage (``StiggPortal.runtimeCache == "hit"``) and the big runtime files are not served again;
+  on a page that also has elements, preload starts no second runtime.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from stigg_portal.mock_api import DEFAULT_API_KEY, start_mock_api
+from stigg_portal.serve import DistHandler, Server
+
+BOOT_MS = 60_000
+PORTAL, PAYWALL = "GetCustomerPortalByRefId", "GetPaywall"
+
+EVENTS = """<script>
+window.__events = [];
+for (const name of ["stigg-ready", "stigg-error"]) {
+  document.addEventListener(name, (e) => window.__events.push(
+    {type: e.type, id: e.target.id, detail: JSON.parse(JSON.stringify(e.detail))}));
+}
+</script>"""
+
+
+@pytest.fixture(scope="module")
+def mock_api():
+    api = start_mock_api()
+    yield api
+    api.stop()
+
+
+def attrs_html(api, customer: str, **extra: str) -> str:
+    attrs = {"base-url": api.url, "api-key": DEFAULT_API_KEY, "customer-id": customer,
+             **{k.replace("_", "-"): v for k, v in extra.items()}}
+    return " ".join(f"{k}='{v}'" for k, v in attrs.items())
+
+
+def requests_for(api, customer: str, operation: str) -> list[dict[str, Any]]:
+    return [r for r in list(api.requests) if r.get("customerId") == customer and r.get("operation") == operation]
+
+
+def worker_stats(page) -> dict[str, Any]:
+    return page.evaluate("StiggPortal._stats()")["worker"]
+
+
+# =============================================================================== early requests
+@pytest.mark.parametrize("early", ["on", "off"])
+def test_one_request_per_operation_and_the_data_shows(page, site, mock_api, early):
+    mock_api.reset()
+    script_attrs = 'data-early-requests="off"' if early == "off" else ""
+    url = site.page_url(f"<stigg-customer-portal id='p' {attrs_html(mock_api, 'customer-demo')}></stigg-customer-portal>",
+                        head=EVENTS, script_attrs=script_attrs, name=f"early-one-{early}.html")
+    page.goto(url)
+    page.wait_for_selector('#p[data-stigg-state="ready"]', timeout=BOOT_MS)
+    assert len(requests_for(mock_api, "customer-demo", PORTAL)) == 1
+    assert len(requests_for(mock_api, "customer-demo", PAYWALL)) == 1
+    assert len(mock_api.requests) == 2
+    # the data is on screen: the customer's plan and a usage row
+    assert page.locator("#p .stigg-subscription-usage-layout").count() == 1
+    assert "Pro" in page.inner_text("#p .stigg-overview-layout, #p")
+    stats = worker_stats(page)["early"]
+    assert stats["used"] == (2 if early == "on" else 0), stats
+    assert stats["held"] == 0
+    ready = [e for e in page.evaluate("window.__events") if e["type"] == "stigg-ready"]
+    assert [e["detail"]["customerId"] for e in ready] == ["customer-demo"]
+
+
+def test_hidden_plans_need_no_paywall_request_early_either(page, site, mock_api):
+    mock_api.reset()
+    url = site.page_url(f"<stigg-customer-portal id='p' hidden-sections='paywall' "
+                        f"{attrs_html(mock_api, 'customer-trial')}></stigg-customer-portal>", name="early-hidden.html")
+    page.goto(url)
+    page.wait_for_selector('#p[data-stigg-state="ready"]', timeout=BOOT_MS)
+    assert [r["operation"] for r in mock_api.requests] == [PORTAL]
+    assert worker_stats(page)["early"]["used"] == 1
+
+
+def test_attribute_changed_before_the_boot_is_not_answered_from_the_early_request(page, site, mock_api):
+    mock_api.reset()
+    # The loader's module runs first (it starts customer-trial's early requests); this module right
+    # after it changes the customer, long before Python is up.
+    change = """<script type="module">
+      window.__bootedWhenChanged = !!document.documentElement.dataset.stiggBoot;
+      document.getElementById("p").setAttribute("customer-id", "customer-demo");
+    </script>"""
+    url = site.page_url(f"<stigg-customer-portal id='p' {attrs_html(mock_api, 'customer-trial')}></stigg-customer-portal>"
+                        + change, head=EVENTS, name="early-changed.html")
+    page.goto(url)
+    page.wait_for_function("window.__events.some((e) => e.type === 'stigg-ready' && e.detail.customerId === 'customer-demo')",
+                           timeout=BOOT_MS)
+    assert page.evaluate("window.__bootedWhenChanged") is False
+    page.wait_for_selector('#p[data-stigg-state="ready"]')
+    # the early requests were customer-trial's; customer-demo's requests were Python's own, one each
+    assert len(requests_for(mock_api, "customer-trial", PORTAL)) == 1
+    assert len(requests_for(mock_api, "customer-demo", PORTAL)) == 1
+    assert len(requests_for(mock_api, "customer-demo", PAYWALL)) == 1
+    assert page.evaluate("document.getElementById('p').getAttribute('customer-id')") == "customer-demo"
+    # what is on screen is customer-demo's (its plan is Pro; customer-trial is on a trial)
+    assert "Pro" in page.inner_text("#p")
+
+
+def error_view(page, site, mock_api, name: str, customer: str, early: str, **extra: str) -> dict[str, Any]:
+    console: list[str] = []
+
+    def listen(message) -> None:
+        if message.text.startswith("stigg-portal <"):
+            console.append(message.text)
+
+    page.on("console", listen)
+    before = len(requests_for(mock_api, customer, PAYWALL))
+    script_attrs = 'data-early-requests="off"' if early == "off" else ""
+    url = site.page_url(f"<stigg-paywall id='w' {attrs_html(mock_api, customer, **extra)}></stigg-paywall>",
+                        head=EVENTS, script_attrs=script_attrs, name=f"early-{name}-{early}.html")
+    page.goto(url)
+    page.wait_for_selector('#w[data-stigg-state="error"]', timeout=BOOT_MS)
+    page.wait_for_timeout(200)
+    page.remove_listener("console", listen)
+    return {
+        "html": page.inner_html("#w"),
+        "events": [e for e in page.evaluate("window.__events") if e["id"] == "w"],
+        "console": console,
+        "requests": len(requests_for(mock_api, customer, PAYWALL)) - before,
+        "used": worker_stats(page)["early"]["used"],
+    }
+
+
+@pytest.mark.parametrize("fault", ["401", "500", "malformed-json"])
+def test_an_early_error_status_shows_exactly_what_python_alone_shows(page, site, mock_api, fault):
+    mock_api.reset()
+    customer = f"c-early-{fault}"
+    extra = {"api_key": "pk_not_a_key"} if fault == "401" else {}
+    if fault != "401":
+        mock_api.fail(fault, customer=customer)
+    on = error_view(page, site, mock_api, fault, customer, "on", **extra)
+    off = error_view(page, site, mock_api, fault, customer, "off", **extra)
+    assert on["used"] == 1 and off["used"] == 0
+    assert on["html"] == off["html"]
+    assert on["events"] == off["events"] and len(on["events"]) == 1
+    assert on["events"][0]["type"] == "stigg-error"
+    assert on["events"][0]["detail"]["code"] == {"401": "unauthorized", "500": "network",
+                                                  "malformed-json": "bad-response"}[fault]
+    assert on["console"] == off["console"] and len(on["console"]) == 1
+    assert on["requests"] == off["requests"] == (3 if fault == "500" else 1)  # retries as before
+    mock_api.fail(None, customer=customer)
+
+
+# =============================================================================== preload
+class CountingHandler(DistHandler):
+    """Counts the bytes of each file actually written to the network."""
+
+    served: dict[str, int] = {}
+
+    def copyfile(self, source, outputfile) -> None:
+        path = self.path.split("?")[0].rsplit("/", 1)[-1]
+        while chunk := source.read(64 * 1024):
+            outputfile.write(chunk)
+            CountingHandler.served[path] = CountingHandler.served.get(path, 0) + len(chunk)
+
+
+@pytest.fixture
+def counting_dist(dist_dir):
+    """The session's dist/ on its own origin, counting what it serves."""
+    with Server(dist_dir) as server:
+        root = str(Path(dist_dir).resolve())
+        server.httpd.RequestHandlerClass = lambda *a, **k: CountingHandler(*a, directory=root, **k)
+        server.url = server.url.replace("127.0.0.1", "localhost")
+        CountingHandler.served = {}
+        yield server, CountingHandler.served
+
+
+def big_files(dist: Path) -> dict[str, int]:
+    folder = next(Path(dist).glob("pyodide-*"))
+    names = ["pyodide.asm.wasm", *(p.name for p in folder.glob("snapshot-*.bin"))]
+    return {name: (folder / name).stat().st_size for name in names}
+
+
+def served_of(served: dict[str, int], name: str) -> int:
+    return sum(size for path, size in served.items() if path == name or path.startswith(name + "."))
+
+
+def test_preload_on_a_shell_then_the_portal_page_boots_warm(page, site, mock_api, dist_dir, counting_dist):
+    server, served = counting_dist
+    shop = type(site)(site.root, site.server, server.url)
+    mock_api.reset()
+    # page-wide Stigg settings on the tag, as an app would set them: still nothing is asked of the API
+    shell = shop.page_url("<main>app shell</main>", name="preload-shell.html",
+                          script_attrs=f'data-preload data-base-url="{mock_api.url}" data-api-key="{DEFAULT_API_KEY}" '
+                                       'data-customer-id="customer-demo"')
+    page.goto(shell)
+    page.wait_for_function("window.StiggPortal && StiggPortal.bootMode", timeout=BOOT_MS)
+    page.evaluate("StiggPortal.preload()")  # resolves once the runtime's files are stored
+    assert page.evaluate("StiggPortal.runtimeCache") == "miss"
+    assert page.evaluate("document.querySelectorAll('[data-stigg-state]').length") == 0
+    assert mock_api.requests == []
+    files = big_files(dist_dir)
+    assert all(served_of(served, name) > 0 for name in files), served  # the shell downloaded them
+    downloaded = dict(served)
+
+    portal = shop.page_url(f"<stigg-customer-portal id='p' {attrs_html(mock_api, 'customer-demo')}></stigg-customer-portal>",
+                           name="preload-portal.html")
+    page.goto(portal)
+    page.wait_for_selector('#p[data-stigg-state="ready"]', timeout=BOOT_MS)
+    assert page.evaluate("StiggPortal.runtimeCache") == "hit"
+    assert page.evaluate("StiggPortal.bootMode") == "snapshot"
+    for name, size in files.items():
+        again = served_of(served, name) - served_of(downloaded, name)
+        assert again < size * 0.1, (name, again, size)  # read from Cache Storage, not downloaded again
+    assert len(requests_for(mock_api, "customer-demo", PORTAL)) == 1
+
+
+def test_preload_on_a_page_with_elements_starts_no_second_runtime(page, site, worker_requests):
+    url = site.page_url("<stigg-usage id='u' client='demo' scenario='paid'></stigg-usage>",
+                        name="preload-with-elements.html", script_attrs="data-preload")
+    page.goto(url)
+    page.wait_for_selector('#u[data-stigg-state="ready"]', timeout=BOOT_MS)
+    page.evaluate("StiggPortal.preload()")
+    page.evaluate("StiggPortal.preload()")
+    page.wait_for_timeout(1500)  # an idle-time second boot would have started by now
+    assert len(page.workers) == 1, [w.url for w in page.workers]
+    for name in ("pyodide.asm.wasm", "stigg-pyscript.py"):  # asked for once per boot
+        hits = [u for u in worker_requests if u.split("?")[0].endswith("/" + name)]
+        assert len(hits) == 1, (name, hits)
+    # one boot: the page's element and preload share it
+    assert page.evaluate("StiggPortal.runtimeCache") == "miss"
+    assert page.locator("#u .stigg-subscription-usage-layout").count() == 1
