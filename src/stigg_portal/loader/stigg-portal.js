@@ -113,6 +113,14 @@ for (const script of OWN_SCRIPT ? [OWN_SCRIPT] : document.querySelectorAll("scri
     if (value !== null) globalConfig[name] = value;
   }
 }
+// A second tag of this loader (say one in the head and one in a Webflow embed: classic scripts run
+// once per tag, where a module runs once per URL) only adds its tag's page-wide defaults.
+if (window.StiggPortal && window.StiggPortal.scriptUrl) {
+  // (Its data-plugins too: configure() runs each URL once, before the renders that follow.)
+  window.StiggPortal.configure(plugins.waiting.length ? { ...globalConfig, plugins: plugins.waiting } : globalConfig);
+  return;
+}
+
 // The page's own PyScript (say glue in `<script type="mpy">`, MicroPython on the main thread) is run
 // by the same dist/pyscript/core.js that hosts the portal's Python: one PyScript per page. The
 // loader imports it as soon as the document is parsed when the page has such scripts, with
@@ -139,13 +147,6 @@ function runPagePyScript() {
 }
 if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", runPagePyScript, { once: true });
 else runPagePyScript();
-// A second tag of this loader (say one in the head and one in a Webflow embed: classic scripts run
-// once per tag, where a module runs once per URL) only adds its tag's page-wide defaults.
-if (window.StiggPortal && window.StiggPortal.scriptUrl) {
-  // (Its data-plugins too: configure() runs each URL once, before the renders that follow.)
-  window.StiggPortal.configure(plugins.waiting.length ? { ...globalConfig, plugins: plugins.waiting } : globalConfig);
-  return;
-}
 
 // The default styles. A page that links stigg-portal.css itself keeps its link. Otherwise the
 // copy of the stylesheet inside this script is adopted as a constructed stylesheet: styled from
