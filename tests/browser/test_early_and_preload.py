@@ -91,6 +91,22 @@ def test_every_attribute_that_goes_into_the_request_is_sent_the_way_python_sends
     assert worker_stats(page)["early"]["used"] == 1  # Python built the same bytes and took the answer
 
 
+def test_cache_session_paints_the_cached_html_and_still_loads_once(page, site, mock_api):
+    url = site.page_url(f"<stigg-usage id='u' cache='session' {attrs_html(mock_api, 'customer-trial')}></stigg-usage>"
+                        + "<script>window.__firstState = null; new MutationObserver(() => { const u = document.getElementById('u');"
+                        " if (u && !window.__firstState && u.dataset.stiggState) window.__firstState = u.dataset.stiggState; })"
+                        ".observe(document, {subtree: true, attributes: true, childList: true});</script>",
+                        name="early-cache-session.html")
+    page.goto(url)
+    page.wait_for_selector('#u[data-stigg-state="ready"]', timeout=BOOT_MS)
+    mock_api.reset()
+    page.reload()
+    page.wait_for_selector('#u[data-stigg-state="ready"]', timeout=BOOT_MS)
+    assert page.evaluate("window.__firstState") == "cached"  # the last HTML first, as before
+    assert [r["operation"] for r in mock_api.requests] == [PORTAL]  # then fresh data, one request
+    assert worker_stats(page)["early"]["used"] == 1
+
+
 def test_hidden_plans_need_no_paywall_request_early_either(page, site, mock_api):
     mock_api.reset()
     url = site.page_url(f"<stigg-customer-portal id='p' hidden-sections='paywall' "
