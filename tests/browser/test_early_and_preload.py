@@ -75,6 +75,38 @@ def test_one_request_per_operation_and_the_data_shows(page, site, mock_api, earl
     assert [e["detail"]["customerId"] for e in ready] == ["customer-demo"]
 
 
+def test_every_attribute_that_goes_into_the_request_is_sent_the_way_python_sends_it(page, site, mock_api):
+    """Token header, trimmed ids, an upper-cased country: still the byte-identical request."""
+    mock_api.reset()
+    extra = "customer-token='tok-1' resource-id=' site-1 ' product-id='product-main' billing-country-code='de'"
+    url = site.page_url(f"<stigg-paywall id='w' {attrs_html(mock_api, 'customer-demo')} {extra}></stigg-paywall>",
+                        name="early-attrs.html")
+    page.goto(url)
+    page.wait_for_selector('#w[data-stigg-state="ready"], #w[data-stigg-state="error"]', timeout=BOOT_MS)
+    assert [r["operation"] for r in mock_api.requests] == [PAYWALL]
+    sent = mock_api.requests[0]
+    assert {k.lower(): v for k, v in sent["headers"].items()}["x-customer-key"] == "tok-1"
+    assert sent["body"]["variables"]["input"] == {"customerId": "customer-demo", "resourceId": "site-1",
+                                                  "productId": "product-main", "billingCountryCode": "DE"}
+    assert worker_stats(page)["early"]["used"] == 1  # Python built the same bytes and took the answer
+
+
+def test_cache_session_paints_the_cached_html_and_still_loads_once(page, site, mock_api):
+    url = site.page_url(f"<stigg-usage id='u' cache='session' {attrs_html(mock_api, 'customer-trial')}></stigg-usage>"
+                        + "<script>window.__firstState = null; new MutationObserver(() => { const u = document.getElementById('u');"
+                        " if (u && !window.__firstState && u.dataset.stiggState) window.__firstState = u.dataset.stiggState; })"
+                        ".observe(document, {subtree: true, attributes: true, childList: true});</script>",
+                        name="early-cache-session.html")
+    page.goto(url)
+    page.wait_for_selector('#u[data-stigg-state="ready"]', timeout=BOOT_MS)
+    mock_api.reset()
+    page.reload()
+    page.wait_for_selector('#u[data-stigg-state="ready"]', timeout=BOOT_MS)
+    assert page.evaluate("window.__firstState") == "cached"  # the last HTML first, as before
+    assert [r["operation"] for r in mock_api.requests] == [PORTAL]  # then fresh data, one request
+    assert worker_stats(page)["early"]["used"] == 1
+
+
 def test_hidden_plans_need_no_paywall_request_early_either(page, site, mock_api):
     mock_api.reset()
     url = site.page_url(f"<stigg-customer-portal id='p' hidden-sections='paywall' "

@@ -365,7 +365,7 @@ function pyscriptWorker() {
 // uses an early answer only for the byte-identical one (stigg_portal/clients/early.py); anything
 // else is ignored there. Each request is announced ("early") before the element's first render
 // message, so Python waits for the answer instead of sending the same request again.
-const earlyRequests = new Map(); // key (what is sent) -> {request, controller, done}
+const earlyRequests = new Map(); // key (what is sent) -> {request, controller}, while in flight
 function earlyRequestsFor(tag, attrs) {
   const plan = EARLY && EARLY.tags[tag];
   if (!plan || earlyOff || workerReady || fatal) return [];
