@@ -303,3 +303,39 @@ def test_line_tables_of_library_code_shrink_and_ours_keep_their_line_numbers():
                             env=env, timeout=120, check=False)
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.startswith("ok")
+
+
+_RELEASE_MODULES_CHECK = r'''
+import gc, sys, weakref
+from stigg_portal.browser import boot
+boot.import_everything()
+import tarfile, argparse, email.message, asyncio.base_events
+import stigg_portal.token as token
+old = weakref.ref(sys.modules["tarfile"])
+released = boot.release_unused_modules()
+assert {"tarfile", "argparse", "email", "email.message", "pickle", "subprocess"} <= set(released), released
+assert not set(released) & set(sys.modules)
+del tarfile, argparse, email
+gc.collect()
+assert old() is None  # its memory is freed
+assert type(token.argparse).__name__ == "_ReleasedModule"
+parser = token.argparse.ArgumentParser(prog="x")  # first use imports it again
+assert "argparse" in sys.modules and parser.prog == "x"
+assert asyncio.base_events.subprocess.PIPE == -1
+import tarfile
+assert tarfile.open and "tarfile" in sys.modules
+from stigg_portal.rendering import render_skeleton
+assert "stigg" in render_skeleton("stigg-usage")
+print("ok", len(released))
+'''
+
+
+def test_released_modules_free_their_memory_and_come_back_on_first_use():
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src")}
+    result = subprocess.run([sys.executable, "-c", _RELEASE_MODULES_CHECK], capture_output=True, text=True,
+                            env=env, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.startswith("ok")
