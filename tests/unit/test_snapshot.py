@@ -311,6 +311,9 @@ from stigg_portal.browser import boot
 boot.import_everything()
 import tarfile, argparse, email.message, asyncio.base_events
 import stigg_portal.token as token
+import types, email.utils
+holder = sys.modules["holder"] = types.ModuleType("holder")
+holder.email = email  # as `import email.utils` at a module's top binds it
 old = weakref.ref(sys.modules["tarfile"])
 released = boot.release_unused_modules()
 assert {"tarfile", "argparse", "email", "email.message", "pickle", "subprocess"} <= set(released), released
@@ -322,6 +325,13 @@ assert type(token.argparse).__name__ == "_ReleasedModule"
 parser = token.argparse.ArgumentParser(prog="x")  # first use imports it again
 assert "argparse" in sys.modules and parser.prog == "x"
 assert asyncio.base_events.subprocess.PIPE == -1
+assert holder.email.utils.formatdate(0, usegmt=True) == "Thu, 01 Jan 1970 00:00:00 GMT"  # its submodule too
+try:
+    holder.email.no_such_thing
+except AttributeError:
+    pass
+else:
+    raise AssertionError("a missing attribute must raise AttributeError")
 import tarfile
 assert tarfile.open and "tarfile" in sys.modules
 from stigg_portal.rendering import render_skeleton

@@ -186,12 +186,20 @@ _UNUSED_MODULES = ("tarfile", "argparse", "pickle", "_compat_pickle", "subproces
 
 class _ReleasedModule(type(sys)):  # types.ModuleType
     """Stands in for a module :func:`release_unused_modules` dropped: the first attribute read
-    imports the module again (from the standard library zip, see :class:`_LazyStdlib`)."""
+    imports the module again (from the standard library zip, see :class:`_LazyStdlib`), and a
+    submodule the holder had imported (``import email.utils``, then ``email.utils.x``) too."""
 
     def __getattr__(self, attr: str) -> Any:
         if attr.startswith("__") and attr.endswith("__"):
             raise AttributeError(attr)
-        return getattr(importlib.import_module(self.__name__), attr)
+        module = importlib.import_module(self.__name__)
+        try:
+            return getattr(module, attr)
+        except AttributeError:
+            try:
+                return importlib.import_module(f"{self.__name__}.{attr}")
+            except ImportError:
+                raise AttributeError(f"module {self.__name__!r} has no attribute {attr!r}") from None
 
 
 def release_unused_modules(names: tuple[str, ...] = _UNUSED_MODULES) -> list[str]:
