@@ -506,7 +506,7 @@ def ship_fonts(dist: Path) -> str:
 
 # ----------------------------------------------------------------------------- compression
 def brotli_options(size: int) -> dict[str, int]:
-    """Quality 11 (smallest), except for files over 16 MB (the memory snapshot, ~23 MB, rebuilt on
+    """Quality 11 (smallest), except for files over 16 MB (the memory snapshot, ~21 MB, rebuilt on
     every code change): quality 10 with a 16 MB window is ~4% larger but twice as fast (~30 s
     instead of ~60 s). ``$STIGG_PORTAL_BROTLI_QUALITY=11`` forces one quality for every file (a
     release build; the benchmark sets it)."""
@@ -514,6 +514,24 @@ def brotli_options(size: int) -> dict[str, int]:
     if forced:
         return {"quality": int(forced), "lgwin": 24}
     return {"quality": 11} if size <= 16 << 20 else {"quality": 10, "lgwin": 24}
+
+
+#: Windows also tried at quality 11 for files of 1 to 16 MB (Pyodide's wasm and mjs, the side
+#: module), the smallest output kept: a larger window is not always smaller (Pyodide's wasm:
+#: 2,741,061 bytes at 4 MB (lgwin 22) against 2,766,607 at 16 MB). Browsers decode any window up
+#: to 16 MB (lgwin 24). The snapshot (over 16 MB, remade on every code change) keeps lgwin 24.
+BROTLI_WINDOWS = (22, 24)
+BROTLI_TRY_MIN_BYTES, BROTLI_TRY_MAX_BYTES = 1 << 20, 16 << 20
+
+
+def brotli_compress(data: bytes, brotli: Any) -> bytes:
+    """Brotli with :func:`brotli_options`; at quality 11 a file of 1 to 16 MB is compressed with
+    each window of :data:`BROTLI_WINDOWS` smaller than twice its size, and the smallest result is kept."""
+    options = brotli_options(len(data))
+    if options["quality"] < 11 or not BROTLI_TRY_MIN_BYTES <= len(data) <= BROTLI_TRY_MAX_BYTES:
+        return brotli.compress(data, **options)
+    windows = sorted({options.get("lgwin", 22), *(w for w in BROTLI_WINDOWS if (1 << (w - 1)) < len(data))})
+    return min((brotli.compress(data, quality=11, lgwin=w) for w in windows), key=len)
 
 
 def compress_tree(dist: Path) -> None:
@@ -531,11 +549,14 @@ def compress_tree(dist: Path) -> None:
         data = path.read_bytes()
         digest = sha256_bytes(data)
         for suffix, make in (("gz", lambda d: gzip.compress(d, 9, mtime=0)),
-                             ("br", (lambda d: brotli.compress(d, **brotli_options(len(d)))) if brotli else None)):
+                             ("br", (lambda d: brotli_compress(d, brotli)) if brotli else None)):
             if make is None:
                 continue
             options = brotli_options(len(data)) if suffix == "br" else {}
             variant = "" if options in ({}, {"quality": 11}) else "-q{quality}w{lgwin}".format(**options)
+            if suffix == "br" and options.get("quality") == 11 and \
+                    BROTLI_TRY_MIN_BYTES <= len(data) <= BROTLI_TRY_MAX_BYTES:
+                variant = "-q11best" + "-".join(map(str, BROTLI_WINDOWS))  # the smallest of the windows
             cached = store / f"{digest}.{suffix}{variant}"  # the cache knows which quality it holds
             useless = store / f"{digest}.{suffix}.useless"
             if useless.exists():

@@ -8,6 +8,7 @@ milliseconds.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -123,6 +124,37 @@ def test_brotli_quality_is_11_except_for_the_big_snapshot(monkeypatch):
     assert brotli_options(23 << 20) == {"quality": 11, "lgwin": 24}
 
 
+def test_release_brotli_keeps_the_smallest_window_for_files_of_1_to_16_mb(monkeypatch):
+    import brotli
+
+    from stigg_portal.build import BROTLI_WINDOWS, brotli_compress
+
+    calls: list[dict[str, int]] = []
+
+    class Recording:
+        @staticmethod
+        def compress(data: bytes, **options: int) -> bytes:
+            calls.append(options)
+            # a stand-in whose output is smaller at the smaller window (as Pyodide's wasm is)
+            return b"x" * (100 + options.get("lgwin", 22) * (1 if options.get("quality") == 11 else 10))
+
+    monkeypatch.setenv("STIGG_PORTAL_BROTLI_QUALITY", "11")
+    assert brotli_compress(b"\0" * (5 << 20), Recording) == b"x" * (100 + 22)
+    assert sorted(c["lgwin"] for c in calls) == sorted(BROTLI_WINDOWS) and all(c["quality"] == 11 for c in calls)
+    calls.clear()
+    brotli_compress(b"\0" * (17 << 20), Recording)  # the snapshot: one window, 16 MB
+    assert calls == [{"quality": 11, "lgwin": 24}]
+    calls.clear()
+    brotli_compress(b"\0" * 2048, Recording)  # small files: one pass
+    assert len(calls) == 1
+    monkeypatch.delenv("STIGG_PORTAL_BROTLI_QUALITY")
+    calls.clear()
+    brotli_compress(b"\0" * (17 << 20), Recording)  # a default build's snapshot: quality 10
+    assert calls == [{"quality": 10, "lgwin": 24}]
+    data = bytes(range(256)) * 8192  # 2 MB, real brotli: decodes to the input
+    assert brotli.decompress(brotli_compress(data, brotli)) == data
+
+
 def test_snapshot_module_is_not_shipped_to_the_browser():
     from stigg_portal.build import _own_files
 
@@ -212,3 +244,108 @@ def test_no_maker_at_all_says_how_to_fix_it(tmp_path, monkeypatch):
     monkeypatch.setenv("STIGG_PORTAL_SNAPSHOT_MAKER", "node")
     with pytest.raises(snapshot.SnapshotError, match="STIGG_PORTAL_NODE"):
         snapshot.make(tmp_path, "pyodide-314.0.7", [])
+
+
+_LINE_TABLES_CHECK = r'''
+import json, sys, traceback, warnings
+from stigg_portal.browser import boot
+from stigg_portal.texts import DEFAULT_TEXTS
+from stigg_portal import rendering
+
+def own_failure():
+    rendering.prepare("no-such-element", {})
+
+def stdlib_failure():
+    json.loads("{bad")
+
+def frames(fail):
+    try:
+        fail()
+    except Exception as exc:
+        return [(f.filename.rsplit("/", 1)[-1], f.name, f.lineno) for f in traceback.extract_tb(exc.__traceback__)]
+
+before_own, before_std = frames(own_failure), frames(stdlib_failure)
+copy = bytes(bytearray(json.loads.__code__.co_linetable))  # a program's bytes equal to a line table
+held = json.decoder.JSONDecoder.raw_decode.__code__.co_linetable  # a table the program refers to
+held_copy = bytes(bytearray(held))
+patches = boot.line_table_patches()
+assert patches and all(isinstance(a, int) and isinstance(d, bytes) for a, d in patches)
+boot.apply_patches(patches)
+after_own, after_std = frames(own_failure), frames(stdlib_failure)
+ours = ("rendering.py", "elements.py")  # the portal's frames: exactly the lines they had
+own = [f for f in after_own if f[0] in ours]
+assert len(own) == 2 and own == [f for f in before_own if f[0] in ours], (before_own, after_own)
+std = [f for f in after_std if f[0] in ("__init__.py", "decoder.py")]
+assert std and all(isinstance(line, int) for _, _, line in std)
+assert [f[:2] for f in after_std] == [f[:2] for f in before_std]
+assert json.loads.__code__.co_linetable != copy and len(json.loads.__code__.co_linetable) < len(copy)
+assert copy == bytes(bytearray(copy)) and hash(copy) == hash(bytes(bytearray(copy)))
+assert held == held_copy and before_std[-1] == after_std[-1]  # referenced elsewhere: left alone
+assert ("__init__.py", "loads", json.loads.__code__.co_firstlineno) in after_std  # the def line
+assert json.loads('{"a": [1, 2]}') == {"a": [1, 2]}
+with warnings.catch_warnings(record=True) as caught:
+    warnings.simplefilter("always")
+    warnings.warn("still works")
+assert caught and isinstance(caught[0].lineno, int)
+print("ok", len(patches), before_own[-1], after_own[-1])
+'''
+
+
+def test_line_tables_of_library_code_shrink_and_ours_keep_their_line_numbers():
+    """The heap trimming rewrites the line tables of the standard library's and third-party code
+    in place (every instruction on the def line); our own frames keep their exact lines. Run in a
+    fresh interpreter: the rewrite is process-wide."""
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src")}
+    result = subprocess.run([sys.executable, "-c", _LINE_TABLES_CHECK], capture_output=True, text=True,
+                            env=env, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.startswith("ok")
+
+
+_RELEASE_MODULES_CHECK = r'''
+import gc, sys, weakref
+from stigg_portal.browser import boot
+boot.import_everything()
+import tarfile, argparse, email.message, asyncio.base_events
+import stigg_portal.token as token
+import types, email.utils
+holder = sys.modules["holder"] = types.ModuleType("holder")
+holder.email = email  # as `import email.utils` at a module's top binds it
+old = weakref.ref(sys.modules["tarfile"])
+released = boot.release_unused_modules()
+assert {"tarfile", "argparse", "email", "email.message", "pickle", "subprocess"} <= set(released), released
+assert not set(released) & set(sys.modules)
+del tarfile, argparse, email
+gc.collect()
+assert old() is None  # its memory is freed
+assert type(token.argparse).__name__ == "_ReleasedModule"
+parser = token.argparse.ArgumentParser(prog="x")  # first use imports it again
+assert "argparse" in sys.modules and parser.prog == "x"
+assert asyncio.base_events.subprocess.PIPE == -1
+assert holder.email.utils.formatdate(0, usegmt=True) == "Thu, 01 Jan 1970 00:00:00 GMT"  # its submodule too
+try:
+    holder.email.no_such_thing
+except AttributeError:
+    pass
+else:
+    raise AssertionError("a missing attribute must raise AttributeError")
+import tarfile
+assert tarfile.open and "tarfile" in sys.modules
+from stigg_portal.rendering import render_skeleton
+assert "stigg" in render_skeleton("stigg-usage")
+print("ok", len(released))
+'''
+
+
+def test_released_modules_free_their_memory_and_come_back_on_first_use():
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src")}
+    result = subprocess.run([sys.executable, "-c", _RELEASE_MODULES_CHECK], capture_output=True, text=True,
+                            env=env, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.startswith("ok")

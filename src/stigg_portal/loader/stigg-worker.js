@@ -636,6 +636,8 @@ async function makeSnapshot(loadPyodide) {
   const t0 = performance.now();
   console.info(`snapshot: Python booted with packages at ${Math.round(t0)} ms`);
   await pyodide.runPythonAsync("from stigg_portal.browser import boot\nawait boot.prepare_snapshot()\ndel boot");
+  applyHeapPatch(Module, pyodide.runPython("from stigg_portal.browser import boot\nboot.heap_patch()"));
+  pyodide.runPython("boot.drop_heap_patch()\ndel boot");
   const t1 = performance.now();
   console.info(`snapshot: warm-up ${Math.round(t1 - t0)} ms`);
   // JS objects Python still refers to cannot be saved; the package list is one of them.
@@ -649,6 +651,21 @@ async function makeSnapshot(loadPyodide) {
   made.header.maker = maker;
   made.header.table = state.table;
   return made;
+}
+
+/** Copy the memory writes Python packed (boot.heap_patch: the line tables rewritten in place). */
+function applyHeapPatch(Module, where) {
+  const [at, length] = where.split(" ").map(Number);
+  const heap = Module.HEAPU8;
+  const view = new DataView(heap.buffer, at, length);
+  let writes = 0;
+  for (let i = 0; i < length; writes++) {
+    const address = view.getUint32(i, true);
+    const count = view.getUint32(i + 4, true);
+    heap.copyWithin(address, at + i + 8, at + i + 8 + count);
+    i += 8 + count;
+  }
+  console.info(`snapshot: ${writes} writes of the heap patch (${length} bytes)`);
 }
 
 function samePage(a, b) {

@@ -1,0 +1,75 @@
+"""What the snapshot's heap trimming (docs/speed.md, lever (m)) leaves a page: after a restore,
+tracebacks through the portal's own code keep their exact line numbers, library frames point at
+their function's first line, and a released standard-library module comes back on first use.
+The check runs as a page author's plugin in the portal's worker (strict CSP, dist/ cross-origin)."""
+
+from __future__ import annotations
+
+import json
+import traceback
+
+import pytest
+from browser_helpers import wait_ready
+from test_plugins import page_html
+from test_security import csp
+
+from stigg_portal.serve import Server
+
+PLUGIN = '''\
+import json, traceback
+from stigg_portal import rendering
+from stigg_portal.clients import DemoClient, register
+
+def frames(fail):
+    try:
+        fail()
+    except Exception as exc:
+        return [(f.filename.rsplit("/", 1)[-1], f.name, f.lineno) for f in traceback.extract_tb(exc.__traceback__)]
+
+own = [f for f in frames(lambda: rendering.prepare("no-such-element", {})) if f[0] in ("rendering.py", "elements.py")]
+lib = [f + ((getattr(json.decoder.JSONDecoder, f[1], None) or getattr(json, f[1])).__code__.co_firstlineno,)
+       for f in frames(lambda: json.loads("{bad")) if f[0] in ("__init__.py", "decoder.py")]
+import tarfile  # released from the heap: imported again
+print("stigg-heap-check:" + json.dumps({"own": own, "lib": lib, "tarfile": callable(tarfile.open)}))
+
+
+class HeapCheck(DemoClient):
+    name = "heap-check"
+
+
+register("heap-check", HeapCheck)
+'''
+
+
+def _own_frames() -> list[list]:
+    from stigg_portal import rendering
+
+    try:
+        rendering.prepare("no-such-element", {})
+    except Exception as exc:  # noqa: BLE001 - the same failure as in the page
+        return [[f.filename.rsplit("/", 1)[-1], f.name, f.lineno] for f in traceback.extract_tb(exc.__traceback__)
+                if f.filename.rsplit("/", 1)[-1] in ("rendering.py", "elements.py")]
+    raise AssertionError("prepare() accepted an unknown element")
+
+
+def test_restored_heap_keeps_our_line_numbers_and_gives_back_released_modules(page, dist_server, watch,
+                                                                               tmp_path):
+    dist = dist_server.url
+    (tmp_path / "check.py").write_text(PLUGIN)
+    body = '<stigg-usage id="mine" client="heap-check" scenario="paid"></stigg-usage>'
+    (tmp_path / "index.html").write_text(page_html(dist, body, plugins="check.py"))
+    policy = csp(script=f"'self' {dist}", worker=f"blob: {dist}", connect=f"'self' {dist}", style=dist)
+    with Server(tmp_path, headers={"Content-Security-Policy": policy}) as server:
+        page.goto(f"{server.url}/index.html")
+        wait_ready(page, "#mine")
+        if page.evaluate("StiggPortal.bootMode") != "snapshot":  # pragma: no cover
+            pytest.skip("dist/ has no memory snapshot: the restore path was not exercised")
+        lines = [text for _, text in watch.console if text.startswith("stigg-heap-check:")]
+    assert len(lines) == 1, watch.console
+    found = json.loads(lines[0].split(":", 1)[1])
+    assert found["own"] == _own_frames() and len(found["own"]) == 2  # exact lines of our code
+    assert len(found["lib"]) >= 2
+    for _file, _name, line, first in found["lib"]:
+        assert line == first  # library code: its function's first line, an int
+    assert found["tarfile"] is True
+    assert watch.console_errors() == []
