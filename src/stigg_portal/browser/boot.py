@@ -261,6 +261,9 @@ def line_table_patches(keep: tuple[str, ...] = _KEEP_LINES) -> list[tuple[int, b
     import struct
     import types
 
+    # Garbage first: a function in an unreachable cycle would be freed later (say by an automatic
+    # collection before the writes), its table with it, and a write would land in freed memory.
+    gc.collect()
     codes: dict[int, Any] = {}
     stack = [obj.__code__ for obj in gc.get_objects() if type(obj) is types.FunctionType]
     while stack:
@@ -298,7 +301,14 @@ def line_table_patches(keep: tuple[str, ...] = _KEEP_LINES) -> list[tuple[int, b
         patches.append((address + data_at, new + bytes(len(table) - len(new) + 1)))
         patches.append((address + size_at, struct.pack("n", len(new))))
         patches.append((address + hash_at, struct.pack("n", -1)))
+    # Every table written stays alive until the writes are done (apply_patches / drop_heap_patch):
+    # its code object is held here, whatever else lets go of it meanwhile.
+    _PATCHED_CODES[:] = list(codes.values())
     return patches
+
+
+#: The code objects whose tables :func:`line_table_patches` returned writes for, until written.
+_PATCHED_CODES: list[Any] = []
 
 
 def apply_patches(patches: list[tuple[int, bytes]]) -> None:
@@ -308,6 +318,7 @@ def apply_patches(patches: list[tuple[int, bytes]]) -> None:
 
     for address, data in patches:
         ctypes.memmove(address, data, len(data))
+    _PATCHED_CODES.clear()
 
 
 _HEAP_PATCH: list[bytes] = []
@@ -326,6 +337,7 @@ def heap_patch() -> str:
 
 def drop_heap_patch() -> None:
     _HEAP_PATCH.clear()
+    _PATCHED_CODES.clear()
     for _ in range(2):
         gc.collect()
 
