@@ -35,5 +35,4 @@ PYSCRIPT_NPM = "@pyscript/core@0.7.31"
 #: Of its dist/: the entry, the chunks it imports at once and the plugins core.js loads by default
 #: (it imports all of them unless the page's config turns them off). Editor, terminal and TOML
 #: helpers they load lazily (codemirror, xterm, toml, zip) are left out: the portal never uses them.
-PYSCRIPT_FILES = ("core.js", "core-", "deprecations-manager-", "donkey-", "error-", "py-editor-", "py-game-",
-                  "py-terminal-")
+PYSCRIPT_FILES = ("core.js", "core-")

@@ -308,14 +308,20 @@ function pyscriptWorker() {
   const timer = setTimeout(() => fallBack(`PyScript's worker did not load Pyodide within ${PYSCRIPT_TIMEOUT / 1000} s`), PYSCRIPT_TIMEOUT);
   const cacheOff = runtimeCacheOff ? "&runtime-cache=off" : "";
   (async () => {
+    performance.mark("stigg-portal:pyscript-import");
     const core = await import(new URL("pyscript/core.js", BASE).href);
+    performance.mark("stigg-portal:pyscript-core");
     // PyScript's default JavaScript worker hook is compiled with Function(): a page whose CSP
     // has no 'unsafe-eval' would never see the worker start. The portal does not use it.
     core.hooks.worker.onBeforeRunAsync.clear();
     // core.js does not await its plugins; its hooks exist once <py-script> is defined.
     await customElements.whenDefined("py-script");
+    performance.mark("stigg-portal:pyscript-defined");
     // The worker, as soon as PyScript made it (PyWorker's promise settles only much later).
-    core.hooks.main.onWorker.add((_wrap, xworker) => attach(xworker));
+    core.hooks.main.onWorker.add((_wrap, xworker) => {
+      performance.mark("stigg-portal:pyscript-worker");
+      attach(xworker);
+    });
     const xworker = await core.PyWorker(new URL(`stigg-pyscript.py?v=${RUNTIME.buildId}`, BASE).href, {
       type: "pyodide",
       version: new URL(`stigg-worker.js?v=${RUNTIME.buildId}&host=pyscript${cacheOff}`, BASE).href,

@@ -635,6 +635,16 @@ async function makeSnapshot(loadPyodide) {
   }
   const t0 = performance.now();
   console.info(`snapshot: Python booted with packages at ${Math.round(t0)} ms`);
+  // PyScript's Python package (copied by the build), compiled into the heap: PyScript imports it
+  // in the page's worker after our loadPyodide (see stigg_portal.browser.pyscript_host).
+  const pyscriptPython = await fetch(INDEX_URL + "stigg-pyscript-python.json").then((r) => r.ok ? r.text() : null, () => null);
+  if (pyscriptPython) {
+    const host = pyodide.pyimport("stigg_portal.browser.pyscript_host");
+    const names = host.precompile(pyscriptPython);
+    console.info(`snapshot: PyScript's ${names.length} Python modules precompiled`);
+    names.destroy();
+    host.destroy();
+  }
   await pyodide.runPythonAsync("from stigg_portal.browser import boot\nawait boot.prepare_snapshot()\ndel boot");
   const t1 = performance.now();
   console.info(`snapshot: warm-up ${Math.round(t1 - t0)} ms`);
