@@ -801,10 +801,14 @@ function afterReady(booted) {
 // as in the plain worker (snapshot, fallback, lock file, cache, packed binaries).
 export const version = RUNTIME.pyodideVersion;
 
+// The boot starts when this module is evaluated, not when PyScript calls loadPyodide: PyScript
+// first opens its IndexedDB package cache, which the portal does not use (see the end of the file).
+let earlyBoot = null;
 export async function loadPyodide() {
+  timing.hostCalled = now();
   let booted;
   try {
-    booted = await start();
+    booted = await (earlyBoot || start());
   } catch (error) {
     self.postMessage(JSON.stringify({ type: "fatal", message: `stigg-portal could not start Python: ${error.message}` }));
     throw error;
@@ -822,7 +826,10 @@ export async function loadPyodide() {
   return booted.pyodide;
 }
 
-if (!PYSCRIPT_HOST) {
+if (PYSCRIPT_HOST && !MAKING) {
+  earlyBoot = start();
+  earlyBoot.catch(() => {}); // reported by loadPyodide
+} else if (!PYSCRIPT_HOST) {
   try {
     const booted = await start();
     if (booted) {
