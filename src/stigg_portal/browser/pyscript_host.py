@@ -92,6 +92,7 @@ def precompile(sources_json: str, root: str | None = None) -> list[str]:
 def main() -> None:
     import js
 
+    js.self.stiggPortalHost.mark("hostMain")  # PyScript's set-up (and `import pyscript`) is done
     from . import worker
 
     # Messages go through the interpreter module's listener (see stigg-worker.js): the page's
