@@ -35,7 +35,12 @@ with Server(dist, host="127.0.0.1") as ds, Server(root, host="127.0.0.1") as ps,
             page.wait_for_selector('stigg-usage[data-stigg-state="ready"]', timeout=60000)
             r = page.evaluate("""() => ({runtime: StiggPortal.runtime, boot: StiggPortal.bootMode,
                 ready: StiggPortal.bootTiming.ready - performance.timeOrigin,
-                now: performance.now()})""")
+                now: performance.now(),
+                // the boot's phases, ms after navigation (loader marks, then the worker's timing)
+                phases: Object.fromEntries([
+                    ...performance.getEntriesByType("mark").filter((m) => m.name.startsWith("stigg-portal:pyscript"))
+                        .map((m) => [m.name.slice(13), m.startTime]),
+                    ...Object.entries(StiggPortal.bootTiming).map(([k, v]) => [k, v - performance.timeOrigin])])})""")
             c.close()
             if i:  # first round is a warm-up of the servers/disk
                 res[name].append(r)
@@ -43,3 +48,6 @@ with Server(dist, host="127.0.0.1") as ds, Server(root, host="127.0.0.1") as ps,
 for name, rows in res.items():
     print(name, rows[0]["runtime"], rows[0]["boot"], f"ready median {statistics.median(r['ready'] for r in rows):.0f} ms",
           [round(r["ready"]) for r in rows])
+    keys = [k for k in rows[0]["phases"] if all(k in r["phases"] for r in rows)]
+    print("   phases (median ms after navigation):", ", ".join(
+        f"{k} {statistics.median(r['phases'][k] for r in rows):.0f}" for k in sorted(keys, key=lambda k: rows[0]["phases"][k])))

@@ -585,24 +585,48 @@ class BuildResult:
 PACKED_SUFFIXES = (".bin", ".wasm", ".so")
 
 
-def ship_pyscript(dist: Path) -> list[str]:
-    """Copy the files of @pyscript/core that ``PyWorker`` needs into dist/pyscript/, and write the
-    Python entry PyScript runs in its worker (dist/stigg-pyscript.py)."""
+#: PyScript's plugin table in its core chunk: every entry is a chunk that core.js imports before
+#: <py-script> is defined (deprecations manager, donkey, error, editor, game, terminal). The portal
+#: uses none of them; the build empties the table (docs/speed.md (l)).
+_PYSCRIPT_PLUGINS = re.compile(rb'var (\w+)=\{codemirror:\(\)=>Promise\.resolve\(\)\.then\(function\(\)\{return \w+\}\),'
+                               rb'"deprecations-manager":[^{}]*?"py-terminal":\(\)=>import\("\./py-terminal-\w+\.js"\)\};')
+#: PyScript's Python package, copied here by ship_pyscript for the snapshot maker (which compiles it
+#: into the heap, see stigg_portal.browser.pyscript_host); removed from dist/ after the snapshot step.
+PYSCRIPT_PYTHON = "stigg-pyscript-python.json"
+
+
+def ship_pyscript(dist: Path, runtime_dir: Path | None = None) -> list[str]:
+    """Copy the files of @pyscript/core that ``PyWorker`` needs into dist/pyscript/ (its plugin
+    table emptied), write the Python entry PyScript runs in its worker (dist/stigg-pyscript.py)
+    and, given ``runtime_dir``, PyScript's Python package as JSON for the snapshot maker."""
     target = dist / "pyscript"
     target.mkdir(exist_ok=True)
     shipped = []
+    python: dict[str, str] = {}
+    patched = False
     with tarfile.open(fetch_npm(pins.PYSCRIPT_NPM)) as tar:
         for member in tar.getmembers():
+            if member.isfile() and member.name.startswith("package/src/stdlib/pyscript/") and member.name.endswith(".py"):
+                python[member.name.removeprefix("package/src/stdlib/")] = tar.extractfile(member).read().decode()
             name = member.name.removeprefix("package/dist/")
             if (member.isfile() and name != member.name and "/" not in name and name.endswith(".js")
                     and any(name == p or (p.endswith("-") and name.startswith(p)) for p in pins.PYSCRIPT_FILES)):
                 data = tar.extractfile(member).read()
                 # Source maps are not shipped: drop the comment naming them (no 404 in dev tools).
                 data = re.sub(rb"\n?//# sourceMappingURL=\S+\s*$", b"\n", data)
+                if name.startswith("core-"):
+                    data, count = _PYSCRIPT_PLUGINS.subn(rb"var \1={};", data)
+                    patched = patched or count == 1
                 (target / name).write_bytes(data)
                 shipped.append(name)
     if "core.js" not in shipped:
         raise RuntimeError(f"{pins.PYSCRIPT_NPM}: no dist/core.js in the tarball")
+    if not patched:
+        raise RuntimeError(f"{pins.PYSCRIPT_NPM}: its plugin table was not found in the core chunk (new version?)")
+    if runtime_dir is not None:
+        if "pyscript/__init__.py" not in python:
+            raise RuntimeError(f"{pins.PYSCRIPT_NPM}: no src/stdlib/pyscript/__init__.py in the tarball")
+        (runtime_dir / PYSCRIPT_PYTHON).write_text(json.dumps(dict(sorted(python.items()))))
     (dist / "stigg-pyscript.py").write_text(
         "# Run by PyScript in the portal's worker (see stigg_portal.browser.pyscript_host).\n"
         "# PyScript hands the worker's messages to `xworker.onmessage` of this file's globals; the\n"
@@ -689,7 +713,7 @@ def build(dist: Path | str = "dist", *, compress: bool = True, snapshot: bool | 
     early_plan = loader_plan()  # the loader's early GraphQL requests, read off StiggClient
 
     progress("PyScript")
-    ship_pyscript(dist)
+    ship_pyscript(dist, runtime_dir)
     ship_micropython(dist)
 
     progress("fonts")
@@ -719,6 +743,8 @@ def build(dist: Path | str = "dist", *, compress: bool = True, snapshot: bool | 
         if snapshot_module is not None and snapshot_module.make_snapshot(
                 dist, runtime_config, required=bool(snapshot), progress=progress):
             write_entry_points()  # the runtime config now names the snapshot file
+
+    (runtime_dir / PYSCRIPT_PYTHON).unlink(missing_ok=True)  # the maker's input only
 
     if compress:
         # The big binaries get a gzip copy the worker decodes itself when a host sends them raw

@@ -32,11 +32,10 @@ DM_SANS_SUBSETS = ("latin-ext", "latin")
 
 #: PyScript, the runtime's host in the browser (``PyWorker``); its files go to dist/pyscript/.
 PYSCRIPT_NPM = "@pyscript/core@0.7.31"
-#: Of its dist/: the entry, the chunks it imports at once and the plugins core.js loads by default
-#: (it imports all of them unless the page's config turns them off). Editor, terminal and TOML
-#: helpers they load lazily (codemirror, xterm, toml, zip) are left out: the portal never uses them.
-PYSCRIPT_FILES = ("core.js", "core-", "deprecations-manager-", "donkey-", "error-", "py-editor-", "py-game-",
-                  "py-terminal-")
+#: Of its dist/: the entry and the chunk it imports at once. The build empties core's plugin table
+#: (``build.ship_pyscript``), so none of its plugin chunks (editor, terminal, game, error, ...) is
+#: shipped or fetched: neither the portal nor main-thread page glue uses them.
+PYSCRIPT_FILES = ("core.js", "core-")
 
 #: MicroPython for PyScript's ``<script type="mpy">`` (page glue on the main thread): the version
 #: @pyscript/core 0.7.31 loads from its CDN by default (``module: (e="1.28.0-6") => ...`` in its

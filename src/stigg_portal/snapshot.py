@@ -112,7 +112,8 @@ def snapshot_key(runtime_dir: Path) -> str:
         digest.update(f"{name}={package['version']}:{package['sha256']}\n".encode())
     digest.update((PACKAGE_DIR / "loader" / "stigg-worker.js").read_bytes())
     digest.update((PACKAGE_DIR / "loader" / "snapshot-maker.mjs").read_bytes())
-    for name in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm"):
+    # stigg-pyscript-python.json: PyScript's Python package, compiled into the heap by the maker.
+    for name in ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "stigg-pyscript-python.json"):
         path = runtime_dir / name
         if path.exists():
             digest.update(hashlib.sha256(path.read_bytes()).digest())

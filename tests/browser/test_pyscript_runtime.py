@@ -25,6 +25,10 @@ def test_dist_ships_pyscript_core_only(dist_dir):
     # editor, terminal and TOML helpers PyScript loads lazily are left out
     assert not [name for name in files if name.startswith(("codemirror", "xterm", "toml", "zip"))], files
     assert (dist_dir / "stigg-pyscript.py").read_text().count("pyscript_host") == 2
+    # its six plugins are cut at build time (the portal uses none): their chunks are not shipped
+    assert files == sorted(["core.js", *[name for name in files if name.startswith("core-")]]), files
+    # the snapshot maker's copy of PyScript's Python package does not stay in dist/
+    assert not list(dist_dir.rglob("stigg-pyscript-python.json"))
 
 
 def test_snapshot_boot_runs_under_pyscript(page, site, watch, dist_dir):
@@ -38,6 +42,12 @@ def test_snapshot_boot_runs_under_pyscript(page, site, watch, dist_dir):
     # PyScript came from dist/ (offline, no CDN)
     assert watch.origins() <= {site.server.url, site.dist_url}, watch.origins()
     assert [url for url in watch.requests if url.startswith(site.dist_url + "/pyscript/core")]
+    # no plugin chunk is fetched before <py-script> is defined
+    pyscript_files = {url.split("?")[0].rsplit("/", 1)[1] for url in watch.requests if "/pyscript/" in url}
+    assert all(name == "core.js" or name.startswith("core-") for name in pyscript_files), pyscript_files
+    # PyScript's own `import pyscript` after the restore needs nothing from the standard library
+    # that is not in the heap (its package and imports are precompiled into the snapshot)
+    assert not [url for url in watch.requests if "python_stdlib.zip" in url]
 
 
 @pytest.fixture(scope="module")

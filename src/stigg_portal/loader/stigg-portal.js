@@ -343,11 +343,17 @@ function pyscriptWorker() {
   const timer = setTimeout(() => fallBack(`PyScript's worker did not load Pyodide within ${PYSCRIPT_TIMEOUT / 1000} s`), PYSCRIPT_TIMEOUT);
   const cacheOff = runtimeCacheOff ? "&runtime-cache=off" : "";
   (async () => {
+    performance.mark("stigg-portal:pyscript-import");
     const core = await loadPyScriptCore(); // without its Function()-compiled worker hook (see above)
+    performance.mark("stigg-portal:pyscript-core");
     // core.js does not await its plugins; its hooks exist once <py-script> is defined.
     await customElements.whenDefined("py-script");
+    performance.mark("stigg-portal:pyscript-defined");
     // The worker, as soon as PyScript made it (PyWorker's promise settles only much later).
-    core.hooks.main.onWorker.add((_wrap, xworker) => attach(xworker));
+    core.hooks.main.onWorker.add((_wrap, xworker) => {
+      performance.mark("stigg-portal:pyscript-worker");
+      attach(xworker);
+    });
     const xworker = await core.PyWorker(new URL(`stigg-pyscript.py?v=${RUNTIME.buildId}`, BASE).href, {
       type: "pyodide",
       version: new URL(`stigg-worker.js?v=${RUNTIME.buildId}&host=pyscript${cacheOff}`, BASE).href,

@@ -635,6 +635,16 @@ async function makeSnapshot(loadPyodide) {
   }
   const t0 = performance.now();
   console.info(`snapshot: Python booted with packages at ${Math.round(t0)} ms`);
+  // PyScript's Python package (copied by the build), compiled into the heap: PyScript imports it
+  // in the page's worker after our loadPyodide (see stigg_portal.browser.pyscript_host).
+  const pyscriptPython = await fetch(INDEX_URL + "stigg-pyscript-python.json").then((r) => r.ok ? r.text() : null, () => null);
+  if (pyscriptPython) {
+    const host = pyodide.pyimport("stigg_portal.browser.pyscript_host");
+    const names = host.precompile(pyscriptPython);
+    console.info(`snapshot: PyScript's ${names.length} Python modules precompiled`);
+    names.destroy();
+    host.destroy();
+  }
   await pyodide.runPythonAsync("from stigg_portal.browser import boot\nawait boot.prepare_snapshot()\ndel boot");
   applyHeapPatch(Module, pyodide.runPython("from stigg_portal.browser import boot\nboot.heap_patch()"));
   pyodide.runPython("boot.drop_heap_patch()\ndel boot");
@@ -811,10 +821,14 @@ function afterReady(booted) {
 // as in the plain worker (snapshot, fallback, lock file, cache, packed binaries).
 export const version = RUNTIME.pyodideVersion;
 
+// The boot starts when this module is evaluated, not when PyScript calls loadPyodide: PyScript
+// first opens its IndexedDB package cache, which the portal does not use (see the end of the file).
+let earlyBoot = null;
 export async function loadPyodide() {
+  timing.hostCalled = now();
   let booted;
   try {
-    booted = await start();
+    booted = await (earlyBoot || start());
   } catch (error) {
     self.postMessage(JSON.stringify({ type: "fatal", message: `stigg-portal could not start Python: ${error.message}` }));
     throw error;
@@ -822,6 +836,7 @@ export async function loadPyodide() {
   timing.pyodideLoaded = now();
   // Read by stigg_portal.browser.pyscript_host once PyScript ran its own set-up.
   self.stiggPortalHost = {
+    mark(name) { timing[name] = now(); }, // phases of PyScript's part, for benchmarks/pyscript_ab.py
     listen(handle) {
       handler = handle;
       self.postMessage(readyMessage(booted, "pyscript"));
@@ -832,7 +847,10 @@ export async function loadPyodide() {
   return booted.pyodide;
 }
 
-if (!PYSCRIPT_HOST) {
+if (PYSCRIPT_HOST && !MAKING) {
+  earlyBoot = start();
+  earlyBoot.catch(() => {}); // reported by loadPyodide
+} else if (!PYSCRIPT_HOST) {
   try {
     const booted = await start();
     if (booted) {
