@@ -34,14 +34,30 @@ def test_imports_come_from_the_code_objects_not_the_files(tmp_path, clean_module
     assert "colorsys" in sys.modules
     # ... host-only modules (PyScript's JavaScript modules, absent here) are not tried
     assert "not done" not in capsys.readouterr().err
-    # no file exists, yet the import works; `js` exists only in the worker: stand one in
-    monkeypatch.setitem(sys.modules, "js", type(sys)("js"))
+    # no file exists, yet the import works; `js` exists only in the worker: stand one in, as
+    # PyScript's worker sees it (our interpreter module set self.stiggPortalHost)
+    js = type(sys)("js")
+    js.stiggPortalHost = object()
+    monkeypatch.setitem(sys.modules, "js", js)
+    monkeypatch.setattr(pyscript_host, "_HOSTED", [])
     import pyscript  # type: ignore[import-not-found]
 
     assert pyscript.answer() == 42
     assert pyscript.__file__ == str(tmp_path / "pyscript" / "__init__.py")
     assert type(pyscript.__spec__.loader).__name__ == "_PrecompiledPyScript"
     assert pyscript.__path__ == [str(tmp_path / "pyscript")]
+
+
+def test_the_plain_worker_does_not_get_pyscript_from_the_snapshot(tmp_path, clean_modules, monkeypatch):
+    # Without PyScript (data-runtime="worker", or the fallback) the package's JavaScript modules are
+    # missing: `import pyscript` fails as a ModuleNotFoundError for pyscript itself, which the
+    # worker turns into its "only under PyScript" hint, instead of a failure deep inside it.
+    pyscript_host.precompile(json.dumps(FAKE), str(tmp_path))
+    monkeypatch.setitem(sys.modules, "js", type(sys)("js"))  # no stiggPortalHost: the plain worker
+    monkeypatch.setattr(pyscript_host, "_HOSTED", [])
+    with pytest.raises(ModuleNotFoundError) as error:
+        import pyscript  # type: ignore[import-not-found]  # noqa: F401
+    assert error.value.name == "pyscript"
 
 
 def test_precompile_twice_keeps_one_finder(tmp_path, clean_modules):

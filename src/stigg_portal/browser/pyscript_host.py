@@ -30,6 +30,23 @@ from typing import Any
 _HOST_ONLY = ("pyscript", "polyscript", "_pyscript", "js", "jsffi", "pyodide")
 
 
+_HOSTED: list[bool] = []
+
+
+def _under_pyscript() -> bool:
+    """Whether PyScript hosts this runtime: our interpreter module (stigg-worker.js?host=pyscript)
+    sets ``self.stiggPortalHost`` before PyScript imports its package; the plain worker never does."""
+    if not _HOSTED:
+        try:
+            import js
+        except ImportError:
+            return False
+        if not hasattr(js, "stiggPortalHost"):
+            return False
+        _HOSTED.append(True)
+    return True
+
+
 class _PrecompiledPyScript(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     """Finds ``pyscript`` and its submodules among code objects compiled at snapshot time."""
 
@@ -39,8 +56,8 @@ class _PrecompiledPyScript(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 
     def find_spec(self, fullname: str, path: Any = None, target: Any = None) -> Any:
         entry = self.codes.get(fullname)
-        if entry is None:
-            return None
+        if entry is None or not _under_pyscript():
+            return None  # in the plain worker `import pyscript` fails as it would without the snapshot
         _code, filename, is_package = entry
         spec = importlib.util.spec_from_loader(fullname, self, origin=filename, is_package=is_package)
         if spec is not None:
