@@ -162,7 +162,7 @@ def loader_plan() -> dict[str, Any]:
             "input": inputs,
             "bodyKeys": list(body),
         }
-    from ..elements import SECTION_NAMES, all_widgets
+    from ..elements import ISO_COUNTRY_CODES, SECTION_NAMES, all_widgets
 
     kinds = {"portal": PORTAL_OPERATION, "paywall": PAYWALL_OPERATION}
     tags = {}
@@ -184,4 +184,7 @@ def loader_plan() -> dict[str, Any]:
         "needsCustomer": [PORTAL_OPERATION],
         "operations": operations,
         "uppercase": ["billing-country-code"],
+        # Values the attribute model accepts (after the upper-casing): any other value Python
+        # reports and leaves out of its request, and so does the loader.
+        "allowed": {"billing-country-code": " ".join(sorted(ISO_COUNTRY_CODES))},
     }

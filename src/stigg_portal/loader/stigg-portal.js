@@ -378,7 +378,11 @@ function earlyRequestsFor(tag, attrs) {
   const value = (name) => {
     const raw = attrs[name];
     if (typeof raw !== "string" || !raw.trim()) return null;
-    return EARLY.uppercase.includes(name) ? raw.trim().toUpperCase() : raw.trim();
+    const text = EARLY.uppercase.includes(name) ? raw.trim().toUpperCase() : raw.trim();
+    // A value the attribute model rejects (billing-country-code="Germany"): Python reports it and
+    // asks without it, and so does the early request (the same request, not a wasted one).
+    if (name in EARLY.allowed && !EARLY.allowed[name].split(" ").includes(text)) return null;
+    return text;
   };
   const client = value("client");
   if (!value("api-key") || (client && client !== "stigg")) return [];
