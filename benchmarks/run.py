@@ -285,7 +285,10 @@ def _cdp_network(context: Any, page: Any, emulate: bool) -> None:
     session.send("Network.emulateNetworkConditions", NETWORK)
 
 
-def cold_runs(pw: Any, bench: Bench, variant: str, url: str, runs: int, *, network: bool) -> list[dict[str, Any]]:
+def cold_runs(pw: Any, bench: Bench, variant: str, url: str, runs: int, *, network: bool,
+              before: Callable[[Any, list[str]], dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """A fresh context per load; ``before(page, seen)`` (if any) runs first in that context and its
+    dict is added to the row."""
     browser = pw.chromium.launch(**launch_options())
     out = []
     try:
@@ -296,7 +299,8 @@ def cold_runs(pw: Any, bench: Bench, variant: str, url: str, runs: int, *, netwo
             context.add_init_script(INIT_SCRIPT)
             page = context.new_page()
             _cdp_network(context, page, network)
-            out.append(measure(page, url, seen))
+            extra = before(page, seen) if before else {}
+            out.append({**measure(page, url, seen), **extra})
             context.close()
     finally:
         browser.close()
@@ -329,29 +333,15 @@ def preload_runs(pw: Any, bench: Bench, shell_url: str, url: str, runs: int, *, 
     """Lever (n): a first visit of the portal page right after an app shell with ``data-preload``
     (fresh context per run: the shell boots the runtime in idle time and stores its files, then
     the visitor navigates to the billing page)."""
-    browser = pw.chromium.launch(**launch_options())
-    out = []
-    try:
-        for _ in range(runs):
-            context = browser.new_context()
-            seen: list[str] = []
-            context.on("requestfinished", lambda r, seen=seen: seen.append(r.url))
-            context.add_init_script(INIT_SCRIPT)
-            page = context.new_page()
-            _cdp_network(context, page, network)
-            page.goto(shell_url, wait_until="load", timeout=TIMEOUT_MS)
-            page.wait_for_function("window.StiggPortal && StiggPortal.preload", timeout=TIMEOUT_MS)
-            page.evaluate("StiggPortal.preload()")  # resolves once the runtime is up and its files are stored
-            shell_tasks = page.evaluate("window.__bench.longtasks")
-            shell_requests = list(seen)
-            row = measure(page, url, seen)
-            row["shell_longest_task"] = max((d for _, d in shell_tasks), default=0)
-            row["shell_requests"] = shell_requests
-            out.append(row)
-            context.close()
-    finally:
-        browser.close()
-    return out
+
+    def shell(page: Any, seen: list[str]) -> dict[str, Any]:
+        page.goto(shell_url, wait_until="load", timeout=TIMEOUT_MS)
+        page.wait_for_function("window.StiggPortal && StiggPortal.preload", timeout=TIMEOUT_MS)
+        page.evaluate("StiggPortal.preload()")  # resolves once the runtime is up and its files are stored
+        shell_tasks = page.evaluate("window.__bench.longtasks")
+        return {"shell_longest_task": max((d for _, d in shell_tasks), default=0), "shell_requests": list(seen)}
+
+    return cold_runs(pw, bench, "snapshot", url, runs, network=network, before=shell)
 
 
 def interleaved_runs(pw: Any, bench: Bench, urls: dict[str, str], runs: int, *, network: bool,
