@@ -94,3 +94,58 @@ def test_csp_without_blob_workers_falls_back_to_the_plain_worker(browser, tmp_pa
         assert boot(page)["runtime"] == "worker"
         assert any("PyScript did not start" in line and "plain worker" in line for line in lines), lines
         context.close()
+
+
+def _runtime_requests(watch) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for url in watch.requests:
+        name = url.split("?")[0].rsplit("/", 1)[-1]
+        if name == "pyodide.asm.wasm" or name.startswith(("snapshot-", "dynlib-")):
+            counts[name] = counts.get(name, 0) + 1
+    return counts
+
+
+def test_page_hands_compiled_wasm_and_snapshot_to_the_pyscript_worker(page, site, watch, dist_dir):
+    folder = dist_dir / "pyodide-314.0.7"
+    if not list(folder.glob("snapshot-*.bin")):
+        pytest.skip("this dist/ has no memory snapshot")
+    page.goto(site.page_url(USAGE))
+    wait_ready(page, "stigg-usage")
+    assert boot(page) == {"runtime": "pyscript", "boot": "snapshot"}
+    timing = page.evaluate("StiggPortal.bootTiming")
+    # the worker used the page's compiled wasm, side modules and snapshot bytes ...
+    assert "wasmHanded" in timing and "snapshotHanded" in timing, timing
+    # ... and downloaded none of them again: each runtime file is requested once
+    expected = {"pyodide.asm.wasm"} | {p.name for p in folder.glob("snapshot-*.bin")}
+    expected |= {p.name for p in folder.glob("dynlib-*.so")}
+    assert _runtime_requests(watch) == {name: 1 for name in expected}
+    assert page.locator("stigg-usage [role=progressbar]").count() >= 1
+    assert watch.console_errors() == []
+
+
+def test_a_bad_head_start_falls_back_to_the_workers_own_downloads(page, site, watch, dist_dir):
+    if not list((dist_dir / "pyodide-314.0.7").glob("snapshot-*.bin")):
+        pytest.skip("this dist/ has no memory snapshot")
+    seen: dict[str, int] = {}
+
+    def first_one_broken(route):
+        name = route.request.url.split("?")[0].rsplit("/", 1)[-1]
+        seen[name] = seen.get(name, 0) + 1
+        if seen[name] > 1:
+            return route.continue_()
+        if name == "pyodide.asm.wasm":  # the page's compile fails: it sends null
+            return route.fulfill(body=b"not wasm at all", content_type="application/wasm")
+        # the page hands over bytes that fail the worker's checks
+        return route.fulfill(body=bytes([7]) * 4096, content_type="application/octet-stream")
+
+    page.context.route("**/pyodide.asm.wasm", first_one_broken)
+    page.context.route("**/snapshot-*.bin", first_one_broken)
+    page.goto(site.page_url(USAGE))
+    wait_ready(page, "stigg-usage")
+    assert boot(page) == {"runtime": "pyscript", "boot": "snapshot"}  # the worker's own downloads
+    timing = page.evaluate("StiggPortal.bootTiming")
+    assert "wasmHanded" not in timing and "snapshotHanded" not in timing, timing
+    assert seen["pyodide.asm.wasm"] == 2 and max(v for k, v in seen.items() if k.startswith("snapshot-")) == 2, seen
+    assert [text for _, text in watch.console if "the page's snapshot not used" in text], watch.console
+    assert "Usage" in page.locator("stigg-usage").inner_text()
+    assert watch.console_errors() == []

@@ -287,6 +287,80 @@ function createWorker() {
 // load, the plain module worker takes over. (PyScript's part ends when its worker imports our
 // interpreter module, which then says "host-alive"; the boot after that may take long.)
 const PYSCRIPT_TIMEOUT = 10000;
+
+// The page's head start for PyScript's worker (docs/speed.md, (l)): while PyScript's core.js loads
+// and its worker starts, the page compiles Pyodide's wasm (compileStreaming: off the main thread)
+// and the snapshot's side modules and downloads the memory snapshot, then hands the WebAssembly.Modules and the snapshot's bytes
+// (transferred, not copied) to the worker when it says "host-alive". The worker still checks the
+// snapshot (build key, length, checksum) and does its own fetch of either file when the page sends
+// null: no Cache Storage, a host that sends the file raw (the worker takes its .gz copy), a
+// failed compile or download. Files the page downloaded are put in Cache Storage by the page once
+// a snapshot boot worked (what the worker does with its own downloads). Returns null when there
+// is nothing to start (no snapshot in the build, no compileStreaming).
+const RUNTIME_CACHE = "stigg-portal-runtime"; // the worker's Cache Storage (stigg-worker.js)
+function pageHeadStart() {
+  const snapshot = RUNTIME.snapshot;
+  if (!snapshot || typeof WebAssembly?.compileStreaming !== "function") return null;
+  const dir = new URL(RUNTIME.runtimeDir, BASE).href;
+  const packed = RUNTIME.packed || {};
+  const cacheOn = !runtimeCacheOff && typeof caches !== "undefined";
+  const cache = cacheOn ? caches.open(RUNTIME_CACHE).catch(() => null) : Promise.resolve(null);
+  const downloaded = []; // [url, response copy]: stored after a snapshot boot
+  const file = async (name, use) => {
+    const url = dir + name;
+    const controller = new AbortController();
+    const download = fetch(url, { signal: controller.signal });
+    download.catch(() => {});
+    const store = await cache;
+    const hit = store ? await store.match(url).catch(() => null) : null;
+    if (hit) {
+      controller.abort();
+      return { value: await use(hit), cached: true };
+    }
+    const response = await download;
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    if (packed[name] && Number(response.headers.get("content-length")) === packed[name]) {
+      response.body?.cancel().catch(() => {});
+      throw new Error("sent uncompressed"); // the worker fetches the .gz copy
+    }
+    const copy = store ? response.clone() : null;
+    const value = await use(response);
+    if (copy) downloaded.push([url, copy]);
+    return { value, cached: false };
+  };
+  const settle = (promise) => promise.then((done) => done, () => null);
+  // As the worker does: compileStreaming needs the wasm MIME type (hosts send .so files as they like).
+  const compile = async (response) => ((response.headers.get("content-type") || "").startsWith("application/wasm")
+    ? WebAssembly.compileStreaming(response) : WebAssembly.compile(await response.arrayBuffer()));
+  return {
+    wasm: settle(file("pyodide.asm.wasm", compile)),
+    dynlibs: Promise.all((snapshot.dynlibs || []).map((spec) => settle(file(spec.file, compile)))),
+    snapshot: settle(file(snapshot.file, (response) => response.arrayBuffer())),
+    // After a snapshot boot: what the worker does with the files it downloaded itself.
+    async store() {
+      const store = await cache;
+      for (const [url, response] of downloaded.splice(0)) await store?.put(url, response).catch(() => {});
+    },
+    drop() { downloaded.length = 0; },
+  };
+}
+
+/** Post the head start's results to PyScript's worker as they come (null: the worker does it). */
+function handHeadStart(xworker, headStart) {
+  const send = (message, transfer = []) => {
+    try {
+      xworker.postMessage(message, transfer);
+    } catch (_) { // say a Module the engine cannot post: the worker does it itself
+      xworker.postMessage({ stiggHandoff: message.stiggHandoff, value: null });
+    }
+  };
+  headStart.wasm.then((done) => send({ stiggHandoff: "wasm", value: done?.value ?? null, cached: !!done?.cached }));
+  headStart.dynlibs.then((done) => send({ stiggHandoff: "dynlibs", value: done.map((one) => one?.value ?? null),
+    cached: done.map((one) => !!one?.cached) }));
+  headStart.snapshot.then((done) => send({ stiggHandoff: "snapshot", value: done?.value ?? null, cached: !!done?.cached },
+    done ? [done.value] : []));
+}
+
 function pyscriptWorker() {
   const buffered = [];
   let real = null;
@@ -308,6 +382,7 @@ function pyscriptWorker() {
     settled = true;
     console.info(`stigg-portal: PyScript did not start (${why}); using the plain worker`);
     real?.terminate?.();
+    headStart?.drop();
     real = directWorker(); // buffers messages itself until Python is up
     real.plain = true;
     ready = true;
@@ -325,8 +400,14 @@ function pyscriptWorker() {
       const { type } = JSON.parse(event.data);
       if (type === "host-alive") {
         clearTimeout(timer); // PyScript's part is done: the boot from here is the same as the plain worker's
+        if (headStart) handHeadStart(xworker, headStart);
       } else if (type === "ready") {
         ready = true;
+        if (headStart) {
+          const { boot } = JSON.parse(event.data);
+          if (boot === "snapshot") setTimeout(() => headStart.store(), 300); // off the first render's path
+          else headStart.drop();
+        }
         shim.onmessage?.(event);
         flush();
       } else {
@@ -342,6 +423,11 @@ function pyscriptWorker() {
   };
   const timer = setTimeout(() => fallBack(`PyScript's worker did not load Pyodide within ${PYSCRIPT_TIMEOUT / 1000} s`), PYSCRIPT_TIMEOUT);
   const cacheOff = runtimeCacheOff ? "&runtime-cache=off" : "";
+  let headStart = null;
+  try {
+    headStart = pageHeadStart();
+  } catch (_) { /* the worker does it all */ }
+  const handoff = headStart ? "&handoff=1" : "";
   (async () => {
     performance.mark("stigg-portal:pyscript-import");
     const core = await loadPyScriptCore(); // without its Function()-compiled worker hook (see above)
@@ -356,7 +442,7 @@ function pyscriptWorker() {
     });
     const xworker = await core.PyWorker(new URL(`stigg-pyscript.py?v=${RUNTIME.buildId}`, BASE).href, {
       type: "pyodide",
-      version: new URL(`stigg-worker.js?v=${RUNTIME.buildId}&host=pyscript${cacheOff}`, BASE).href,
+      version: new URL(`stigg-worker.js?v=${RUNTIME.buildId}&host=pyscript${cacheOff}${handoff}`, BASE).href,
       config: {},
     });
     attach(xworker);

@@ -42,6 +42,19 @@ let handler = null;
 // module as its Pyodide (`version` = this URL) and calls loadPyodide below. There PyScript owns
 // the worker's messages: the Python entry (stigg-pyscript.py) wires them to our runtime.
 const PYSCRIPT_HOST = new URL(import.meta.url).searchParams.get("host") === "pyscript";
+// The page's head start (PyScript host, `&handoff=1`): while PyScript started this worker, the
+// page compiled pyodide.asm.wasm and the side modules and downloaded the snapshot; it posts each
+// ({stiggHandoff: "wasm" | "dynlibs" | "snapshot", value, cached}; for "dynlibs" one per side
+// module) after "host-alive", value null when it could not (then this worker fetches that file
+// itself, as without the head start). See pageHeadStart in
+// stigg-portal.js.
+const HANDOFF = PYSCRIPT_HOST && !MAKING && new URL(import.meta.url).searchParams.get("handoff") === "1";
+const deferred = () => {
+  let resolve;
+  const promise = new Promise((r) => { resolve = r; });
+  return { promise, resolve };
+};
+const handoff = { wasm: deferred(), dynlibs: deferred(), snapshot: deferred() };
 if (!PYSCRIPT_HOST) {
   self.onmessage = (event) => {
     if (handler) handler(event.data);
@@ -53,6 +66,11 @@ if (!PYSCRIPT_HOST) {
   // xworker.onmessage does not receive them in this set-up, and messages that arrive before
   // Python listens are kept. stigg_portal.browser.pyscript_host calls stiggPortalHost.listen.
   self.addEventListener("message", (event) => {
+    if (HANDOFF && Object.hasOwn(handoff, event.data?.stiggHandoff ?? "")) { // the page's head start (see below)
+      event.stopImmediatePropagation();
+      handoff[event.data.stiggHandoff].resolve(event.data);
+      return;
+    }
     if (typeof event.data !== "string" || event.data[0] !== "{") return;
     event.stopImmediatePropagation();
     if (handler) handler(event.data);
@@ -199,6 +217,18 @@ async function compileResponse(response) {
 
 function compileWasm(url, cached = false) {
   return cached ? runtimeFile(url, compileResponse) : fetchRuntime(url).then(compileResponse);
+}
+
+/** The side modules the page compiled (see HANDOFF), each one it could not: this worker's own. */
+async function handedDynlibs(specs) {
+  const { value, cached } = await handoff.dynlibs.promise;
+  return Promise.all(specs.map(async (spec, i) => {
+    const module = Array.isArray(value) ? value[i] : null;
+    if (!(module instanceof WebAssembly.Module)) return { path: spec.path, module: await compileWasm(INDEX_URL + spec.file, true) };
+    runtimeUrls.add(INDEX_URL + spec.file);
+    if (CACHE_ON) cacheUse[cached[i] ? "hits" : "misses"]++;
+    return { path: spec.path, module };
+  }));
 }
 
 async function compileDynlibs(specs, cached = false) {
@@ -363,8 +393,22 @@ const WASM_URL = INDEX_URL + "pyodide.asm.wasm";
 const mark = (name) => (value) => { timing[name] = now(); return value; };
 const early = {
   asm: import(INDEX_URL + "pyodide.asm.mjs").then(mark("asmImported")),
-  wasm: compileWasm(WASM_URL, Boolean(SNAPSHOT)).then(mark("wasmCompiled")),
+  wasm: (HANDOFF ? handedWasm() : compileWasm(WASM_URL, Boolean(SNAPSHOT))).then(mark("wasmCompiled")),
 };
+
+/** The page's compiled wasm, else this worker's own (Cache Storage or download). */
+async function handedWasm() {
+  const { value, cached } = await handoff.wasm.promise;
+  if (!(value instanceof WebAssembly.Module)) return compileWasm(WASM_URL, Boolean(SNAPSHOT));
+  timing.wasmHanded = now();
+  handedOver.wasm = value;
+  if (SNAPSHOT) {
+    runtimeUrls.add(WASM_URL); // kept in Cache Storage (stored by the page when it downloaded it)
+    if (CACHE_ON) cacheUse[cached ? "hits" : "misses"]++;
+  }
+  return value;
+}
+const handedOver = { wasm: null };
 early.asm.catch(() => {});
 early.wasm.catch(() => {});
 
@@ -393,7 +437,16 @@ async function withEarlyWasm(run) {
     } catch (_) {
       return originalInstantiate.call(WebAssembly, originalFetch.call(self, WASM_URL), imports);
     }
-    const instance = await WebAssembly.instantiate(module, imports);
+    let instance;
+    try {
+      instance = await WebAssembly.instantiate(module, imports);
+    } catch (error) {
+      if (module !== handedOver.wasm) throw error;
+      // The page's module does not fit (it should: the same file): this worker's own.
+      console.info(`stigg-portal: the page's compiled wasm not used (${error.message})`);
+      module = await compileWasm(WASM_URL, Boolean(SNAPSHOT));
+      instance = await WebAssembly.instantiate(module, imports);
+    }
     timing.instantiated = now();
     return { module, instance };
   };
@@ -434,7 +487,8 @@ function downloadSnapshot(snapshot) {
     resolve({ header: expected, pyodideHeader });
   });
   head.catch(() => {});
-  const data = runtimeFile(INDEX_URL + snapshot.file, (response) => response.arrayBuffer().then((buffer) => {
+  const url = INDEX_URL + snapshot.file;
+  const check = (buffer) => {
     timing.fetched = now();
     const bytes = new Uint8Array(buffer);
     if (new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) throw new Error("not a stigg-portal snapshot");
@@ -447,7 +501,22 @@ function downloadSnapshot(snapshot) {
     if (body.byteLength !== header.length) throw new Error(`truncated (${body.byteLength} of ${header.length} bytes)`);
     if (checksum(body, undefined, header.dataStride || 1) !== header.dataChecksum) throw new Error("checksum mismatch");
     return body;
-  }));
+  };
+  const own = () => runtimeFile(url, (response) => response.arrayBuffer().then(check));
+  const data = !HANDOFF ? own() : handoff.snapshot.promise.then(({ value, cached }) => {
+    if (!(value instanceof ArrayBuffer)) return own();
+    let body;
+    try {
+      body = check(value);
+    } catch (error) { // never trusted more than a download: any mismatch, this worker's own
+      console.info(`stigg-portal: the page's snapshot not used (${error.message}); downloading it`);
+      return own();
+    }
+    timing.snapshotHanded = timing.fetched;
+    runtimeUrls.add(url);
+    if (CACHE_ON) cacheUse[cached ? "hits" : "misses"]++;
+    return body;
+  });
   data.catch(() => {});
   return { head, data };
 }
@@ -774,7 +843,8 @@ async function start() {
   if (SNAPSHOT) {
     downloads = {
       snapshot: downloadSnapshot(SNAPSHOT),
-      dynlibs: compileDynlibs(SNAPSHOT.dynlibs, true).then(mark("dynlibsCompiled")),
+      dynlibs: (HANDOFF ? handedDynlibs(SNAPSHOT.dynlibs) : compileDynlibs(SNAPSHOT.dynlibs, true))
+        .then(mark("dynlibsCompiled")),
     };
     downloads.dynlibs.catch(() => {});
   }
