@@ -113,7 +113,7 @@ def test_page_hands_compiled_wasm_and_snapshot_to_the_pyscript_worker(page, site
     wait_ready(page, "stigg-usage")
     assert boot(page) == {"runtime": "pyscript", "boot": "snapshot"}
     timing = page.evaluate("StiggPortal.bootTiming")
-    # the worker used the page's compiled wasm, side modules and snapshot bytes ...
+    # the worker used the page's compiled wasm and snapshot bytes ...
     assert "wasmHanded" in timing and "snapshotHanded" in timing, timing
     # ... and downloaded none of them again: each runtime file is requested once
     expected = {"pyodide.asm.wasm"} | {p.name for p in folder.glob("snapshot-*.bin")}

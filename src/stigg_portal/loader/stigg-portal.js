@@ -290,7 +290,7 @@ const PYSCRIPT_TIMEOUT = 10000;
 
 // The page's head start for PyScript's worker (docs/speed.md, (l)): while PyScript's core.js loads
 // and its worker starts, the page compiles Pyodide's wasm (compileStreaming: off the main thread)
-// and the snapshot's side modules and downloads the memory snapshot, then hands the WebAssembly.Modules and the snapshot's bytes
+// and downloads the memory snapshot, then hands the WebAssembly.Module and the snapshot's bytes
 // (transferred, not copied) to the worker when it says "host-alive". The worker still checks the
 // snapshot (build key, length, checksum) and does its own fetch of either file when the page sends
 // null: no Cache Storage, a host that sends the file raw (the worker takes its .gz copy), a
@@ -334,7 +334,8 @@ function pageHeadStart() {
     ? WebAssembly.compileStreaming(response) : WebAssembly.compile(await response.arrayBuffer()));
   return {
     wasm: settle(file("pyodide.asm.wasm", compile)),
-    dynlibs: Promise.all((snapshot.dynlibs || []).map((spec) => settle(file(spec.file, compile)))),
+    // (Not the side modules: handed over too, they made no measurable difference on this 2-core
+    // machine, their compile competing with core.js's import; docs/speed.md, (l).)
     snapshot: settle(file(snapshot.file, (response) => response.arrayBuffer())),
     // After a snapshot boot: what the worker does with the files it downloaded itself.
     async store() {
@@ -355,8 +356,6 @@ function handHeadStart(xworker, headStart) {
     }
   };
   headStart.wasm.then((done) => send({ stiggHandoff: "wasm", value: done?.value ?? null, cached: !!done?.cached }));
-  headStart.dynlibs.then((done) => send({ stiggHandoff: "dynlibs", value: done.map((one) => one?.value ?? null),
-    cached: done.map((one) => !!one?.cached) }));
   headStart.snapshot.then((done) => send({ stiggHandoff: "snapshot", value: done?.value ?? null, cached: !!done?.cached },
     done ? [done.value] : []));
 }

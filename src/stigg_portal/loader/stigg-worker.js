@@ -43,10 +43,9 @@ let handler = null;
 // the worker's messages: the Python entry (stigg-pyscript.py) wires them to our runtime.
 const PYSCRIPT_HOST = new URL(import.meta.url).searchParams.get("host") === "pyscript";
 // The page's head start (PyScript host, `&handoff=1`): while PyScript started this worker, the
-// page compiled pyodide.asm.wasm and the side modules and downloaded the snapshot; it posts each
-// ({stiggHandoff: "wasm" | "dynlibs" | "snapshot", value, cached}; for "dynlibs" one per side
-// module) after "host-alive", value null when it could not (then this worker fetches that file
-// itself, as without the head start). See pageHeadStart in
+// page compiled pyodide.asm.wasm and downloaded the snapshot; it posts each ({stiggHandoff:
+// "wasm" | "snapshot", value, cached}) after "host-alive", value null when it could not (then
+// this worker fetches that file itself, as without the head start). See pageHeadStart in
 // stigg-portal.js.
 const HANDOFF = PYSCRIPT_HOST && !MAKING && new URL(import.meta.url).searchParams.get("handoff") === "1";
 const deferred = () => {
@@ -54,7 +53,7 @@ const deferred = () => {
   const promise = new Promise((r) => { resolve = r; });
   return { promise, resolve };
 };
-const handoff = { wasm: deferred(), dynlibs: deferred(), snapshot: deferred() };
+const handoff = { wasm: deferred(), snapshot: deferred() };
 if (!PYSCRIPT_HOST) {
   self.onmessage = (event) => {
     if (handler) handler(event.data);
@@ -217,18 +216,6 @@ async function compileResponse(response) {
 
 function compileWasm(url, cached = false) {
   return cached ? runtimeFile(url, compileResponse) : fetchRuntime(url).then(compileResponse);
-}
-
-/** The side modules the page compiled (see HANDOFF), each one it could not: this worker's own. */
-async function handedDynlibs(specs) {
-  const { value, cached } = await handoff.dynlibs.promise;
-  return Promise.all(specs.map(async (spec, i) => {
-    const module = Array.isArray(value) ? value[i] : null;
-    if (!(module instanceof WebAssembly.Module)) return { path: spec.path, module: await compileWasm(INDEX_URL + spec.file, true) };
-    runtimeUrls.add(INDEX_URL + spec.file);
-    if (CACHE_ON) cacheUse[cached[i] ? "hits" : "misses"]++;
-    return { path: spec.path, module };
-  }));
 }
 
 async function compileDynlibs(specs, cached = false) {
@@ -843,8 +830,7 @@ async function start() {
   if (SNAPSHOT) {
     downloads = {
       snapshot: downloadSnapshot(SNAPSHOT),
-      dynlibs: (HANDOFF ? handedDynlibs(SNAPSHOT.dynlibs) : compileDynlibs(SNAPSHOT.dynlibs, true))
-        .then(mark("dynlibsCompiled")),
+      dynlibs: compileDynlibs(SNAPSHOT.dynlibs, true).then(mark("dynlibsCompiled")),
     };
     downloads.dynlibs.catch(() => {});
   }
