@@ -404,11 +404,15 @@ function pyscriptWorker() {
         ready = true;
         if (headStart) {
           const { boot } = JSON.parse(event.data);
-          if (boot === "snapshot") setTimeout(() => headStart.store(), 300); // off the first render's path
-          else headStart.drop();
+          if (boot === "snapshot") { // off the first render's path, as the worker's own store
+            pageStored = new Promise((resolve) => setTimeout(resolve, 300)).then(() => headStart.store());
+          } else headStart.drop();
         }
         shim.onmessage?.(event);
         flush();
+      } else if (type === "runtime-stored" && pageStored) {
+        // StiggPortal.preload() resolves once every runtime file is stored, the page's too.
+        pageStored.then(() => shim.onmessage?.(event));
       } else {
         shim.onmessage?.(event);
       }
@@ -423,6 +427,7 @@ function pyscriptWorker() {
   const timer = setTimeout(() => fallBack(`PyScript's worker did not load Pyodide within ${PYSCRIPT_TIMEOUT / 1000} s`), PYSCRIPT_TIMEOUT);
   const cacheOff = runtimeCacheOff ? "&runtime-cache=off" : "";
   let headStart = null;
+  let pageStored = null; // the page's store of the files it downloaded (after a snapshot boot)
   try {
     headStart = pageHeadStart();
   } catch (_) { /* the worker does it all */ }
