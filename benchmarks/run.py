@@ -285,6 +285,17 @@ def _cdp_network(context: Any, page: Any, emulate: bool) -> None:
     session.send("Network.emulateNetworkConditions", NETWORK)
 
 
+def _fresh_page(browser: Any, network: bool) -> tuple[Any, Any, list[str]]:
+    """A fresh context (a cold visit) with the page's recorder and the requests it finishes."""
+    context = browser.new_context()
+    seen: list[str] = []
+    context.on("requestfinished", lambda r: seen.append(r.url))
+    context.add_init_script(INIT_SCRIPT)
+    page = context.new_page()
+    _cdp_network(context, page, network)
+    return context, page, seen
+
+
 def cold_runs(pw: Any, bench: Bench, variant: str, url: str, runs: int, *, network: bool,
               before: Callable[[Any, list[str]], dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """A fresh context per load; ``before(page, seen)`` (if any) runs first in that context and its
@@ -293,12 +304,7 @@ def cold_runs(pw: Any, bench: Bench, variant: str, url: str, runs: int, *, netwo
     out = []
     try:
         for _ in range(runs):
-            context = browser.new_context()
-            seen: list[str] = []
-            context.on("requestfinished", lambda r, seen=seen: seen.append(r.url))
-            context.add_init_script(INIT_SCRIPT)
-            page = context.new_page()
-            _cdp_network(context, page, network)
+            context, page, seen = _fresh_page(browser, network)
             extra = before(page, seen) if before else {}
             out.append({**measure(page, url, seen), **extra})
             context.close()
@@ -355,12 +361,7 @@ def interleaved_runs(pw: Any, bench: Bench, urls: dict[str, str], runs: int, *, 
         try:
             for _ in range(runs):
                 for name, url in urls.items():
-                    context = browser.new_context()
-                    seen: list[str] = []
-                    context.on("requestfinished", lambda r, seen=seen: seen.append(r.url))
-                    context.add_init_script(INIT_SCRIPT)
-                    page = context.new_page()
-                    _cdp_network(context, page, network)
+                    context, page, seen = _fresh_page(browser, network)
                     out[name].append(measure(page, url, seen))
                     context.close()
         finally:
