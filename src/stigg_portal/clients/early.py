@@ -33,6 +33,17 @@ def request_key(method: str, url: str, headers: dict[str, str], body: str | None
     return json.dumps([method, url, sorted(headers.items()), body], ensure_ascii=False, separators=(",", ":"))
 
 
+def _sent_key(request: dict[str, Any]) -> str | None:
+    """:func:`request_key` of a request the loader reports (``{method, url, headers, body}``), or
+    ``None`` when the message does not have that shape."""
+    try:
+        return request_key(str(request["method"]), str(request["url"]),
+                           {str(k): str(v) for k, v in dict(request.get("headers") or {}).items()},
+                           None if request.get("body") is None else str(request["body"]))
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+
+
 @dataclass
 class _Entry:
     future: asyncio.Future
@@ -58,24 +69,16 @@ class EarlyAnswers:
         return len(self._entries)
 
     def expect(self, request: dict[str, Any]) -> None:
-        try:
-            key = request_key(str(request["method"]), str(request["url"]),
-                              {str(k): str(v) for k, v in dict(request.get("headers") or {}).items()},
-                              None if request.get("body") is None else str(request["body"]))
-        except (KeyError, TypeError, ValueError, AttributeError):
+        key = _sent_key(request)
+        if key is None:
             return  # not something we sent: nothing to wait for
         if key not in self._entries and key not in self._unsettled:
             entry = _Entry(asyncio.get_event_loop().create_future())
             self._entries[key] = self._unsettled[key] = entry
 
     def settle(self, request: dict[str, Any], answer: dict[str, Any]) -> None:
-        try:
-            key = request_key(str(request["method"]), str(request["url"]),
-                              {str(k): str(v) for k, v in dict(request.get("headers") or {}).items()},
-                              None if request.get("body") is None else str(request["body"]))
-        except (KeyError, TypeError, ValueError, AttributeError):
-            return
-        entry = self._unsettled.pop(key, None)
+        key = _sent_key(request)
+        entry = self._unsettled.pop(key, None) if key is not None else None
         if entry is None or entry.future.done():
             return
         entry.future.set_result(answer)
