@@ -64,7 +64,7 @@ class FetchTransport:
                     text = await response.text()
         except TimeoutError:
             controller.abort()
-            raise ClientError("timeout", f"No answer from {request.url} within {request.timeout_s:g} s.") from None
+            raise request.timed_out() from None
         except JsException as exc:  # DNS, CORS, offline, aborted
             raise ClientError(
                 "network",

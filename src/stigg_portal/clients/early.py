@@ -19,7 +19,6 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import ClientError
 from .transport import HttpRequest, HttpResponse
 
 __all__ = ["EARLY", "EarlyAnswers", "loader_plan"]
@@ -106,12 +105,12 @@ class EarlyAnswers:
             async with asyncio.timeout(request.timeout_s):
                 answer = await asyncio.shield(entry.future)
         except TimeoutError:
-            raise ClientError("timeout", f"No answer from {request.url} within {request.timeout_s:g} s.") from None
+            raise request.timed_out() from None
         if not isinstance(answer, dict):
             self.fallbacks += 1
             return None
         if answer.get("error") == "timeout":
-            raise ClientError("timeout", f"No answer from {request.url} within {request.timeout_s:g} s.")
+            raise request.timed_out()
         status = answer.get("status")
         if answer.get("error") or not isinstance(status, int) or not isinstance(answer.get("text"), str):
             self.fallbacks += 1

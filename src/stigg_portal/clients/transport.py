@@ -42,6 +42,10 @@ class HttpRequest:
         """The body parsed as JSON (``None`` when there is no body)."""
         return None if self.body is None else json.loads(self.body)
 
+    def timed_out(self) -> ClientError:
+        """The error every transport (and an early answer) raises when no answer came in time."""
+        return ClientError("timeout", f"No answer from {self.url} within {self.timeout_s:g} s.")
+
 
 @dataclass
 class HttpResponse:
@@ -99,9 +103,7 @@ class RequestsTransport:
                 timeout=request.timeout_s,
             )
         except requests.Timeout:
-            raise ClientError(
-                "timeout", f"No answer from {request.url} within {request.timeout_s:g} s."
-            ) from None
+            raise request.timed_out() from None
         except requests.RequestException as exc:
             raise ClientError("network", f"Could not reach {request.url}: {_short(exc)}.") from None
         return HttpResponse(status=answer.status_code, headers=dict(answer.headers), text=answer.text)
