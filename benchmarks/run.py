@@ -158,23 +158,40 @@ def file_sizes(dist: Path, rel: str) -> dict[str, int] | None:
 class Bench:
     """Servers (two dists, pages, mock API) and the pages under test."""
 
-    def __init__(self, dist: Path, plain: Path, stack: ExitStack) -> None:
+    def __init__(self, dist: Path, plain: Path, stack: ExitStack, *, in_process: bool = False) -> None:
         from stigg_portal.serve import Server
+
+        from servers import ServerProcess
+
+        def static(folder: Path) -> Any:
+            if in_process:
+                return stack.enter_context(Server(folder, host="127.0.0.1"))
+            server = ServerProcess("static", str(folder))
+            stack.callback(server.stop)
+            return server
 
         self.dists = {"snapshot": dist, "plain": plain}
         self.servers = {}
         for name, folder in self.dists.items():
-            server = stack.enter_context(Server(folder, host="127.0.0.1"))
+            server = static(folder)
             server.url = server.url.replace("127.0.0.1", "localhost")  # the "CDN" origin
             self.servers[name] = server
         self.site_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="stigg-bench-")))
-        self.site = stack.enter_context(Server(self.site_dir, host="127.0.0.1"))
+        self.site = static(self.site_dir)
+        # The mock in this process records requests (lever (c) counts them); timed loads use one in
+        # a process of its own unless --in-process-servers (see benchmarks/servers.py).
         self.mock = None
+        self.mock_url = None
         try:
             from stigg_portal.mock_api import start_mock_api
 
             self.mock = start_mock_api()
             stack.callback(self.mock.stop)
+            self.mock_url = self.mock.url
+            if not in_process:
+                timed = ServerProcess("mock")
+                stack.callback(timed.stop)
+                self.mock_url = timed.url
         except Exception as exc:  # noqa: BLE001 - the demo client needs no API
             log(f"mock Stigg API not available ({exc}): using client=\"demo\"")
         self.has_portal = _defines(dist, "stigg-customer-portal")
@@ -186,9 +203,10 @@ class Bench:
         return sum(len(list(dist.glob(f"pyodide-*/{pattern}")))
                    for pattern in ("pyodide.asm.wasm", "snapshot-*.bin", "dynlib-*.so"))
 
-    def customer_attrs(self, customer: str = "customer-demo") -> str:
+    def customer_attrs(self, customer: str = "customer-demo", *, counted: bool = False) -> str:
         if self.mock is not None:
-            return f'api-key="pk_test_mock" customer-id="{customer}" base-url="{self.mock.url}"'
+            url = self.mock.url if counted else self.mock_url
+            return f'api-key="pk_test_mock" customer-id="{customer}" base-url="{url}"'
         return 'client="demo"'
 
     def target(self) -> tuple[str, str]:
@@ -215,9 +233,9 @@ class Bench:
         (self.site_dir / name).write_text(html)
         return f"{self.site.url}/{name}"
 
-    def portal_body(self, extra: str = "") -> str:
+    def portal_body(self, extra: str = "", *, counted: bool = False) -> str:
         tag = self.target()[0]
-        return f"<{tag} {self.customer_attrs()} {extra}></{tag}>"
+        return f"<{tag} {self.customer_attrs(counted=counted)} {extra}></{tag}>"
 
     def ssr_body(self) -> str:
         from stigg_portal.server import render
@@ -645,8 +663,8 @@ def data_loads(pw: Any, bench: Bench) -> dict[str, Any] | None:
     out = {}
     try:
         cases = {
-            "portal": bench.portal_body(),
-            "provider+3 sections": f'<stigg-provider {bench.customer_attrs()}><stigg-subscription-overview></stigg-subscription-overview>'
+            "portal": bench.portal_body(counted=True),
+            "provider+3 sections": f'<stigg-provider {bench.customer_attrs(counted=True)}><stigg-subscription-overview></stigg-subscription-overview>'
                                    '<stigg-usage></stigg-usage><stigg-payment-details></stigg-payment-details></stigg-provider>',
         }
         for name, body in cases.items():
@@ -794,6 +812,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default="", help="measure only the page loads whose name contains this (or one of these, comma-separated)")
     parser.add_argument("--no-anchor", action="store_true",
                         help="skip Stigg's React portal (../shared/anchor-react-portal, built once into build/anchor)")
+    parser.add_argument("--in-process-servers", action="store_true",
+                        help="serve dist/, the pages and the mock API from threads of this process (as before "
+                             "2026-12-02) instead of a process each")
     parser.add_argument("--skip-extras", action="store_true", help="skip re-render, data loads and CPython timings")
     parser.add_argument("--output", default=str(ROOT / "benchmarks" / "results" / "latest.json"))
     args = parser.parse_args(argv)
@@ -818,7 +839,7 @@ def main(argv: list[str] | None = None) -> int:
         "loads": {},
     }
     with ExitStack() as stack:
-        bench = Bench(dist, plain, stack)
+        bench = Bench(dist, plain, stack, in_process=args.in_process_servers)
         results["target"] = bench.target()[1]
         results["data_source"] = "the mock Stigg API (customer-demo)" if bench.mock else 'client="demo"'
         with sync_playwright() as pw:
