@@ -159,9 +159,9 @@ class Bench:
     """Servers (two dists, pages, mock API) and the pages under test."""
 
     def __init__(self, dist: Path, plain: Path, stack: ExitStack, *, in_process: bool = False) -> None:
-        from stigg_portal.serve import Server
-
         from servers import ServerProcess
+
+        from stigg_portal.serve import Server
 
         def static(folder: Path) -> Any:
             if in_process:
