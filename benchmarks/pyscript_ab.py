@@ -1,8 +1,11 @@
 """A/B: Python hosted by PyScript's PyWorker vs the plain module worker (`data-runtime="worker"`),
-in the same run: cold (fresh context each), loopback, alternating, time from navigation to
-"Python ready", medians of N (default 5).
+in the same run: cold (fresh context each) or warm (`--warm`: one persistent profile per page,
+after a first visit), loopback, alternating, time from navigation to "Python ready", medians of N
+(default 5). Several dist folders (say main's and a branch's) are measured side by side, every
+page of every folder once per round, so that a lever's effect is not the machine's drift.
 
     PYTHONPATH=src .venv/bin/python benchmarks/pyscript_ab.py dist [N]
+    PYTHONPATH=src .venv/bin/python benchmarks/pyscript_ab.py --warm before/dist after/dist 7
 """
 import pathlib
 import statistics
@@ -13,41 +16,61 @@ from playwright.sync_api import sync_playwright
 
 from stigg_portal.serve import Server
 
-dist = pathlib.Path(sys.argv[1]); n = int(sys.argv[2]) if len(sys.argv) > 2 else 5
-root = pathlib.Path(tempfile.mkdtemp())
-for name, attrs in {"pyscript": "", "worker": 'data-runtime="worker"'}.items():
-    (root / f"{name}.html").write_text(f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>t</title>'
-        f'<script type="module" src="DIST/stigg-portal.js" {attrs}></script></head>'
-        '<body><stigg-usage client="demo" scenario="paid"></stigg-usage></body></html>')
+args = sys.argv[1:]
+warm = "--warm" in args
+args = [a for a in args if a != "--warm"]
+n = int(args.pop()) if len(args) > 1 and args[-1].isdigit() else 5
+dists = [pathlib.Path(a) for a in args]
+HOSTS = {"pyscript": "", "worker": 'data-runtime="worker"'}
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync",
         '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost']
-res = {"pyscript": [], "worker": []}
-with Server(dist, host="127.0.0.1") as ds, Server(root, host="127.0.0.1") as ps, sync_playwright() as p:
-    durl = ds.url.replace("127.0.0.1", "localhost")
-    for f in root.glob("*.html"):
-        f.write_text(f.read_text().replace("DIST", durl))
-    b = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+PROBE = """() => ({runtime: StiggPortal.runtime, boot: StiggPortal.bootMode,
+    ready: StiggPortal.bootTiming.ready - performance.timeOrigin,
+    // the boot's phases, ms after navigation (loader marks, then the worker's timing)
+    phases: Object.fromEntries([
+        ...performance.getEntriesByType("mark").filter((m) => m.name.startsWith("stigg-portal:pyscript"))
+            .map((m) => [m.name.slice(13), m.startTime]),
+        ...Object.entries(StiggPortal.bootTiming).map(([k, v]) => [k, v - performance.timeOrigin])])})"""
+root = pathlib.Path(tempfile.mkdtemp())
+pages = [(d, host) for d in range(len(dists)) for host in HOSTS]
+res = {page: [] for page in pages}
+with sync_playwright() as p:
+    servers = [Server(d, host="127.0.0.1").__enter__() for d in dists]
+    ps = Server(root, host="127.0.0.1").__enter__()
+    for d, host in pages:
+        durl = servers[d].url.replace("127.0.0.1", "localhost")  # the dist on another origin
+        (root / f"{d}-{host}.html").write_text(
+            f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>t</title>'
+            f'<script type="module" src="{durl}/stigg-portal.js" {HOSTS[host]}></script></head>'
+            '<body><stigg-usage client="demo" scenario="paid"></stigg-usage></body></html>')
+    b = None if warm else p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+    profiles = {page: p.chromium.launch_persistent_context(tempfile.mkdtemp(), executable_path="/usr/bin/chromium",
+                                                           args=ARGS) for page in pages} if warm else {}
     for i in range(n + 1):
-        for name in ("pyscript", "worker") if i % 2 else ("worker", "pyscript"):
-            c = b.new_context(); page = c.new_page()
-            page.goto(f"{ps.url}/{name}.html")
-            page.wait_for_selector('stigg-usage[data-stigg-state="ready"]', timeout=60000)
-            r = page.evaluate("""() => ({runtime: StiggPortal.runtime, boot: StiggPortal.bootMode,
-                ready: StiggPortal.bootTiming.ready - performance.timeOrigin,
-                now: performance.now(),
-                // the boot's phases, ms after navigation (loader marks, then the worker's timing)
-                phases: Object.fromEntries([
-                    ...performance.getEntriesByType("mark").filter((m) => m.name.startsWith("stigg-portal:pyscript"))
-                        .map((m) => [m.name.slice(13), m.startTime]),
-                    ...Object.entries(StiggPortal.bootTiming).map(([k, v]) => [k, v - performance.timeOrigin])])})""")
-            c.close()
-            if i:  # first round is a warm-up of the servers/disk
-                res[name].append(r)
-    b.close()
-for name, rows in res.items():
-    print(name, rows[0]["runtime"], rows[0]["boot"], f"ready median {statistics.median(r['ready'] for r in rows):.0f} ms",
-          [round(r["ready"]) for r in rows])
-    keys = [k for k in rows[0]["phases"] if all(k in r["phases"] for r in rows)]
-    print("   phases (median ms after navigation):", ", ".join(
-        f"{k} {statistics.median(r['phases'][k] for r in rows):.0f}" for k in sorted(keys, key=lambda k: rows[0]["phases"][k])))
+        for page in pages if i % 2 else pages[::-1]:
+            c = profiles[page] if warm else b.new_context()
+            tab = c.new_page()
+            tab.goto(f"{ps.url}/{page[0]}-{page[1]}.html")
+            tab.wait_for_selector('stigg-usage[data-stigg-state="ready"]', timeout=60000)
+            r = tab.evaluate(PROBE)
+            tab.close()
+            if not warm:
+                c.close()
+            if i:  # first round: a warm-up of the servers and disk (and the first visit, warm)
+                res[page].append(r)
+    for c in profiles.values():
+        c.close()
+for d, dist in enumerate(dists):
+    print(f"{dist} ({'warm' if warm else 'cold'}, medians of {n}):")
+    ready = {}
+    for host in HOSTS:
+        rows = res[(d, host)]
+        ready[host] = statistics.median(r["ready"] for r in rows)
+        print(" ", host, rows[0]["runtime"], rows[0]["boot"], f"ready median {ready[host]:.0f} ms",
+              [round(r["ready"]) for r in rows])
+        keys = [k for k in rows[0]["phases"] if all(k in r["phases"] for r in rows)]
+        print("     phases (median ms after navigation):", ", ".join(
+            f"{k} {statistics.median(r['phases'][k] for r in rows):.0f}"
+            for k in sorted(keys, key=lambda k: statistics.median(r["phases"][k] for r in rows))))
+    print(f"  PyScript's cost: {ready['pyscript'] - ready['worker']:+.0f} ms")

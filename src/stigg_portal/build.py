@@ -623,14 +623,22 @@ def ship_pyscript(dist: Path, runtime_dir: Path | None = None) -> list[str]:
         raise RuntimeError(f"{pins.PYSCRIPT_NPM}: no dist/core.js in the tarball")
     if not patched:
         raise RuntimeError(f"{pins.PYSCRIPT_NPM}: its plugin table was not found in the core chunk (new version?)")
+    # stigg-worker.js leaves out the part of PyScript's worker set-up that writes and imports its
+    # Python package after a snapshot restore (deferPyScriptPackage), found by these lines of it.
+    chunk = next((target / name).read_bytes() for name in shipped if name.startswith("core-"))
+    for line in (rb'["import os as _os","from pathlib import Path as _Path","_path = None"]',
+                 rb'"import pyscript as _pyscript"', rb'["_Path","_path","_os","_pyscript"].map('):
+        if line not in chunk:
+            raise RuntimeError(f"{pins.PYSCRIPT_NPM}: its worker set-up no longer has {line.decode()} "
+                               "(new version? see deferPyScriptPackage in stigg-worker.js)")
     if runtime_dir is not None:
         if "pyscript/__init__.py" not in python:
             raise RuntimeError(f"{pins.PYSCRIPT_NPM}: no src/stdlib/pyscript/__init__.py in the tarball")
         (runtime_dir / PYSCRIPT_PYTHON).write_text(json.dumps(dict(sorted(python.items()))))
     (dist / "stigg-pyscript.py").write_text(
         "# Run by PyScript in the portal's worker (see stigg_portal.browser.pyscript_host).\n"
-        "# PyScript hands the worker's messages to `xworker.onmessage` of this file's globals; the\n"
-        "# portal's own messages never get there (stigg-worker.js takes them first).\n"
+        "# PyScript hands the worker's messages to `xworker.onmessage` of this file's globals (main()\n"
+        "# makes it a no-op: stigg-worker.js takes the portal's messages to our runtime).\n"
         "from polyscript import xworker  # noqa: F401\n"
         "from stigg_portal.browser.pyscript_host import main\n\nmain()\n")
     return sorted(shipped)
@@ -713,7 +721,9 @@ def build(dist: Path | str = "dist", *, compress: bool = True, snapshot: bool | 
     early_plan = loader_plan()  # the loader's early GraphQL requests, read off StiggClient
 
     progress("PyScript")
-    ship_pyscript(dist, runtime_dir)
+    # What the loader preloads (modulepreload) as soon as it runs on a page with elements: PyScript's
+    # core.js and the chunk it imports (its name carries a hash: read from what was shipped).
+    runtime_config["pyscriptModules"] = [f"pyscript/{name}" for name in ship_pyscript(dist, runtime_dir)]
     ship_micropython(dist)
 
     progress("fonts")

@@ -20,8 +20,9 @@ from stigg_portal.mock_api import DEFAULT_API_KEY, start_mock_api
 COUNTING_PLUGIN = '''\
 import sys
 
-pyscript = sys.modules.get("pyscript")
-if pyscript is not None:
+if "polyscript" in sys.modules:  # PyScript hosts the portal's Python (not the plain worker)
+    import pyscript  # imported on first use: after a snapshot restore PyScript's start-up leaves it out
+
     real_fetch = pyscript.fetch
 
     def counted(resource, **options):

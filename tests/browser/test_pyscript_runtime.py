@@ -12,6 +12,12 @@ from browser_helpers import wait_ready
 from stigg_portal.serve import Server
 
 USAGE = '<stigg-usage client="demo" scenario="paid"></stigg-usage>'
+# A page author's plugin using PyScript's package in the portal's worker.
+PYSCRIPT_PLUGIN = """\
+import pyscript
+
+print("pyscript in the plugin:", pyscript.RUNNING_IN_WORKER, callable(pyscript.fetch), callable(pyscript.when))
+"""
 
 
 def boot(page) -> dict:
@@ -60,13 +66,68 @@ def plain_dist(tmp_path_factory) -> Path:
 
 
 def test_plain_boot_runs_under_pyscript(page, site, watch, plain_dist):
+    (site.root / "uses-pyscript.py").write_text(PYSCRIPT_PLUGIN)
     with Server(plain_dist) as server:
         url = server.url.replace("127.0.0.1", "localhost")
-        page.goto(type(site)(site.root, site.server, url).page_url(USAGE))
+        page.goto(type(site)(site.root, site.server, url).page_url(
+            USAGE, script_attrs=f'data-plugins="{site.server.url}/uses-pyscript.py"'))
         wait_ready(page, "stigg-usage")
         assert boot(page) == {"runtime": "pyscript", "boot": "plain"}
         assert "Usage" in page.locator("stigg-usage").inner_text()
         assert watch.console_errors() == []
+        # no snapshot, no precompiled package: PyScript writes and imports its files as usual
+        assert "pyscriptDeferred" not in page.evaluate("StiggPortal.bootTiming")
+        lines = [text for _, text in watch.console if text.startswith("pyscript ")]
+        assert lines == ["pyscript in the plugin: True True True"], lines
+
+
+def test_pyscript_package_is_imported_on_first_use_after_a_restore(page, site, watch, dist_dir):
+    if not list((dist_dir / "pyodide-314.0.7").glob("snapshot-*.bin")):
+        pytest.skip("this dist/ has no memory snapshot")
+    (site.root / "uses-pyscript.py").write_text(PYSCRIPT_PLUGIN)
+    page.goto(site.page_url(USAGE, script_attrs=f'data-plugins="{site.server.url}/uses-pyscript.py"'))
+    wait_ready(page, "stigg-usage")
+    assert boot(page) == {"runtime": "pyscript", "boot": "snapshot"}
+    # PyScript's start-up left its package out (no files written, no import) ...
+    assert "pyscriptDeferred" in page.evaluate("StiggPortal.bootTiming")
+    lines = [text for _, text in watch.console if text.startswith("pyscript ")]
+    # ... and a plugin still imports and uses it (from the code precompiled into the snapshot; here
+    # FetchTransport already imported it on first use, to fetch the plugin with pyscript.fetch)
+    assert lines == ["pyscript in the plugin: True True True"], lines
+    assert not [url for url in watch.requests if "python_stdlib.zip" in url]
+    assert "Usage" in page.locator("stigg-usage").inner_text()
+    assert watch.console_errors() == []
+
+
+def test_a_page_without_pyscript_plugins_gets_no_pyscript_console_noise(page, site, watch, dist_dir):
+    page.goto(site.page_url(USAGE))
+    wait_ready(page, "stigg-usage")
+    page.evaluate("StiggPortal.refresh()")  # more messages to the worker after the boot
+    wait_ready(page, "stigg-usage")
+    assert boot(page)["runtime"] == "pyscript"
+    # neither PyScript's SharedArrayBuffer warning (its package is not imported at start-up) nor
+    # a console line per message the page posts (PyScript's default xworker.onmessage)
+    noise = [text for _, text in watch.console if "SharedArrayBuffer" in text or "MessageEvent" in text]
+    assert noise == [], noise
+
+
+def test_loader_preloads_pyscripts_modules_from_dist(page, site, watch, dist_dir):
+    page.goto(site.page_url(USAGE))
+    wait_ready(page, "stigg-usage")
+    assert boot(page)["runtime"] == "pyscript"
+    links = page.evaluate("[...document.querySelectorAll('link[rel=modulepreload]')].map((l) => l.href)")
+    chunk = [p.name for p in (dist_dir / "pyscript").glob("core-*.js")]
+    assert sorted(links) == sorted(f"{site.dist_url}/pyscript/{name}" for name in ["core.js", *chunk]), links
+    for href in links:  # files of this dist/, each fetched once (the import used the preload)
+        assert (dist_dir / href.removeprefix(site.dist_url + "/")).is_file(), href
+        assert watch.requests.count(href) == 1, (href, watch.requests)
+    # a page whose elements come later (and the plain worker) preloads nothing at once
+    page.goto(site.page_url(""))
+    page.wait_for_function("window.StiggPortal && window.StiggPortal.scriptUrl")
+    assert page.evaluate("document.querySelectorAll('link[rel=modulepreload]').length") == 0
+    page.goto(site.page_url(USAGE, script_attrs='data-runtime="worker"'))
+    wait_ready(page, "stigg-usage")
+    assert page.evaluate("document.querySelectorAll('link[rel=modulepreload]').length") == 0
 
 
 def test_data_runtime_worker_uses_the_plain_worker(page, site, watch):

@@ -22,15 +22,14 @@ __all__ = ["FetchTransport", "pyscript_fetch"]
 
 
 def pyscript_fetch():
-    """``pyscript.fetch`` when PyScript hosts this runtime, else None.
+    """``pyscript.fetch`` when PyScript hosts this runtime, else None (the plain worker).
 
-    PyScript imports its ``pyscript`` package in the worker before our code runs, so this looks
-    only at ``sys.modules``: in the plain worker an import attempt would make the lazy standard
-    library (after a snapshot restore) fetch the whole stdlib zip just to find nothing.
+    The ``pyscript`` package is imported on first use (see
+    :func:`stigg_portal.browser.pyscript_host.import_pyscript`).
     """
-    import sys
+    from .pyscript_host import import_pyscript
 
-    module = sys.modules.get("pyscript")
+    module = import_pyscript()
     return getattr(module, "fetch", None) if module is not None else None
 
 

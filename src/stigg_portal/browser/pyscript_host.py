@@ -11,7 +11,10 @@ with the package's sources (the build copies them from ``@pyscript/core``): thei
 the standard-library modules they import go into the heap, and a ``sys.meta_path`` finder hands
 those code objects to the import. The module bodies still run in the page's worker, where
 PyScript's JavaScript modules (``polyscript``, ``_pyscript``) exist: nothing of PyScript's runs
-in the maker. A plain boot (no snapshot) has no finder and imports the files PyScript wrote.
+in the maker. After such a restore the interpreter module also leaves out PyScript's writing of
+those files and its start-up ``import pyscript`` (~45 ms): the package is imported on first use
+(:func:`import_pyscript`: ``FetchTransport``, or a plugin's own ``import pyscript``). A plain boot
+(no snapshot) has no finder: PyScript writes and imports its files as it always does.
 """
 
 from __future__ import annotations
@@ -106,11 +109,39 @@ def precompile(sources_json: str, root: str | None = None) -> list[str]:
     return sorted(codes)
 
 
+def precompiled() -> bool:
+    """Whether this heap holds PyScript's package precompiled (a snapshot made with it): then
+    ``import pyscript`` needs neither PyScript's files nor its start-up import (stigg-worker.js
+    leaves both out and the package is imported when first used, see :func:`import_pyscript`)."""
+    return any(type(f).__name__ == _PrecompiledPyScript.__name__ for f in sys.meta_path)
+
+
+def import_pyscript() -> Any:
+    """PyScript's ``pyscript`` module when PyScript hosts this runtime, else None.
+
+    Under PyScript it is imported on first use (after a snapshot restore PyScript's own start-up
+    import is left out, see :func:`precompiled`; in a plain boot PyScript imported it already).
+    In the plain worker there is none, and no import is attempted: after a snapshot restore the
+    lazy standard library would fetch the whole stdlib zip just to find nothing."""
+    module = sys.modules.get("pyscript")
+    if module is None and _under_pyscript():
+        import pyscript as module  # noqa: PLC0415 - PyScript's package, on first use
+    return module
+
+
 def main() -> None:
     import js
 
-    js.self.stiggPortalHost.mark("hostMain")  # PyScript's set-up (and `import pyscript`) is done
+    js.self.stiggPortalHost.mark("hostMain")  # PyScript's set-up is done
+    from polyscript import xworker
+
     from . import worker
+
+    # PyScript's own listener also sees every message the page posts (a worker's listeners run in
+    # the order they were added, so stigg-worker.js cannot stop it) and hands each to
+    # `xworker.onmessage`, by default console.info: one console line and one Python call per
+    # message. A JavaScript no-op instead.
+    xworker.onmessage = js.self.stiggPortalHost.ignore
 
     # Messages go through the interpreter module's listener (see stigg-worker.js): the page's
     # JSON strings in, our JSON strings out through the worker's postMessage.

@@ -138,6 +138,21 @@ function loadPyScriptCore() {
   });
   return pyscriptCore;
 }
+// PyScript's core.js imports its core chunk (~135 KB): two requests one after the other, the second
+// only once the main thread parsed the first, which the loader's own start (skeletons, the page's
+// head start below) keeps busy. On a page with elements (its runtime starts at once) both are
+// preloaded now, in parallel and parsed off the main thread, so that the import below finds them
+// (docs/speed.md, (l)). Their names come from the build (RUNTIME.pyscriptModules).
+function preloadPyScript() {
+  for (const file of RUNTIME.pyscriptModules || []) {
+    const link = document.createElement("link");
+    link.rel = "modulepreload";
+    link.href = new URL(file, BASE).href;
+    link.setAttribute("data-stigg-portal", "");
+    (document.head || document.documentElement).append(link);
+  }
+}
+if (runtimeChoice === "pyscript" && document.querySelector(DEFINITIONS.map((d) => d.tag).join(","))) preloadPyScript();
 function runPagePyScript() {
   if (!document.querySelector(PAGE_PYSCRIPT)) return;
   loadPyScriptCore().catch((error) => {

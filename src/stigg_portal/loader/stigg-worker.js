@@ -60,10 +60,10 @@ if (!PYSCRIPT_HOST) {
     else pending.push(event.data);
   };
 } else {
-  // The page's messages are JSON strings; PyScript's own are not. Ours are taken here, before
-  // PyScript's listener sees them (a capture listener runs first at the target): PyScript's
-  // xworker.onmessage does not receive them in this set-up, and messages that arrive before
-  // Python listens are kept. stigg_portal.browser.pyscript_host calls stiggPortalHost.listen.
+  // The page's messages are JSON strings; PyScript's own are not. Ours are taken here (PyScript's
+  // listener, added before this module was imported, sees them too and hands them to its
+  // xworker.onmessage, which stigg_portal.browser.pyscript_host makes a no-op), and messages
+  // that arrive before Python listens are kept. pyscript_host calls stiggPortalHost.listen.
   self.addEventListener("message", (event) => {
     if (HANDOFF && Object.hasOwn(handoff, event.data?.stiggHandoff ?? "")) { // the page's head start (see below)
       event.stopImmediatePropagation();
@@ -877,6 +877,40 @@ function afterReady(booted) {
 // as in the plain worker (snapshot, fallback, lock file, cache, packed binaries).
 export const version = RUNTIME.pyodideVersion;
 
+// PyScript's Python set-up in its worker, after our loadPyodide: its first code (the "code before
+// run" hook) writes the 14 files of its `pyscript` package to the file system and imports it
+// (~45 ms here, half of it the writes; and, without SharedArrayBuffer, a console warning that
+// `pyscript.window` is unavailable in a worker). After a snapshot restore the package is already
+// compiled in the heap (stigg_portal.browser.pyscript_host.precompile), importable without its
+// files: that part of the code is left out, and `import pyscript` runs when the portal's Python
+// first needs it (FetchTransport, a plugin). Whatever follows it in the same code (a page's own
+// `hooks.worker.codeBeforeRun`) still runs. The markers are PyScript's own lines (its stdlib.js);
+// the build checks that its core chunk still writes them. A plain boot runs the code unchanged.
+const PYSCRIPT_PACKAGE_START = "import os as _os\nfrom pathlib import Path as _Path\n";
+const PYSCRIPT_PACKAGE_END = "\nimport pyscript as _pyscript\ndel _Path\ndel _path\ndel _os\ndel _pyscript\n";
+function deferPyScriptPackage(pyodide) {
+  const runPython = pyodide.runPython;
+  let host;
+  try {
+    host = pyodide.pyimport("stigg_portal.browser.pyscript_host");
+    if (!host.precompiled()) return () => {};
+  } catch (_) {
+    return () => {};
+  } finally {
+    host?.destroy();
+  }
+  const restore = () => { pyodide.runPython = runPython; };
+  pyodide.runPython = function (code, ...options) {
+    const end = typeof code === "string" && code.startsWith(PYSCRIPT_PACKAGE_START) ? code.indexOf(PYSCRIPT_PACKAGE_END) : -1;
+    if (end < 0) return runPython.call(this, code, ...options);
+    restore();
+    timing.pyscriptDeferred = now(); // when PyScript's set-up skipped it (tests, benchmarks/pyscript_ab.py)
+    const rest = code.slice(end + PYSCRIPT_PACKAGE_END.length);
+    return rest.trim() ? runPython.call(this, rest, ...options) : undefined;
+  };
+  return restore;
+}
+
 // The boot starts when this module is evaluated, not when PyScript calls loadPyodide: PyScript
 // first opens its IndexedDB package cache, which the portal does not use (see the end of the file).
 let earlyBoot = null;
@@ -890,10 +924,13 @@ export async function loadPyodide() {
     throw error;
   }
   timing.pyodideLoaded = now();
+  const restoreRunPython = booted.mode === "snapshot" ? deferPyScriptPackage(booted.pyodide) : () => {};
   // Read by stigg_portal.browser.pyscript_host once PyScript ran its own set-up.
   self.stiggPortalHost = {
     mark(name) { timing[name] = now(); }, // phases of PyScript's part, for benchmarks/pyscript_ab.py
+    ignore() {}, // PyScript's xworker.onmessage (see stigg_portal.browser.pyscript_host.main)
     listen(handle) {
+      restoreRunPython();
       handler = handle;
       self.postMessage(readyMessage(booted, "pyscript"));
       for (const message of pending.splice(0)) handler(message);
