@@ -25,9 +25,11 @@ _SKIP_PREFIXES = ("stigg_portal.build", "stigg_portal.cli", "stigg_portal.mock_a
 _LAZY_MODULES = ("pyodide.ffi", "pyodide.http", "js", "asyncio.timeouts", "traceback", "linecache")
 #: Demo scenarios rendered during warm-up (each exercises different view branches).
 _WARM_SCENARIOS = ("paid", "trial", "heavy-usage", "free", "custom-price")
-#: Our package's data files (templates, fixtures, queries): kept in the heap, written back after
-#: a restore so that file reads keep working.
+#: Our package's data files that a restored worker may read (the templates: Jinja's loader reads
+#: one if it is ever missing from its cache), kept in the heap and written back after a restore.
 _DATA_FILES: dict[str, bytes] = {}
+#: The folders of those files, inside the package.
+_DATA_DIRS = ("widgets",)
 
 
 def _report(message: str) -> None:
@@ -75,7 +77,12 @@ def compile_templates() -> int:
 
 
 def read_data_files() -> int:
-    """Fill the caches that read package files, and keep a copy of every non-Python file."""
+    """Fill the caches that read package files, and keep a copy of the files of :data:`_DATA_DIRS`.
+
+    The other files stay out of the heap: the fixtures and GraphQL documents are read through
+    those caches (their text is in the heap once), and the style sheets are the server's and the
+    loader's (nothing in the worker reads them).
+    """
     from pathlib import Path
 
     import stigg_portal
@@ -90,9 +97,10 @@ def read_data_files() -> int:
         load_document(operation)
     root = Path(stigg_portal.__file__).parent
     site = root.parent
-    for path in sorted(root.rglob("*")):
-        if path.is_file() and path.suffix not in {".py", ".pyc"}:
-            _DATA_FILES[path.relative_to(site).as_posix()] = path.read_bytes()
+    for folder in _DATA_DIRS:
+        for path in sorted((root / folder).rglob("*")):
+            if path.is_file() and path.suffix not in {".py", ".pyc"}:
+                _DATA_FILES[path.relative_to(site).as_posix()] = path.read_bytes()
     return len(_DATA_FILES)
 
 
