@@ -343,6 +343,68 @@ def heap_patch() -> str:
     return f"{id(packed) + bytes.__basicsize__ - 1} {len(packed)}"
 
 
+#: ``kind`` values of :func:`bytecode_plan`: the first cache entry of an instruction gets the
+#: adaptive counter (0), the backward jump counter (1) or the branch history 0x5555 (2); a code
+#: object with an instruction of kind 3 (instrumented, an executor, unknown) is left alone.
+_ADAPTIVE, _JUMP, _BRANCH, _LEAVE = range(4)
+
+
+def bytecode_plan() -> str:
+    """For the worker's make mode: ``"<address> <length>"`` of a packed plan the worker follows to
+    put every code object's bytecode back in the state it had when it was created, in place
+    (``deoptBytecode`` in stigg-worker.js): specialized instructions back to their generic form,
+    their inline caches to the initial counters and zeros, as CPython's own quickening leaves them.
+
+    The warm-up specialized ~32,000 instructions (types, versions and pointers in their caches):
+    noise for the compressor (measured −83 KB brotli q5 of the heap). A restored worker specializes
+    again what it runs, as any fresh code does. Packed: u32 ``code.__basicsize__`` (where the
+    instructions start), u32 address of a sample code object that never ran (the worker reads
+    the initial counters from it), u32 count, three 256-byte tables (generic opcode, inline cache
+    entries of a generic opcode, kind, see :data:`_LEAVE`), then ``count`` u32 code addresses.
+    An empty string where the tables are not known (other Python versions)."""
+    import opcode
+    import struct
+    import types
+
+    cache_entries = getattr(opcode, "_inline_cache_entries", None)
+    if not isinstance(cache_entries, dict) or not hasattr(opcode, "_specialized_opmap"):
+        return ""
+    opmap, specialized = opcode.opmap, opcode._specialized_opmap
+    generic = bytearray(range(256))
+    for base, family in opcode._specializations.items():
+        for name in family:
+            generic[specialized[name]] = opmap[base]
+    caches = bytearray(256)
+    for name, count in cache_entries.items():
+        caches[opmap[name]] = count
+    kind = bytearray([_LEAVE]) * 256
+    for name, op in [*opmap.items(), *specialized.items()]:
+        if op < 256 and not name.startswith("INSTRUMENTED_") and name != "ENTER_EXECUTOR":
+            kind[op] = _ADAPTIVE
+    kind[opmap["JUMP_BACKWARD"]] = _JUMP
+    for name in ("POP_JUMP_IF_FALSE", "POP_JUMP_IF_TRUE", "POP_JUMP_IF_NONE", "POP_JUMP_IF_NOT_NONE"):
+        kind[opmap[name]] = _BRANCH
+    module = compile("def sample(x):\n    while x:\n        x = sample(x)\n", "<sample>", "exec")
+    sample = next(c for c in module.co_consts if isinstance(c, types.CodeType))
+    gc.collect()
+    codes: dict[int, Any] = {}
+    stack = [obj.__code__ for obj in gc.get_objects() if type(obj) is types.FunctionType]
+    stack += [obj for obj in gc.get_objects() if type(obj) is types.CodeType]
+    while stack:
+        code = stack.pop()
+        if id(code) in codes:
+            continue
+        codes[id(code)] = code
+        stack.extend(c for c in code.co_consts if isinstance(c, types.CodeType))
+    codes.pop(id(sample), None)
+    packed = (struct.pack("<III", types.CodeType.__basicsize__, id(sample), len(codes)) + bytes(generic)
+              + bytes(caches) + bytes(kind) + struct.pack(f"<{len(codes)}I", *codes))
+    # Everything the worker reads or writes stays alive until drop_heap_patch.
+    _HEAP_PATCH.append(packed)
+    _PATCHED_CODES.extend([sample, *codes.values()])
+    return f"{id(packed) + bytes.__basicsize__ - 1} {len(packed)}"
+
+
 def drop_heap_patch() -> None:
     _HEAP_PATCH.clear()
     _PATCHED_CODES.clear()
