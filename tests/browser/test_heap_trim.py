@@ -46,7 +46,13 @@ data = {"fixture": load_fixture("customer-trial")["customerId"], "document": loa
 import dis, opcode
 from stigg_portal.browser import boot
 adaptive = {i.opname for i in dis.get_instructions(boot.compile_templates.__code__, adaptive=True)}
+# Strings whose cached hash was forgotten before the save: lookups with strings made now still hit.
+import sys
+fresh = "".join(["_py", "odide"])
+hashing = [fresh in sys.modules, getattr(rendering, "".join(["envir", "onment"])) is rendering.environment,
+           hash("".join(["stigg-", "usage"])) == hash("stigg-usage"), "".join(["usage", ".html"]) in env.list_templates()]
 print("stigg-heap-check:" + json.dumps({"own": own, "lib": lib, "tarfile": callable(tarfile.open), "data": data,
+                                        "hashing": hashing,
                                         "specialized": sorted(adaptive & set(opcode._specialized_opmap)),
                                         "generic": "FOR_ITER" in adaptive}))
 
@@ -90,6 +96,7 @@ def test_restored_heap_keeps_our_line_numbers_and_gives_back_released_modules(pa
     for _file, _name, line, first in found["lib"]:
         assert line == first  # library code: its function's first line, an int
     assert found["tarfile"] is True
+    assert found["hashing"] == [True, True, True, True]
     assert found["specialized"] == [] and found["generic"] is True
     assert found["data"] == {"fixture": "customer-trial", "document": "query GetPaywall(", "template": True,
                              "css": False}

@@ -315,8 +315,47 @@ def line_table_patches(keep: tuple[str, ...] = _KEEP_LINES) -> list[tuple[int, b
     return patches
 
 
-#: The code objects whose tables :func:`line_table_patches` returned writes for, until written.
+#: The code objects whose tables :func:`line_table_patches` returned writes for, until written
+#: (and the strings of :func:`string_hash_patches`).
 _PATCHED_CODES: list[Any] = []
+
+
+def string_hash_patches() -> list[tuple[int, bytes]]:
+    """Memory writes that forget the hash cached in strings no dict uses as a key (``-1``: not
+    computed, as in a new string): a cached hash is 4 random bytes, which no compressor shrinks.
+    Python computes it again on first use, with the same value (the hash secret is in the
+    saved heap). Left alone: immortal and interned strings (attribute names, identifiers), and
+    every key of a dict, tracked or not (a dict of string keys compares the cached hash of the
+    key it finds with the one it is looking for, without computing it)."""
+    import struct
+
+    is_immortal = getattr(sys, "_is_immortal", None)
+    is_interned = getattr(sys, "_is_interned", None)
+    if is_immortal is None or is_interned is None:  # pragma: no cover - Python < 3.14
+        return []
+    gc.collect()
+    tracked = gc.get_objects()
+    seen = {id(obj) for obj in tracked}
+    strings: dict[int, str] = {}
+    keys: set[int] = set()
+    stack = list(tracked)
+    while stack:
+        obj = stack.pop()
+        if type(obj) is dict:
+            keys.update(id(key) for key in obj if type(key) is str)
+        for ref in gc.get_referents(obj):
+            if type(ref) is str:
+                strings[id(ref)] = ref
+            elif id(ref) not in seen and type(ref) in (dict, tuple):  # untracked containers
+                seen.add(id(ref))
+                stack.append(ref)
+    del tracked, stack
+    hash_at = object.__basicsize__ + struct.calcsize("n")  # PyASCIIObject: header, length, hash
+    unset = struct.pack("n", -1)
+    free = [text for key, text in strings.items()
+            if key not in keys and not is_immortal(text) and not is_interned(text)]
+    _PATCHED_CODES.extend(free)
+    return [(id(text) + hash_at, unset) for text in free]
 
 
 def apply_patches(patches: list[tuple[int, bytes]]) -> None:
@@ -338,7 +377,8 @@ def heap_patch() -> str:
     wasm memory before :func:`drop_heap_patch`."""
     import struct
 
-    packed = b"".join(struct.pack("<II", address, len(data)) + data for address, data in line_table_patches())
+    writes = line_table_patches() + string_hash_patches()
+    packed = b"".join(struct.pack("<II", address, len(data)) + data for address, data in writes)
     _HEAP_PATCH[:] = [packed]
     return f"{id(packed) + bytes.__basicsize__ - 1} {len(packed)}"
 
@@ -410,6 +450,10 @@ def drop_heap_patch() -> None:
     _PATCHED_CODES.clear()
     for _ in range(2):
         gc.collect()
+    # The method cache and the types' version tags the warm-up filled: refilled on use (the
+    # bytecode's caches were reset too, see bytecode_plan). Measured −50 KB brotli q5.
+    clear = getattr(sys, "_clear_internal_caches", None) or sys._clear_type_cache  # the first: 3.13+
+    clear()
 
 
 def _fetch_sync(url: str) -> bytes | None:
