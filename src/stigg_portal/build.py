@@ -133,6 +133,55 @@ def fetch_npm(spec: str) -> Path:
     return expected
 
 
+#: Node script: stdin (a JavaScript module) minified with esbuild's JS API to stdout. Syntax no
+#: newer than ES2022, license comments kept, exported names (and every property name) unchanged.
+_MINIFY_JS = """
+const esbuild = require(process.argv[1]);
+const chunks = [];
+process.stdin.on("data", (chunk) => chunks.push(chunk));
+process.stdin.on("end", () => {
+  const out = esbuild.transformSync(Buffer.concat(chunks).toString("utf8"),
+    { minify: true, format: "esm", target: "es2022", charset: "utf8", logLevel: "error" });
+  process.stdout.write(out.code);
+});
+"""
+
+
+def minify_js(data: bytes, name: str) -> bytes:
+    """``data`` minified by esbuild (:data:`pins.ESBUILD_WASM_NPM`, run by Node), cached by its hash;
+    the input unchanged, with a warning, when that is not possible (no Node, offline)."""
+    digest = hashlib.sha256(data).hexdigest()[:20]
+    cached = cache_dir() / "minified" / f"{digest}-{pins.ESBUILD_WASM_NPM.replace('@', '-')}-{name}"
+    if cached.exists():
+        return cached.read_bytes()
+    from .snapshot import find_node
+
+    node, why = find_node()
+    try:
+        if node is None:
+            raise RuntimeError(why)
+        package = cache_dir() / "npm" / pins.ESBUILD_WASM_NPM.replace("@", "-")
+        if not (package / "package.json").exists():
+            with tarfile.open(fetch_npm(pins.ESBUILD_WASM_NPM)) as tar:
+                tmp = package.with_name(f"{package.name}.{os.getpid()}.tmp")
+                tar.extractall(tmp, filter="data")
+                shutil.rmtree(package, ignore_errors=True)
+                (tmp / "package").replace(package)
+                shutil.rmtree(tmp, ignore_errors=True)
+        result = subprocess.run([node, "-e", _MINIFY_JS, str(package / "lib" / "main.js")], input=data,
+                                capture_output=True, timeout=300, check=False)
+        if result.returncode != 0 or not result.stdout:
+            raise RuntimeError(result.stderr.decode(errors="replace").strip().splitlines()[-1:] or "no output")
+    except (OSError, RuntimeError, subprocess.SubprocessError, tarfile.TarError) as exc:
+        log(f"warning: {name} shipped as Pyodide has it, not minified ({exc})")
+        return data
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    tmp = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(result.stdout)
+    tmp.replace(cached)
+    return result.stdout
+
+
 def fetch_pypi(name: str, version: str, *, sdist: bool = False, platform: bool = False) -> Path:
     """A wheel (or sdist) from PyPI, downloaded once with ``pip download``."""
     target = cache_dir() / "pypi"
@@ -684,7 +733,10 @@ def build(dist: Path | str = "dist", *, compress: bool = True, snapshot: bool | 
     with tarfile.open(tarball) as tar:
         lock_info = json.load(tar.extractfile("package/pyodide-lock.json"))["info"]
         for name in pins.PYODIDE_FILES:
-            (runtime_dir / name).write_bytes(tar.extractfile(f"package/{name}").read())
+            data = tar.extractfile(f"package/{name}").read()
+            if name == "pyodide.asm.mjs":
+                data = minify_js(data, name)
+            (runtime_dir / name).write_bytes(data)
 
     progress("wheels")
     shipped: list[ShippedWheel] = []

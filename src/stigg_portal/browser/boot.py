@@ -25,9 +25,11 @@ _SKIP_PREFIXES = ("stigg_portal.build", "stigg_portal.cli", "stigg_portal.mock_a
 _LAZY_MODULES = ("pyodide.ffi", "pyodide.http", "js", "asyncio.timeouts", "traceback", "linecache")
 #: Demo scenarios rendered during warm-up (each exercises different view branches).
 _WARM_SCENARIOS = ("paid", "trial", "heavy-usage", "free", "custom-price")
-#: Our package's data files (templates, fixtures, queries): kept in the heap, written back after
-#: a restore so that file reads keep working.
+#: Our package's data files that a restored worker may read (the templates: Jinja's loader reads
+#: one if it is ever missing from its cache), kept in the heap and written back after a restore.
 _DATA_FILES: dict[str, bytes] = {}
+#: The folders of those files, inside the package.
+_DATA_DIRS = ("widgets",)
 
 
 def _report(message: str) -> None:
@@ -75,7 +77,12 @@ def compile_templates() -> int:
 
 
 def read_data_files() -> int:
-    """Fill the caches that read package files, and keep a copy of every non-Python file."""
+    """Fill the caches that read package files, and keep a copy of the files of :data:`_DATA_DIRS`.
+
+    The other files stay out of the heap: the fixtures and GraphQL documents are read through
+    those caches (their text is in the heap once), and the style sheets are the server's and the
+    loader's (nothing in the worker reads them).
+    """
     from pathlib import Path
 
     import stigg_portal
@@ -90,9 +97,10 @@ def read_data_files() -> int:
         load_document(operation)
     root = Path(stigg_portal.__file__).parent
     site = root.parent
-    for path in sorted(root.rglob("*")):
-        if path.is_file() and path.suffix not in {".py", ".pyc"}:
-            _DATA_FILES[path.relative_to(site).as_posix()] = path.read_bytes()
+    for folder in _DATA_DIRS:
+        for path in sorted((root / folder).rglob("*")):
+            if path.is_file() and path.suffix not in {".py", ".pyc"}:
+                _DATA_FILES[path.relative_to(site).as_posix()] = path.read_bytes()
     return len(_DATA_FILES)
 
 
@@ -307,8 +315,47 @@ def line_table_patches(keep: tuple[str, ...] = _KEEP_LINES) -> list[tuple[int, b
     return patches
 
 
-#: The code objects whose tables :func:`line_table_patches` returned writes for, until written.
+#: The code objects whose tables :func:`line_table_patches` returned writes for, until written
+#: (and the strings of :func:`string_hash_patches`).
 _PATCHED_CODES: list[Any] = []
+
+
+def string_hash_patches() -> list[tuple[int, bytes]]:
+    """Memory writes that forget the hash cached in strings no dict uses as a key (``-1``: not
+    computed, as in a new string): a cached hash is 4 random bytes, which no compressor shrinks.
+    Python computes it again on first use, with the same value (the hash secret is in the
+    saved heap). Left alone: immortal and interned strings (attribute names, identifiers), and
+    every key of a dict, tracked or not (a dict of string keys compares the cached hash of the
+    key it finds with the one it is looking for, without computing it)."""
+    import struct
+
+    is_immortal = getattr(sys, "_is_immortal", None)
+    is_interned = getattr(sys, "_is_interned", None)
+    if is_immortal is None or is_interned is None:  # pragma: no cover - Python < 3.14
+        return []
+    gc.collect()
+    tracked = gc.get_objects()
+    seen = {id(obj) for obj in tracked}
+    strings: dict[int, str] = {}
+    keys: set[int] = set()
+    stack = list(tracked)
+    while stack:
+        obj = stack.pop()
+        if type(obj) is dict:
+            keys.update(id(key) for key in obj if type(key) is str)
+        for ref in gc.get_referents(obj):
+            if type(ref) is str:
+                strings[id(ref)] = ref
+            elif id(ref) not in seen and type(ref) in (dict, tuple):  # untracked containers
+                seen.add(id(ref))
+                stack.append(ref)
+    del tracked, stack
+    hash_at = object.__basicsize__ + struct.calcsize("n")  # PyASCIIObject: header, length, hash
+    unset = struct.pack("n", -1)
+    free = [text for key, text in strings.items()
+            if key not in keys and not is_immortal(text) and not is_interned(text)]
+    _PATCHED_CODES.extend(free)
+    return [(id(text) + hash_at, unset) for text in free]
 
 
 def apply_patches(patches: list[tuple[int, bytes]]) -> None:
@@ -330,8 +377,71 @@ def heap_patch() -> str:
     wasm memory before :func:`drop_heap_patch`."""
     import struct
 
-    packed = b"".join(struct.pack("<II", address, len(data)) + data for address, data in line_table_patches())
+    writes = line_table_patches() + string_hash_patches()
+    packed = b"".join(struct.pack("<II", address, len(data)) + data for address, data in writes)
     _HEAP_PATCH[:] = [packed]
+    return f"{id(packed) + bytes.__basicsize__ - 1} {len(packed)}"
+
+
+#: ``kind`` values of :func:`bytecode_plan`: the first cache entry of an instruction gets the
+#: adaptive counter (0), the backward jump counter (1) or the branch history 0x5555 (2); a code
+#: object with an instruction of kind 3 (instrumented, an executor, unknown) is left alone.
+_ADAPTIVE, _JUMP, _BRANCH, _LEAVE = range(4)
+
+
+def bytecode_plan() -> str:
+    """For the worker's make mode: ``"<address> <length>"`` of a packed plan the worker follows to
+    put every code object's bytecode back in the state it had when it was created, in place
+    (``deoptBytecode`` in stigg-worker.js): specialized instructions back to their generic form,
+    their inline caches to the initial counters and zeros, as CPython's own quickening leaves them.
+
+    The warm-up specialized ~32,000 instructions (types, versions and pointers in their caches):
+    noise for the compressor (measured −83 KB brotli q5 of the heap). A restored worker specializes
+    again what it runs, as any fresh code does. Packed: u32 ``code.__basicsize__`` (where the
+    instructions start), u32 address of a sample code object that never ran (the worker reads
+    the initial counters from it), u32 count, three 256-byte tables (generic opcode, inline cache
+    entries of a generic opcode, kind, see :data:`_LEAVE`), then ``count`` u32 code addresses.
+    An empty string where the tables are not known (other Python versions)."""
+    import opcode
+    import struct
+    import types
+
+    cache_entries = getattr(opcode, "_inline_cache_entries", None)
+    if not isinstance(cache_entries, dict) or not hasattr(opcode, "_specialized_opmap"):
+        return ""
+    opmap, specialized = opcode.opmap, opcode._specialized_opmap
+    generic = bytearray(range(256))
+    for base, family in opcode._specializations.items():
+        for name in family:
+            generic[specialized[name]] = opmap[base]
+    caches = bytearray(256)
+    for name, count in cache_entries.items():
+        caches[opmap[name]] = count
+    kind = bytearray([_LEAVE]) * 256
+    for name, op in [*opmap.items(), *specialized.items()]:
+        if op < 256 and not name.startswith("INSTRUMENTED_") and name != "ENTER_EXECUTOR":
+            kind[op] = _ADAPTIVE
+    kind[opmap["JUMP_BACKWARD"]] = _JUMP
+    for name in ("POP_JUMP_IF_FALSE", "POP_JUMP_IF_TRUE", "POP_JUMP_IF_NONE", "POP_JUMP_IF_NOT_NONE"):
+        kind[opmap[name]] = _BRANCH
+    module = compile("def sample(x):\n    while x:\n        x = sample(x)\n", "<sample>", "exec")
+    sample = next(c for c in module.co_consts if isinstance(c, types.CodeType))
+    gc.collect()
+    codes: dict[int, Any] = {}
+    stack = [obj.__code__ for obj in gc.get_objects() if type(obj) is types.FunctionType]
+    stack += [obj for obj in gc.get_objects() if type(obj) is types.CodeType]
+    while stack:
+        code = stack.pop()
+        if id(code) in codes:
+            continue
+        codes[id(code)] = code
+        stack.extend(c for c in code.co_consts if isinstance(c, types.CodeType))
+    codes.pop(id(sample), None)
+    packed = (struct.pack("<III", types.CodeType.__basicsize__, id(sample), len(codes)) + bytes(generic)
+              + bytes(caches) + bytes(kind) + struct.pack(f"<{len(codes)}I", *codes))
+    # Everything the worker reads or writes stays alive until drop_heap_patch.
+    _HEAP_PATCH.append(packed)
+    _PATCHED_CODES.extend([sample, *codes.values()])
     return f"{id(packed) + bytes.__basicsize__ - 1} {len(packed)}"
 
 
@@ -340,6 +450,10 @@ def drop_heap_patch() -> None:
     _PATCHED_CODES.clear()
     for _ in range(2):
         gc.collect()
+    # The method cache and the types' version tags the warm-up filled: refilled on use (the
+    # bytecode's caches were reset too, see bytecode_plan). Measured −50 KB brotli q5.
+    clear = getattr(sys, "_clear_internal_caches", None) or sys._clear_type_cache  # the first: 3.13+
+    clear()
 
 
 def _fetch_sync(url: str) -> bytes | None:

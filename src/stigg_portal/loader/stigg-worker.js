@@ -703,6 +703,7 @@ async function makeSnapshot(loadPyodide) {
   }
   await pyodide.runPythonAsync("from stigg_portal.browser import boot\nawait boot.prepare_snapshot()\ndel boot");
   applyHeapPatch(Module, pyodide.runPython("from stigg_portal.browser import boot\nboot.heap_patch()"));
+  deoptBytecode(Module, pyodide.runPython("boot.bytecode_plan()"));
   pyodide.runPython("boot.drop_heap_patch()\ndel boot");
   const t1 = performance.now();
   console.info(`snapshot: warm-up ${Math.round(t1 - t0)} ms`);
@@ -732,6 +733,50 @@ function applyHeapPatch(Module, where) {
     i += 8 + count;
   }
   console.info(`snapshot: ${writes} writes of the heap patch (${length} bytes)`);
+}
+
+/**
+ * Put the bytecode of every code object boot.bytecode_plan lists back in its fresh state, in place:
+ * each specialized instruction becomes its generic one, the first inline cache entry of an
+ * instruction gets the initial counter (read from the plan's sample, which never ran) and the
+ * other entries zeros. A code object with an instruction the plan marks "leave" is not touched.
+ */
+function deoptBytecode(Module, where) {
+  if (!where) return;
+  const [at] = where.split(" ").map(Number);
+  const heap = Module.HEAPU8;
+  const view = new DataView(heap.buffer);
+  const start = view.getUint32(at, true), sample = view.getUint32(at + 4, true), count = view.getUint32(at + 8, true);
+  const generic = heap.slice(at + 12, at + 268), caches = heap.slice(at + 268, at + 524), kind = heap.slice(at + 524, at + 780);
+  const LEAVE = 3;
+  const units = (code) => view.getUint32(code + 8, true); // PyVarObject.ob_size: code units
+  const initial = [null, null, 0x5555];
+  for (let i = 0, p = sample + start; i < units(sample);) {
+    const op = generic[heap[p + 2 * i]];
+    if (caches[op] && initial[kind[op]] === null) initial[kind[op]] = view.getUint16(p + 2 * i + 2, true);
+    i += 1 + caches[op];
+  }
+  if (initial[0] === null || initial[1] === null) throw new Error("bytecode plan: no initial counters in the sample");
+  let changed = 0, left = 0;
+  for (let k = 0; k < count; k++) {
+    const p = view.getUint32(at + 780 + 4 * k, true) + start;
+    const n = units(p - start);
+    let ok = true;
+    for (let i = 0; i < n && ok; i += 1 + caches[generic[heap[p + 2 * i]]]) ok = kind[heap[p + 2 * i]] !== LEAVE;
+    if (!ok) { left++; continue; }
+    for (let i = 0; i < n;) {
+      const at_ = p + 2 * i;
+      const op = generic[heap[at_]];
+      if (heap[at_] !== op) { heap[at_] = op; changed++; }
+      const entries = caches[op];
+      if (entries) {
+        view.setUint16(at_ + 2, initial[kind[op]], true);
+        heap.fill(0, at_ + 4, at_ + 2 + 2 * entries);
+      }
+      i += 1 + entries;
+    }
+  }
+  console.info(`snapshot: bytecode of ${count - left} code objects reset (${changed} specialized instructions), ${left} left alone`);
 }
 
 function samePage(a, b) {
