@@ -10,6 +10,7 @@ of each phase's duration after the one before it (worker marks of StiggPortal.bo
 loader's performance marks, ms), so that a change in one phase shows even when the machine's load
 moves the absolute times.
 """
+import itertools
 import pathlib
 import statistics
 import sys
@@ -71,7 +72,7 @@ def main() -> None:
         keys = [k for k in loads[0]["phases"] if all(k in r["phases"] for r in loads)]
         keys.sort(key=lambda k: statistics.median(r["phases"][k] for r in loads))
         steps = []
-        for before, after in zip(keys, keys[1:]):
+        for before, after in itertools.pairwise(keys):
             steps.append(f"{after} +{statistics.median(r['phases'][after] - r['phases'][before] for r in loads):.0f}")
         print("   " + ", ".join([f"{keys[0]} {statistics.median(r['phases'][keys[0]] for r in loads):.0f}"] + steps))
 

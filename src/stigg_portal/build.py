@@ -585,9 +585,6 @@ class BuildResult:
 PACKED_SUFFIXES = (".bin", ".wasm", ".so")
 
 
-#: PyScript's plugin table in its core chunk: every entry is a chunk that core.js imports before
-#: <py-script> is defined (deprecations manager, donkey, error, editor, game, terminal). The portal
-#: uses none of them; the build empties the table (docs/speed.md (l)).
 # Pyodide's dynamic linking, made lazy (docs/speed.md, "The worker's path after instantiation").
 # After instantiating pyodide.asm.wasm, Emscripten's receiveInstance gives every function the
 # main module exports (~7,400) a GOT entry and a function-table slot (~5,200 new slots, ~8,500
@@ -595,20 +592,21 @@ PACKED_SUFFIXES = (".bin", ".wasm", ".so")
 # are imported by the main module itself and a few hundred by pydantic-core. The patched code
 # fills only the GOT entries that exist (imported by the main module; for a side module, right
 # after it is instantiated, before its own exports and before its relocations run), with the same
-# values and in a fixed order, so the table layout is the same in the run that makes the memory
-# snapshot and in every restore (and in the plain boot, which has no snapshot). If Pyodide's file
-# does not have the expected code (another version), it is shipped unpatched.
+# values and in a fixed order (the GOT's: the order of the imports), so the table layout is the
+# same in the run that makes the memory snapshot and in every restore (and in the plain boot,
+# which has no snapshot). If Pyodide's file does not have the expected code (another version),
+# it is shipped unpatched.
 _LAZY_GOT = (
     (b"var isImmutableGlobal=",
-     b"var stiggMainExports=null;var stiggGOTFromMain=exports=>{for(var symName in exports){"
-     b"if(isInternalSym(symName)){continue}var entry=GOT[symName];if(!entry||entry.value!=-1){continue}"
-     b"var value=exports[symName];if(typeof value==\"function\"){entry.value=addFunction(value)}"
-     b"else if(typeof value.value==\"number\"){entry.value=value}}};var isImmutableGlobal="),
+     (b"var stiggMainExports=null;var stiggGOTFromMain=exports=>{for(var symName in GOT){var entry=GOT[symName];"
+      b"if(entry.value!=-1||!(symName in exports)||isInternalSym(symName)){continue}"
+      b"var value=exports[symName];if(typeof value==\"function\"){entry.value=addFunction(value)}"
+      b"else if(typeof value.value==\"number\"){entry.value=value}}};var isImmutableGlobal=")),
     (b"assignWasmExports(wasmExports);updateGOT(origExports);LDSO.init();",
      b"assignWasmExports(wasmExports);stiggMainExports=origExports;stiggGOTFromMain(origExports);LDSO.init();"),
     (b"moduleExports=relocateExports(instance.exports,memoryBase);updateGOT(moduleExports);",
-     b"moduleExports=relocateExports(instance.exports,memoryBase);"
-     b"if(stiggMainExports){stiggGOTFromMain(stiggMainExports)}updateGOT(moduleExports);"),
+     (b"moduleExports=relocateExports(instance.exports,memoryBase);"
+      b"if(stiggMainExports){stiggGOTFromMain(stiggMainExports)}updateGOT(moduleExports);")),
 )
 
 
@@ -622,6 +620,9 @@ def patch_pyodide_linking(source: bytes) -> tuple[bytes, bool]:
     return source, True
 
 
+#: PyScript's plugin table in its core chunk: every entry is a chunk that core.js imports before
+#: <py-script> is defined (deprecations manager, donkey, error, editor, game, terminal). The portal
+#: uses none of them; the build empties the table (docs/speed.md (l)).
 _PYSCRIPT_PLUGINS = re.compile(rb'var (\w+)=\{codemirror:\(\)=>Promise\.resolve\(\)\.then\(function\(\)\{return \w+\}\),'
                                rb'"deprecations-manager":[^{}]*?"py-terminal":\(\)=>import\("\./py-terminal-\w+\.js"\)\};')
 #: PyScript's Python package, copied here by ship_pyscript for the snapshot maker (which compiles it
