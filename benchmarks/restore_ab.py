@@ -6,11 +6,9 @@ medians of N (default 5) after one discarded load of each.
 
 warm: one persistent profile per dist (HTTP cache, Cache Storage and V8's caches kept between its
 loads); cold: a fresh context for every load. Prints, per dist, the medians of "data", "ready" and
-of each phase's duration after the one before it (worker marks of StiggPortal.bootTiming and the
-loader's performance marks, ms), so that a change in one phase shows even when the machine's load
-moves the absolute times.
+of the worker's boot phases (SPANS, from StiggPortal.bootTiming, ms), so that a change in one
+phase shows even when the machine's load moves the absolute times.
 """
-import itertools
 import pathlib
 import statistics
 import sys
@@ -33,6 +31,10 @@ READ = """() => ({boot: StiggPortal.bootMode, data: window.__data,
     ...performance.getEntriesByType("mark").filter((m) => m.name.startsWith("stigg-portal:"))
       .map((m) => [m.name.slice(13), m.startTime]),
     ...Object.entries(StiggPortal.bootTiming).map(([k, v]) => [k, v - performance.timeOrigin])])})"""
+# Spans of the worker's boot (StiggPortal.bootTiming) whose medians are printed, ms.
+SPANS = [("start", "instantiated"), ("instantiated", "preRun"), ("preRun", "downloaded"),
+         ("downloaded", "initialized"), ("initialized", "heapWritten"), ("heapWritten", "restored"),
+         ("restored", "pyodideLoaded"), ("pyodideLoaded", "ready"), ("ready", "data"), ("start", "ready")]
 PAGE = ('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>t</title>'
         '<script type="module" src="{dist}/stigg-portal.js"></script></head>'
         '<body><stigg-customer-portal client="demo" scenario="paid"></stigg-customer-portal></body></html>')
@@ -69,13 +71,13 @@ def main() -> None:
         print(f"{dist}: boot {','.join(sorted(boots))}, data median {statistics.median(r['data'] for r in loads):.0f} "
               f"{[round(r['data']) for r in loads]}, ready {statistics.median(r['phases']['ready'] for r in loads):.0f}, "
               f"ready->data {statistics.median(r['data'] - r['phases']['ready'] for r in loads):.0f}")
-        keys = [k for k in loads[0]["phases"] if all(k in r["phases"] for r in loads)]
-        keys.sort(key=lambda k: statistics.median(r["phases"][k] for r in loads))
-        steps = []
-        for before, after in itertools.pairwise(keys):
-            steps.append(f"{after} +{statistics.median(r['phases'][after] - r['phases'][before] for r in loads):.0f}")
-        print("   " + ", ".join([f"{keys[0]} {statistics.median(r['phases'][keys[0]] for r in loads):.0f}"] + steps))
-
+        spans = []
+        for start, end in SPANS:
+            values = [(r["data"] if end == "data" else r["phases"][end]) - r["phases"][start]
+                      for r in loads if start in r["phases"] and (end == "data" or end in r["phases"])]
+            if values:
+                spans.append(f"{start}->{end} {statistics.median(values):.0f}")
+        print("   " + ", ".join(spans))
 
 if __name__ == "__main__":
     main()
