@@ -634,6 +634,41 @@ class BuildResult:
 PACKED_SUFFIXES = (".bin", ".wasm", ".so")
 
 
+# Pyodide's dynamic linking, made lazy (docs/speed.md, "The worker's path after instantiation").
+# After instantiating pyodide.asm.wasm, Emscripten's receiveInstance gives every function the
+# main module exports (~7,400) a GOT entry and a function-table slot (~5,200 new slots, ~8,500
+# WebAssembly.Global objects), in case a side module later takes its address; only ~280 of them
+# are imported by the main module itself and a few hundred by pydantic-core. The patched code
+# fills only the GOT entries that exist (imported by the main module; for a side module, right
+# after it is instantiated, before its own exports and before its relocations run), with the same
+# values and in a fixed order (the GOT's: the order of the imports), so the table layout is the
+# same in the run that makes the memory snapshot and in every restore (and in the plain boot,
+# which has no snapshot). If Pyodide's file does not have the expected code (another version),
+# it is shipped unpatched.
+_LAZY_GOT = (
+    (b"var isImmutableGlobal=",
+     (b"var stiggMainExports=null;var stiggGOTFromMain=exports=>{for(var symName in GOT){var entry=GOT[symName];"
+      b"if(entry.value!=-1||!(symName in exports)||isInternalSym(symName)){continue}"
+      b"var value=exports[symName];if(typeof value==\"function\"){entry.value=addFunction(value)}"
+      b"else if(typeof value.value==\"number\"){entry.value=value}}};var isImmutableGlobal=")),
+    (b"assignWasmExports(wasmExports);updateGOT(origExports);LDSO.init();",
+     b"assignWasmExports(wasmExports);stiggMainExports=origExports;stiggGOTFromMain(origExports);LDSO.init();"),
+    (b"moduleExports=relocateExports(instance.exports,memoryBase);updateGOT(moduleExports);",
+     (b"moduleExports=relocateExports(instance.exports,memoryBase);"
+      b"if(stiggMainExports){stiggGOTFromMain(stiggMainExports)}updateGOT(moduleExports);")),
+)
+
+
+def patch_pyodide_linking(source: bytes) -> tuple[bytes, bool]:
+    """pyodide.asm.mjs with the lazy GOT above; (source, False) when a piece is not found."""
+    for old, new in _LAZY_GOT:
+        if source.count(old) != 1:
+            return source, False
+    for old, new in _LAZY_GOT:
+        source = source.replace(old, new)
+    return source, True
+
+
 #: PyScript's plugin table in its core chunk: every entry is a chunk that core.js imports before
 #: <py-script> is defined (deprecations manager, donkey, error, editor, game, terminal). The portal
 #: uses none of them; the build empties the table (docs/speed.md (l)).
@@ -735,7 +770,10 @@ def build(dist: Path | str = "dist", *, compress: bool = True, snapshot: bool | 
         for name in pins.PYODIDE_FILES:
             data = tar.extractfile(f"package/{name}").read()
             if name == "pyodide.asm.mjs":
-                data = minify_js(data, name)
+                data, patched = patch_pyodide_linking(data)
+                if not patched:
+                    progress("warning: pyodide.asm.mjs not patched (lazy GOT: code not found); shipped as is")
+                data = minify_js(data, name)  # after the patch: its patterns are the published source
             (runtime_dir / name).write_bytes(data)
 
     progress("wheels")

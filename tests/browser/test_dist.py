@@ -39,3 +39,19 @@ def test_dist_has_loader_worker_css_and_manifest(dist_dir):
     loader = (dist_dir / "stigg-portal.js").read_text()
     assert "/*@" not in loader and "eval(" not in loader and "new Function" not in loader
     assert "https://cdn" not in loader
+
+
+def test_pyodide_linking_is_lazy_in_this_build(dist_dir):
+    """pyodide.asm.mjs ships with the lazy GOT (build.patch_pyodide_linking): the main module's
+    exports get a GOT entry and a table slot only when something imports them."""
+    source = (dist_dir / "pyodide-314.0.7" / "pyodide.asm.mjs").read_bytes()
+    assert b"updateGOT(origExports)" not in source
+    assert source.count(b"var stiggGOTFromMain=") == 1
+    assert source.count(b"stiggGOTFromMain(") == 2  # for the main module, then for each side module
+
+
+def test_lazy_got_patch_leaves_other_pyodide_code_alone():
+    from stigg_portal.build import patch_pyodide_linking
+
+    other = b"var isImmutableGlobal=1;function receiveInstance(){updateGOT(exports)}"
+    assert patch_pyodide_linking(other) == (other, False)

@@ -210,3 +210,51 @@ def test_a_bad_head_start_falls_back_to_the_workers_own_downloads(page, site, wa
     assert [text for _, text in watch.console if "the page's snapshot not used" in text], watch.console
     assert "Usage" in page.locator("stigg-usage").inner_text()
     assert watch.console_errors() == []
+
+
+def test_first_render_request_is_queued_in_the_worker_before_ready(page, site, watch, dist_dir):
+    """The loader sends its messages from PyScript's "host-alive" on (not from "ready"): the first
+    render request waits in the worker, which handles it right after saying "ready" (no round trip
+    through the page between Python being up and the first render)."""
+    page.goto(site.page_url(USAGE))
+    wait_ready(page, "stigg-usage")
+    assert boot(page)["runtime"] == "pyscript"
+    timing = page.evaluate("StiggPortal.bootTiming")
+    assert "firstMessage" in timing, timing
+    assert timing["firstMessage"] <= timing["ready"], timing
+    assert "Usage" in page.locator("stigg-usage").inner_text()
+    assert watch.console_errors() == []
+
+
+def test_pyscript_worker_failing_after_host_alive_hands_its_messages_to_the_plain_worker(page, site, dist_dir):
+    """Messages already sent to PyScript's worker (after "host-alive") are sent again to the plain
+    worker when PyScript's worker fails before "ready": the element still renders."""
+    held = []
+
+    def hold_first(route):  # the worker's side module: the boot waits on it (after "host-alive")
+        if not held:
+            held.append(route)
+        else:
+            route.continue_()
+
+    page.context.route("**/dynlib-*.so", hold_first)
+    if not list((dist_dir / "pyodide-314.0.7").glob("dynlib-*.so")):
+        page.context.route("**/pyodide.asm.mjs", hold_first)  # a build without side modules
+    lines = []
+    page.on("console", lambda m: lines.append(m.text))
+    page.goto(site.page_url(USAGE))
+    for _ in range(200):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "the PyScript worker never asked for its runtime files"
+    page.wait_for_timeout(300)  # the page has handled "host-alive" and sent the render request
+    workers = [w for w in page.workers if w.url.startswith("blob:")]
+    assert workers, [w.url for w in page.workers]
+    workers[0].evaluate("setTimeout(() => { throw new Error('PyScript worker crashed (test)'); })")
+    page.wait_for_timeout(200)
+    held[0].continue_()
+    wait_ready(page, "stigg-usage")
+    assert boot(page)["runtime"] == "worker"
+    assert any("PyScript did not start" in line and "plain worker" in line for line in lines), lines
+    assert "Usage" in page.locator("stigg-usage").inner_text()

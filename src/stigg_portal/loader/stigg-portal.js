@@ -296,8 +296,10 @@ function createWorker() {
 // PyScript hosts the runtime: its PyWorker (a blob: worker) loads our interpreter module
 // (stigg-worker.js?host=pyscript, which boots Pyodide exactly as the plain worker does) and runs
 // stigg-pyscript.py, which wires PyScript's worker messages to our Python runtime. What the rest
-// of the loader sees is a worker-like object; messages wait here until Python said "ready"
-// (PyScript drops the ones that arrive earlier). When PyScript does not get as far as starting
+// of the loader sees is a worker-like object; messages wait here until our module runs in PyScript's
+// worker ("host-alive": PyScript drops the ones that arrive earlier; ours keeps them until Python is
+// up, so the first render request is there when Python says "ready", no round trip through this
+// thread), and are sent again to the plain worker if PyScript fails before "ready". When PyScript does not get as far as starting
 // its worker within PYSCRIPT_TIMEOUT (a failed PyWorker hangs rather than failing), or fails to
 // load, the plain module worker takes over. (PyScript's part ends when its worker imports our
 // interpreter module, which then says "host-alive"; the boot after that may take long.)
@@ -379,13 +381,18 @@ function pyscriptWorker() {
   const buffered = [];
   let real = null;
   let ready = false;
+  let alive = false; // our module runs in PyScript's worker ("host-alive"): it keeps our messages
+  const sentEarly = []; // sent after "host-alive", before "ready": the plain worker gets them on a fallback
   let settled = false; // PyScript's worker exists, or the fallback took over
   const shim = {
     onmessage: null,
     onerror: null,
     postMessage(data) {
       if (real && ready) real.postMessage(data);
-      else buffered.push(data);
+      else if (real && alive) {
+        sentEarly.push(data);
+        real.postMessage(data);
+      } else buffered.push(data);
     },
     terminate() { real?.terminate(); },
   };
@@ -396,6 +403,8 @@ function pyscriptWorker() {
     settled = true;
     console.info(`stigg-portal: PyScript did not start (${why}); using the plain worker`);
     real?.terminate?.();
+    alive = false;
+    buffered.unshift(...sentEarly.splice(0));
     headStart?.drop();
     real = directWorker(); // buffers messages itself until Python is up
     real.plain = true;
@@ -415,8 +424,12 @@ function pyscriptWorker() {
       if (type === "host-alive") {
         clearTimeout(timer); // PyScript's part is done: the boot from here is the same as the plain worker's
         if (headStart) handHeadStart(xworker, headStart);
+        alive = true;
+        sentEarly.push(...buffered);
+        flush();
       } else if (type === "ready") {
         ready = true;
+        sentEarly.length = 0;
         if (headStart) {
           const { boot } = JSON.parse(event.data);
           if (boot === "snapshot") { // off the first render's path, as the worker's own store

@@ -54,8 +54,12 @@ const deferred = () => {
   return { promise, resolve };
 };
 const handoff = { wasm: deferred(), snapshot: deferred() };
+// The page's first message to the runtime (timing.firstMessage): under PyScript the loader sends
+// its messages from "host-alive" on, so the first render request is queued here before "ready".
+const received = () => { timing.firstMessage ??= now(); };
 if (!PYSCRIPT_HOST) {
   self.onmessage = (event) => {
+    received();
     if (handler) handler(event.data);
     else pending.push(event.data);
   };
@@ -72,6 +76,7 @@ if (!PYSCRIPT_HOST) {
     }
     if (typeof event.data !== "string" || event.data[0] !== "{") return;
     event.stopImmediatePropagation();
+    received();
     if (handler) handler(event.data);
     else pending.push(event.data);
   }, { capture: true });
@@ -589,10 +594,20 @@ function writeHeap(Module, header, data) {
     offset += count * PAGE;
   }
   for (const [start, count] of xor) {
-    const at = start * PAGE;
-    for (let i = 0; i < count * PAGE; i++) heap[at + i] ^= data[offset + i];
+    xorInto(heap, start * PAGE, data, offset, count * PAGE);
     offset += count * PAGE;
   }
+}
+
+/** heap[at..] ^= data[from..] for `length` bytes (a multiple of 4): by 32-bit words when aligned. */
+function xorInto(heap, at, data, from, length) {
+  if ((data.byteOffset + from) % 4 === 0 && at % 4 === 0) {
+    const target = new Uint32Array(heap.buffer, heap.byteOffset + at, length / 4);
+    const delta = new Uint32Array(data.buffer, data.byteOffset + from, length / 4);
+    for (let i = 0; i < target.length; i++) if (delta[i]) target[i] ^= delta[i]; // mostly zeros
+    return;
+  }
+  for (let i = 0; i < length; i++) heap[at + i] ^= data[from + i];
 }
 
 function loadOptions(extra) {
