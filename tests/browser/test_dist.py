@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import zipfile
 
 from stigg_portal import pins
@@ -46,7 +47,7 @@ def test_pyodide_linking_is_lazy_in_this_build(dist_dir):
     exports get a GOT entry and a table slot only when something imports them."""
     source = (dist_dir / "pyodide-314.0.7" / "pyodide.asm.mjs").read_bytes()
     assert b"updateGOT(origExports)" not in source
-    assert source.count(b"var stiggGOTFromMain=") == 1
+    assert len(re.findall(rb"\bstiggGOTFromMain\s*=", source)) == 1  # "var " may be merged by the minifier
     assert source.count(b"stiggGOTFromMain(") == 2  # for the main module, then for each side module
 
 
