@@ -180,6 +180,7 @@ async def prepare_snapshot() -> None:
     await exercise_runtime()
     release_build_caches()
     release_unused_modules()
+    release_submodules()
     for _ in range(3):
         gc.collect()
 
@@ -232,6 +233,128 @@ def release_unused_modules(names: tuple[str, ...] = _UNUSED_MODULES) -> list[str
             if name is not None and type(value) is type(sys):
                 namespace[key] = stand_ins.setdefault(name, _ReleasedModule(name))
     return released
+
+
+#: Jinja's template compiler: lexer, parser, optimizer, code generator. Every template is compiled
+#: into the environment's cache before the save (:func:`compile_templates`) and rendering never
+#: runs them (``jinja2.nodes`` stays: the runtime uses its ``EvalContext``), so they are released
+#: with :func:`release_submodules`; a template compiled after a restore imports them again (from
+#: the wheel, see :class:`_WheelFallback`).
+_TEMPLATE_COMPILER = ("jinja2.compiler", "jinja2.parser", "jinja2.lexer", "jinja2.optimizer", "jinja2.idtracking",
+                      "jinja2.visitor", "jinja2._identifier")
+
+
+class _ReleasedName:
+    """Stands in for a function or class of a module :func:`release_submodules` dropped, where a
+    kept module (its globals) or class (its attributes) bound it: the first call, attribute read
+    or ``isinstance`` imports the module again, puts the real object back where the stand-in was,
+    and forwards."""
+
+    __slots__ = ("_module", "_name", "_sites")
+
+    def __init__(self, module: str, name: str) -> None:
+        self._module, self._name = module, name
+        self._sites: list[tuple[Any, str]] = []  # (module dict or class, key)
+
+    def _resolve(self) -> Any:
+        real = getattr(importlib.import_module(self._module), self._name)
+        for site, key in self._sites:
+            if isinstance(site, dict):
+                if site.get(key) is self:
+                    site[key] = real
+            elif site.__dict__.get(key) is self:
+                setattr(site, key, real)
+        return real
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self._resolve()(*args, **kwargs)
+
+    def __getattr__(self, attr: str) -> Any:
+        if attr.startswith("__") and attr.endswith("__"):
+            raise AttributeError(attr)
+        return getattr(self._resolve(), attr)
+
+    def __instancecheck__(self, obj: Any) -> bool:
+        return isinstance(obj, self._resolve())
+
+    def __subclasscheck__(self, cls: Any) -> bool:
+        return issubclass(cls, self._resolve())
+
+    def __mro_entries__(self, bases: tuple[Any, ...]) -> tuple[Any, ...]:
+        return (self._resolve(),)
+
+    def __repr__(self) -> str:
+        return f"<released {self._module}.{self._name}>"
+
+
+def release_submodules(names: tuple[str, ...] = _TEMPLATE_COMPILER) -> list[str]:
+    """Drop the modules ``names`` (exact names) from ``sys.modules``, so their memory is freed before
+    the heap is saved, and put stand-ins where the modules that stay bound them: a
+    :class:`_ReleasedModule` for the module itself, a :class:`_ReleasedName` for one of its
+    functions or classes (in a kept module's globals, or a kept class's attributes, such as
+    ``Environment.code_generator_class``). A module whose function is a method of a kept class is
+    not dropped (a stand-in would not bind ``self``). Returns the names released."""
+    import types
+
+    dropped = {name: sys.modules[name] for name in names if name in sys.modules}
+    namespaces = {id(module.__dict__): name for name, module in dropped.items()}
+
+    def origin(value: Any) -> str | None:
+        if type(value) is types.FunctionType:
+            return namespaces.get(id(value.__globals__))
+        if isinstance(value, type):
+            name = getattr(value, "__module__", None)
+            module = dropped.get(name) if isinstance(name, str) else None
+            return name if module is not None and module.__dict__.get(value.__name__) is value else None
+        return None
+
+    kept = [module for name, module in sys.modules.items() if name not in dropped
+            and isinstance(module, types.ModuleType) and type(getattr(module, "__dict__", None)) is dict]
+    classes = [value for module in kept for value in list(module.__dict__.values())
+               if isinstance(value, type) and getattr(value, "__module__", None) not in dropped]
+    for cls in classes:  # a function of a dropped module as a method: keep that module
+        for value in cls.__dict__.values():
+            if type(value) is types.FunctionType and origin(value):
+                dropped.pop(origin(value), None)
+    stand_ins: dict[tuple[str, str], Any] = {}
+    by_module = {id(module): name for name, module in dropped.items()}
+
+    def stand_in(value: Any) -> Any:
+        if type(value) is type(sys) and id(value) in by_module:
+            name = by_module[id(value)]
+            return stand_ins.setdefault((name, ""), _ReleasedModule(name))
+        name = origin(value)
+        if name is None or name not in dropped:
+            return None
+        key = (name, value.__name__)
+        if key not in stand_ins:
+            stand_ins[key] = _ReleasedName(name, value.__name__)
+        return stand_ins[key]
+
+    for module in kept:
+        namespace = module.__dict__
+        for key, value in list(namespace.items()):
+            new = stand_in(value)
+            if new is not None:
+                namespace[key] = new
+                if isinstance(new, _ReleasedName):
+                    new._sites.append((namespace, key))
+    for cls in classes:
+        for key, value in list(cls.__dict__.items()):
+            new = stand_in(value) if isinstance(value, type) else None
+            if new is not None:
+                setattr(cls, key, new)
+                new._sites.append((cls, key))
+    for name in dropped:
+        del sys.modules[name]
+    try:  # Jinja's set of its internal code objects (for tracebacks): those of the dropped modules
+        from jinja2 import utils
+
+        files = {getattr(module, "__file__", None) for module in dropped.values()}
+        utils.internal_code.difference_update([c for c in utils.internal_code if c.co_filename in files])
+    except (ImportError, AttributeError):  # pragma: no cover - other Jinja versions
+        pass
+    return sorted(dropped)
 
 
 #: Code whose line tables are kept in full: ours (tracebacks of the portal's code keep every line
