@@ -198,7 +198,8 @@ async def prepare_snapshot() -> None:
 #: pickling, byte-code disassembly, e-mail parsing, build configuration. Released from the saved
 #: heap (see :func:`release_unused_modules`); a later use imports them again.
 _UNUSED_MODULES = ("tarfile", "argparse", "pickle", "_compat_pickle", "subprocess", "dis", "tempfile", "uuid",
-                   "glob", "gettext", "email", "bz2", "lzma", "platform", "sysconfig")
+                   "glob", "gettext", "email", "bz2", "lzma", "platform", "sysconfig", "shutil", "ssl", "socket",
+                   "selectors", "tokenize", "ipaddress", "fractions", "ast", "calendar")
 
 
 class _ReleasedModule(type(sys)):  # types.ModuleType
