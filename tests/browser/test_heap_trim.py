@@ -101,3 +101,66 @@ def test_restored_heap_keeps_our_line_numbers_and_gives_back_released_modules(pa
     assert found["data"] == {"fixture": "customer-trial", "document": "query GetPaywall(", "template": True,
                              "css": False}
     assert watch.console_errors() == []
+
+
+# Jinja's template compiler (lexer, parser, code generator) was released from the saved heap
+# (docs/speed.md (o), third round): the page's elements render from the compiled cache without it,
+# and a template compiled after the restore brings it back (the wheel is extracted again). The
+# check runs when a second element asks its client for data, after the first one has rendered.
+COMPILER_PLUGIN = '''\
+import json, sys
+import jinja2
+from jinja2 import environment as jinja_environment
+from stigg_portal.clients import DemoClient, register
+
+COMPILER = ("jinja2.compiler", "jinja2.parser", "jinja2.lexer", "jinja2.optimizer", "jinja2.idtracking")
+
+class CompileCheck(DemoClient):
+    name = "compile-check"
+
+    async def get_customer_portal(self):
+        from stigg_portal import rendering
+        before = {"loaded": sorted(m for m in COMPILER if m in sys.modules),
+                  "stand_in": type(jinja_environment.Parser).__name__,
+                  "skeleton": "stigg" in rendering.render_skeleton("stigg-usage")}
+        env = jinja2.Environment(autoescape=True)
+        html = env.from_string("{% for i in items %}<b>{{ i|upper }}</b>{% endfor %}{{ x }}").render(
+            items=["a", "b"], x="<&>")
+        after = {"html": html, "loaded": sorted(m for m in COMPILER if m in sys.modules),
+                 "parser": type(jinja_environment.Parser).__name__,
+                 "ours": "stigg-" in rendering.environment().from_string("stigg-{{ 1 + 1 }}").render()}
+        print("stigg-compile-check:" + json.dumps({"before": before, "after": after}))
+        return await super().get_customer_portal()
+
+register("compile-check", CompileCheck)
+'''
+
+
+def test_template_compiler_released_and_a_new_template_still_compiles(page, dist_server, watch, tmp_path):
+    dist = dist_server.url
+    (tmp_path / "check.py").write_text(COMPILER_PLUGIN)
+    body = '<stigg-usage id="first" scenario="paid"></stigg-usage>'
+    (tmp_path / "index.html").write_text(page_html(dist, body, plugins="check.py"))
+    policy = csp(script=f"'self' {dist}", worker=f"blob: {dist}", connect=f"'self' {dist}", style=dist)
+    with Server(tmp_path, headers={"Content-Security-Policy": policy}) as server:
+        page.goto(f"{server.url}/index.html")
+        wait_ready(page, "#first")
+        if page.evaluate("StiggPortal.bootMode") != "snapshot":  # pragma: no cover
+            pytest.skip("dist/ has no memory snapshot: the restore path was not exercised")
+        assert not [t for _, t in watch.console if "extracted after a snapshot restore" in t], watch.console
+        page.evaluate("document.body.insertAdjacentHTML('beforeend', "
+                      "'<stigg-usage id=\"second\" client=\"compile-check\" scenario=\"trial\"></stigg-usage>')")
+        wait_ready(page, "#second")
+        lines = [text for _, text in watch.console if text.startswith("stigg-compile-check:")]
+        extracted = [text for _, text in watch.console if "extracted after a snapshot restore" in text]
+    assert len(lines) == 1, watch.console
+    found = json.loads(lines[0].split(":", 1)[1])
+    # Before: the first element rendered with real data, the compiler modules were not there.
+    assert found["before"] == {"loaded": [], "stand_in": "_ReleasedName", "skeleton": True}
+    # A new template compiles (its wheel is extracted again, with the console.info line).
+    assert found["after"]["html"] == "<b>A</b><b>B</b>&lt;&amp;&gt;"
+    assert found["after"]["loaded"] == ["jinja2.compiler", "jinja2.idtracking", "jinja2.lexer", "jinja2.optimizer",
+                                        "jinja2.parser"]
+    assert found["after"]["parser"] == "type" and found["after"]["ours"] is True
+    assert len(extracted) == 1 and "jinja2-" in extracted[0]
+    assert watch.console_errors() == []
