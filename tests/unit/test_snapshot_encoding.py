@@ -30,7 +30,7 @@ def _functions(*names: str) -> str:
 def _run(script: str) -> dict:
     if not _NODE:
         pytest.skip("node is not installed")
-    code = _functions("checksum", "checksumRuns", "samePage", "encodeSnapshot", "writeHeap", "zeroFreeMemory")
+    code = _functions("checksum", "checksumRuns", "samePage", "encodeSnapshot", "xorInto", "writeHeap", "zeroFreeMemory")
     done = subprocess.run([_NODE, "-e", code + "\n" + script], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
