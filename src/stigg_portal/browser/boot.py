@@ -195,7 +195,8 @@ async def prepare_snapshot() -> None:
 
 #: Standard-library modules (and their submodules) that get imported while Python, Pyodide and
 #: our packages load, but that nothing runs in a page: archives, command lines, processes,
-#: pickling, byte-code disassembly, e-mail parsing, build configuration. Released from the saved
+#: pickling, byte-code disassembly, e-mail parsing, build configuration, sockets and TLS (bound by
+#: asyncio's transports, which a page's event loop does not use), Python source parsing. Released from the saved
 #: heap (see :func:`release_unused_modules`); a later use imports them again.
 _UNUSED_MODULES = ("tarfile", "argparse", "pickle", "_compat_pickle", "subprocess", "dis", "tempfile", "uuid",
                    "glob", "gettext", "email", "bz2", "lzma", "platform", "sysconfig", "shutil", "ssl", "socket",
