@@ -349,3 +349,37 @@ def test_released_modules_free_their_memory_and_come_back_on_first_use():
                             env=env, timeout=120, check=False)
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.startswith("ok")
+
+
+_RELEASE_COMPILER_CHECK = r'''
+import sys
+from stigg_portal.browser import boot
+boot.import_everything()
+boot.compile_templates()
+import jinja2
+from jinja2 import environment
+released = boot.release_submodules()
+assert set(released) == {"jinja2.compiler", "jinja2.parser", "jinja2.lexer", "jinja2.optimizer",
+                         "jinja2.idtracking", "jinja2.visitor", "jinja2._identifier"}, released
+assert not set(released) & set(sys.modules)
+assert type(environment.Environment.__dict__["code_generator_class"]).__name__ == "_ReleasedName"
+from stigg_portal.rendering import environment as ours, render_skeleton
+assert "stigg" in render_skeleton("stigg-usage")  # compiled templates render without them
+assert "jinja2.compiler" not in sys.modules
+env = jinja2.Environment(autoescape=True)
+assert env.from_string("{% for i in x %}{{ i|upper }}{% endfor %}{{ y }}").render(x="ab", y="<") == "AB&lt;"
+assert "jinja2.compiler" in sys.modules and environment.Environment.code_generator_class is jinja2.compiler.CodeGenerator
+assert type(environment.Parser) is type and ours().from_string("{{ 1 + 1 }}").render() == "2"
+print("ok", len(released))
+'''
+
+
+def test_released_template_compiler_leaves_rendering_alone_and_comes_back_on_first_compile():
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src")}
+    result = subprocess.run([sys.executable, "-c", _RELEASE_COMPILER_CHECK], capture_output=True, text=True,
+                            env=env, timeout=120, check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.startswith("ok")
