@@ -164,3 +164,41 @@ def test_template_compiler_released_and_a_new_template_still_compiles(page, dist
     assert found["after"]["parser"] == "type" and found["after"]["ours"] is True
     assert len(extracted) == 1 and "jinja2-" in extracted[0]
     assert watch.console_errors() == []
+
+
+def test_everyday_pages_need_nothing_the_heap_released(page, dist_server, mock_api, watch, worker_requests,
+                                                       tmp_path):
+    """What the save released (standard-library modules, Jinja's compiler, package files) is only
+    for rare paths: the portal over real HTTP to the mock Stigg API, API errors (500, malformed JSON,
+    401), a re-render after an attribute change and the designer's customer download neither the
+    standard library nor a wheel after a restore, and say nothing about it in the console."""
+    mock_api.reset()
+    mock_api.fail("500", customer="customer-trial")
+    mock_api.fail("malformed-json", customer="customer-custom")
+    api = f'base-url="{mock_api.url}"'
+    body = (f'<stigg-customer-portal id="portal" api-key="pk_test_mock" customer-id="customer-demo" {api}>'
+            '</stigg-customer-portal>'
+            f'<stigg-usage id="e500" api-key="pk_test_mock" customer-id="customer-trial" {api}></stigg-usage>'
+            f'<stigg-usage id="bad" api-key="pk_test_mock" customer-id="customer-custom" {api}></stigg-usage>'
+            f'<stigg-usage id="key" api-key="pk_wrong" customer-id="customer-demo" {api}></stigg-usage>'
+            f'<stigg-paywall id="designer" api-key="pk_test_mock" customer-id="customer-designer" {api}>'
+            '</stigg-paywall>')
+    (tmp_path / "index.html").write_text(page_html(dist_server.url, body))
+    with Server(tmp_path) as server:
+        page.goto(f"{server.url}/index.html")
+        wait_ready(page, "#portal")
+        if page.evaluate("StiggPortal.bootMode") != "snapshot":  # pragma: no cover
+            pytest.skip("dist/ has no memory snapshot: the restore path was not exercised")
+        wait_ready(page, "#designer")
+        for selector in ("#e500", "#bad", "#key"):
+            page.wait_for_selector(f'{selector}[data-stigg-state="error"]', timeout=30_000)
+        page.eval_on_selector("#portal", "e => e.setAttribute('locale', 'de-DE')")
+        page.wait_for_function("document.querySelector('#portal').textContent.includes('€') || "
+                               "/\\d\\.\\d{3}|\\d,\\d/.test(document.querySelector('#portal').textContent)")
+        wait_ready(page, "#portal")
+        page.wait_for_timeout(500)
+    assert any(url.startswith(mock_api.url) for url in worker_requests)  # the requests are seen
+    fetched = [url for url in worker_requests if "python_stdlib.zip" in url or url.split("?")[0].endswith(".whl")]
+    assert fetched == []
+    assert not [t for _, t in watch.console if "after a snapshot restore" in t], watch.console
+    assert not [t for _, t in watch.console if "Traceback" in t]

@@ -383,3 +383,16 @@ def test_released_template_compiler_leaves_rendering_alone_and_comes_back_on_fir
                             env=env, timeout=120, check=False)
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.startswith("ok")
+
+
+def test_import_everything_skips_whole_module_names_only():
+    """A skipped prefix is a module or package name: ``stigg_portal.cli`` is skipped,
+    ``stigg_portal.clients`` (the runtime's clients) is imported into the heap."""
+    from stigg_portal.browser import boot
+
+    assert boot._skipped("stigg_portal.cli") and boot._skipped("stigg_portal.integrations.django.views")
+    assert not boot._skipped("stigg_portal.clients") and not boot._skipped("stigg_portal.clients.stigg")
+    names = boot.import_everything()
+    assert "stigg_portal.clients.stigg" in names and "stigg_portal.clients.early" in names
+    assert not any(n == "stigg_portal.cli" or n.startswith(("stigg_portal.server", "stigg_portal.integrations"))
+                   for n in names)

@@ -43,6 +43,12 @@ def _report(message: str) -> None:
         print(message, file=sys.stderr)
 
 
+def _skipped(name: str) -> bool:
+    """Whether ``name`` is one of :data:`_SKIP_PREFIXES` or inside one (``stigg_portal.cli`` does
+    not skip ``stigg_portal.clients``)."""
+    return any(name == prefix or name.startswith(prefix + ".") for prefix in _SKIP_PREFIXES)
+
+
 def import_everything() -> list[str]:
     """Import every module of our package the browser may use; returns their names."""
     import pkgutil
@@ -54,7 +60,7 @@ def import_everything() -> list[str]:
     todo = list(pkgutil.iter_modules(stigg_portal.__path__, "stigg_portal."))
     while todo:
         info = todo.pop(0)
-        if info.name.startswith(_SKIP_PREFIXES):
+        if _skipped(info.name):
             continue
         try:
             module = importlib.import_module(info.name)
