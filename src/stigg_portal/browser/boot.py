@@ -398,6 +398,24 @@ def _first_line_table(code: Any) -> bytes:
     return _FIRST_LINE_ENTRY[7] * (units // 8) + (_FIRST_LINE_ENTRY[units % 8 - 1] if units % 8 else b"")
 
 
+def _live_code_objects(*, loose: bool = False) -> dict[int, Any]:
+    """Every code object of a live function and the code nested in it (``loose``: also code
+    objects the collector tracks outside functions), by id."""
+    import types
+
+    codes: dict[int, Any] = {}
+    stack = [obj.__code__ for obj in gc.get_objects() if type(obj) is types.FunctionType]
+    if loose:
+        stack += [obj for obj in gc.get_objects() if type(obj) is types.CodeType]
+    while stack:
+        code = stack.pop()
+        if id(code) in codes:
+            continue
+        codes[id(code)] = code
+        stack.extend(c for c in code.co_consts if isinstance(c, types.CodeType))
+    return codes
+
+
 def line_table_patches(keep: tuple[str, ...] = _KEEP_LINES) -> list[tuple[int, bytes]]:
     """Memory writes that give the standard library's and third-party code a line table putting
     every instruction on the code's first line (its ``def`` line): a run of identical entries,
@@ -415,19 +433,11 @@ def line_table_patches(keep: tuple[str, ...] = _KEEP_LINES) -> list[tuple[int, b
     see :func:`heap_patch`) writes them.
     """
     import struct
-    import types
 
     # Garbage first: a function in an unreachable cycle would be freed later (say by an automatic
     # collection before the writes), its table with it, and a write would land in freed memory.
     gc.collect()
-    codes: dict[int, Any] = {}
-    stack = [obj.__code__ for obj in gc.get_objects() if type(obj) is types.FunctionType]
-    while stack:
-        code = stack.pop()
-        if id(code) in codes:
-            continue
-        codes[id(code)] = code
-        stack.extend(c for c in code.co_consts if isinstance(c, types.CodeType))
+    codes = _live_code_objects()
     # A fresh bytes object only this function refers to, looked at first in the same loop: its
     # reference count is what the loop itself adds (it differs between Python versions).
     control = b"-".join((b"stigg", b"portal"))
@@ -575,15 +585,7 @@ def bytecode_plan() -> str:
     module = compile("def sample(x):\n    while x:\n        x = sample(x)\n", "<sample>", "exec")
     sample = next(c for c in module.co_consts if isinstance(c, types.CodeType))
     gc.collect()
-    codes: dict[int, Any] = {}
-    stack = [obj.__code__ for obj in gc.get_objects() if type(obj) is types.FunctionType]
-    stack += [obj for obj in gc.get_objects() if type(obj) is types.CodeType]
-    while stack:
-        code = stack.pop()
-        if id(code) in codes:
-            continue
-        codes[id(code)] = code
-        stack.extend(c for c in code.co_consts if isinstance(c, types.CodeType))
+    codes = _live_code_objects(loose=True)
     codes.pop(id(sample), None)
     packed = (struct.pack("<III", types.CodeType.__basicsize__, id(sample), len(codes)) + bytes(generic)
               + bytes(caches) + bytes(kind) + struct.pack(f"<{len(codes)}I", *codes))
