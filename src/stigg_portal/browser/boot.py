@@ -43,10 +43,15 @@ def _report(message: str) -> None:
         print(message, file=sys.stderr)
 
 
+def _within(name: str, packages: tuple[str, ...]) -> bool:
+    """Whether the module ``name`` is one of ``packages`` or inside one (``stigg_portal.cli`` does
+    not contain ``stigg_portal.clients``)."""
+    return any(name == package or name.startswith(package + ".") for package in packages)
+
+
 def _skipped(name: str) -> bool:
-    """Whether ``name`` is one of :data:`_SKIP_PREFIXES` or inside one (``stigg_portal.cli`` does
-    not skip ``stigg_portal.clients``)."""
-    return any(name == prefix or name.startswith(prefix + ".") for prefix in _SKIP_PREFIXES)
+    """Whether ``name`` is one of :data:`_SKIP_PREFIXES` or inside one."""
+    return _within(name, _SKIP_PREFIXES)
 
 
 def import_everything() -> list[str]:
@@ -195,8 +200,7 @@ async def prepare_snapshot() -> None:
     release_build_caches()
     release_unused_modules()
     release_submodules()
-    release_submodules(tuple(name for name in sys.modules if name.startswith(_UNUSED_PACKAGES)
-                             or name in (package.rstrip(".") for package in _UNUSED_PACKAGES)))
+    release_submodules(tuple(name for name in sys.modules if _within(name, _UNUSED_PACKAGES)))
     for _ in range(3):
         gc.collect()
 
@@ -204,11 +208,11 @@ async def prepare_snapshot() -> None:
 #: Standard-library modules (and their submodules) that get imported while Python, Pyodide and
 #: our packages load, but that nothing runs in a page: archives, command lines, processes,
 #: pickling, byte-code disassembly, e-mail parsing, build configuration, sockets and TLS (bound by
-#: asyncio's transports, which a page's event loop does not use), Python source parsing. Released from the saved
-#: heap (see :func:`release_unused_modules`); a later use imports them again.
+#: asyncio's transports, which a page's event loop does not use), Python source parsing. Released
+#: from the saved heap (see :func:`release_unused_modules`); a later use imports them again.
 _UNUSED_MODULES = ("tarfile", "argparse", "pickle", "_compat_pickle", "subprocess", "dis", "tempfile", "uuid",
-                   "glob", "gettext", "email", "bz2", "lzma", "platform", "sysconfig", "shutil", "ssl", "socket",
-                   "selectors", "tokenize", "ipaddress", "fractions", "ast", "calendar")
+                   "glob", "gettext", "email", "bz2", "lzma", "platform", "sysconfig", "shutil", "ssl",
+                   "socket", "selectors", "tokenize", "ipaddress", "fractions", "ast", "calendar")
 
 
 class _ReleasedModule(type(sys)):  # types.ModuleType
@@ -258,15 +262,15 @@ def release_unused_modules(names: tuple[str, ...] = _UNUSED_MODULES) -> list[str
 #: runs them (``jinja2.nodes`` stays: the runtime uses its ``EvalContext``), so they are released
 #: with :func:`release_submodules`; a template compiled after a restore imports them again (from
 #: the wheel, see :class:`_WheelFallback`).
-_TEMPLATE_COMPILER = ("jinja2.compiler", "jinja2.parser", "jinja2.lexer", "jinja2.optimizer", "jinja2.idtracking",
-                      "jinja2.visitor", "jinja2._identifier")
+_TEMPLATE_COMPILER = ("jinja2.compiler", "jinja2.parser", "jinja2.lexer", "jinja2.optimizer",
+                      "jinja2.idtracking", "jinja2.visitor", "jinja2._identifier")
 
 
 #: Packages (with their submodules) released the same way: package metadata (``importlib.metadata``:
 #: pydantic looks up its plugins once, when the first model is built, and keeps the answer) and
 #: ``zipfile`` (the wheel fallback's extraction and ``importlib.metadata`` use it). A page that
 #: needs one imports it again from the standard library zip. Measured −49 KB brotli q11.
-_UNUSED_PACKAGES = ("importlib.metadata.", "zipfile.")
+_UNUSED_PACKAGES = ("importlib.metadata", "zipfile")
 
 
 class _ReleasedName:
