@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import traceback
+from contextlib import contextmanager
 
 import pytest
 from browser_helpers import wait_ready
@@ -76,18 +77,26 @@ def _own_frames() -> list[list]:
     raise AssertionError("prepare() accepted an unknown element")
 
 
-def test_restored_heap_keeps_our_line_numbers_and_gives_back_released_modules(page, dist_server, watch,
-                                                                               tmp_path):
+@contextmanager
+def _restored_page_with_plugin(page, dist_server, tmp_path, plugin: str, body: str, ready: str):
+    """``body`` with ``plugin`` (check.py) under the strict CSP, dist/ cross-origin, open until the
+    block ends, once ``ready`` rendered from a snapshot boot (skipped without a snapshot)."""
     dist = dist_server.url
-    (tmp_path / "check.py").write_text(PLUGIN)
-    body = '<stigg-usage id="mine" client="heap-check" scenario="paid"></stigg-usage>'
+    (tmp_path / "check.py").write_text(plugin)
     (tmp_path / "index.html").write_text(page_html(dist, body, plugins="check.py"))
     policy = csp(script=f"'self' {dist}", worker=f"blob: {dist}", connect=f"'self' {dist}", style=dist)
     with Server(tmp_path, headers={"Content-Security-Policy": policy}) as server:
         page.goto(f"{server.url}/index.html")
-        wait_ready(page, "#mine")
+        wait_ready(page, ready)
         if page.evaluate("StiggPortal.bootMode") != "snapshot":  # pragma: no cover
             pytest.skip("dist/ has no memory snapshot: the restore path was not exercised")
+        yield server
+
+
+def test_restored_heap_keeps_our_line_numbers_and_gives_back_released_modules(page, dist_server, watch,
+                                                                               tmp_path):
+    body = '<stigg-usage id="mine" client="heap-check" scenario="paid"></stigg-usage>'
+    with _restored_page_with_plugin(page, dist_server, tmp_path, PLUGIN, body, "#mine"):
         lines = [text for _, text in watch.console if text.startswith("stigg-heap-check:")]
     assert len(lines) == 1, watch.console
     found = json.loads(lines[0].split(":", 1)[1])
@@ -137,16 +146,8 @@ register("compile-check", CompileCheck)
 
 
 def test_template_compiler_released_and_a_new_template_still_compiles(page, dist_server, watch, tmp_path):
-    dist = dist_server.url
-    (tmp_path / "check.py").write_text(COMPILER_PLUGIN)
     body = '<stigg-usage id="first" scenario="paid"></stigg-usage>'
-    (tmp_path / "index.html").write_text(page_html(dist, body, plugins="check.py"))
-    policy = csp(script=f"'self' {dist}", worker=f"blob: {dist}", connect=f"'self' {dist}", style=dist)
-    with Server(tmp_path, headers={"Content-Security-Policy": policy}) as server:
-        page.goto(f"{server.url}/index.html")
-        wait_ready(page, "#first")
-        if page.evaluate("StiggPortal.bootMode") != "snapshot":  # pragma: no cover
-            pytest.skip("dist/ has no memory snapshot: the restore path was not exercised")
+    with _restored_page_with_plugin(page, dist_server, tmp_path, COMPILER_PLUGIN, body, "#first"):
         assert not [t for _, t in watch.console if "extracted after a snapshot restore" in t], watch.console
         page.evaluate("document.body.insertAdjacentHTML('beforeend', "
                       "'<stigg-usage id=\"second\" client=\"compile-check\" scenario=\"trial\"></stigg-usage>')")

@@ -340,15 +340,20 @@ print("ok", len(released))
 '''
 
 
-def test_released_modules_free_their_memory_and_come_back_on_first_use():
+def _run_in_fresh_python(script: str) -> None:
+    """Run ``script`` in a new interpreter (releasing modules must not touch this one's)."""
     import subprocess
     import sys
 
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src")}
-    result = subprocess.run([sys.executable, "-c", _RELEASE_MODULES_CHECK], capture_output=True, text=True,
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                             env=env, timeout=120, check=False)
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.startswith("ok")
+
+
+def test_released_modules_free_their_memory_and_come_back_on_first_use():
+    _run_in_fresh_python(_RELEASE_MODULES_CHECK)
 
 
 _RELEASE_COMPILER_CHECK = r'''
@@ -375,14 +380,7 @@ print("ok", len(released))
 
 
 def test_released_template_compiler_leaves_rendering_alone_and_comes_back_on_first_compile():
-    import subprocess
-    import sys
-
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2] / "src")}
-    result = subprocess.run([sys.executable, "-c", _RELEASE_COMPILER_CHECK], capture_output=True, text=True,
-                            env=env, timeout=120, check=False)
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert result.stdout.startswith("ok")
+    _run_in_fresh_python(_RELEASE_COMPILER_CHECK)
 
 
 def test_import_everything_skips_whole_module_names_only():
