@@ -12,9 +12,9 @@ import statistics
 import sys
 import tempfile
 
+from ab import interleaved, phases_js
 from playwright.sync_api import sync_playwright
-
-from stigg_portal.serve import Server
+from servers import ServerProcess
 
 args = sys.argv[1:]
 warm = "--warm" in args
@@ -22,45 +22,26 @@ args = [a for a in args if a != "--warm"]
 n = int(args.pop()) if len(args) > 1 and args[-1].isdigit() else 5
 dists = [pathlib.Path(a) for a in args]
 HOSTS = {"pyscript": "", "worker": 'data-runtime="worker"'}
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost']
-PROBE = """() => ({runtime: StiggPortal.runtime, boot: StiggPortal.bootMode,
-    ready: StiggPortal.bootTiming.ready - performance.timeOrigin,
-    // the boot's phases, ms after navigation (loader marks, then the worker's timing)
-    phases: Object.fromEntries([
-        ...performance.getEntriesByType("mark").filter((m) => m.name.startsWith("stigg-portal:pyscript"))
-            .map((m) => [m.name.slice(13), m.startTime]),
-        ...Object.entries(StiggPortal.bootTiming).map(([k, v]) => [k, v - performance.timeOrigin])])})"""
+PROBE = ("""() => ({runtime: StiggPortal.runtime, boot: StiggPortal.bootMode,
+    ready: StiggPortal.bootTiming.ready - performance.timeOrigin, phases: """ + phases_js("pyscript") + "})")
 root = pathlib.Path(tempfile.mkdtemp())
 pages = [(d, host) for d in range(len(dists)) for host in HOSTS]
-res = {page: [] for page in pages}
-with sync_playwright() as p:
-    servers = [Server(d, host="127.0.0.1").__enter__() for d in dists]
-    ps = Server(root, host="127.0.0.1").__enter__()
+servers = [ServerProcess("static", str(d)) for d in dists]
+site = ServerProcess("static", str(root))
+try:
     for d, host in pages:
         durl = servers[d].url.replace("127.0.0.1", "localhost")  # the dist on another origin
         (root / f"{d}-{host}.html").write_text(
             f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>t</title>'
             f'<script type="module" src="{durl}/stigg-portal.js" {HOSTS[host]}></script></head>'
             '<body><stigg-usage client="demo" scenario="paid"></stigg-usage></body></html>')
-    b = None if warm else p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-    profiles = {page: p.chromium.launch_persistent_context(tempfile.mkdtemp(), executable_path="/usr/bin/chromium",
-                                                           args=ARGS) for page in pages} if warm else {}
-    for i in range(n + 1):
-        for page in pages if i % 2 else pages[::-1]:
-            c = profiles[page] if warm else b.new_context()
-            tab = c.new_page()
-            tab.goto(f"{ps.url}/{page[0]}-{page[1]}.html")
-            tab.wait_for_selector('stigg-usage[data-stigg-state="ready"]', timeout=60000)
-            r = tab.evaluate(PROBE)
-            tab.close()
-            if not warm:
-                c.close()
-            if i:  # first round: a warm-up of the servers and disk (and the first visit, warm)
-                res[page].append(r)
-    for c in profiles.values():
-        c.close()
+    with sync_playwright() as p:
+        rows = interleaved(p, [f"{site.url}/{d}-{host}.html" for d, host in pages], n, warm=warm,
+                           ready='stigg-usage[data-stigg-state="ready"]', probe=PROBE)
+finally:
+    for server in (*servers, site):
+        server.stop()
+res = dict(zip(pages, rows, strict=True))
 for d, dist in enumerate(dists):
     print(f"{dist} ({'warm' if warm else 'cold'}, medians of {n}):")
     ready = {}

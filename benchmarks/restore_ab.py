@@ -13,24 +13,16 @@ import pathlib
 import statistics
 import sys
 import tempfile
-import time
 
+from ab import interleaved, phases_js
 from playwright.sync_api import sync_playwright
-
-from stigg_portal.serve import Server
+from servers import ServerProcess
 
 dists = [pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])]
 n = int(sys.argv[3]) if len(sys.argv) > 3 else 5
 warm = len(sys.argv) > 4 and sys.argv[4] == "warm"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost']
 INIT = 'addEventListener("stigg-ready", () => { window.__data = window.__data || performance.now(); }, true);'
-READ = """() => ({boot: StiggPortal.bootMode, data: window.__data,
-  phases: Object.fromEntries([
-    ...performance.getEntriesByType("mark").filter((m) => m.name.startsWith("stigg-portal:"))
-      .map((m) => [m.name.slice(13), m.startTime]),
-    ...Object.entries(StiggPortal.bootTiming).map(([k, v]) => [k, v - performance.timeOrigin])])})"""
+READ = "() => ({boot: StiggPortal.bootMode, data: window.__data, phases: " + phases_js() + "})"
 # Spans of the worker's boot (StiggPortal.bootTiming) whose medians are printed, ms.
 SPANS = [("start", "instantiated"), ("instantiated", "preRun"), ("preRun", "downloaded"),
          ("downloaded", "initialized"), ("initialized", "heapWritten"), ("heapWritten", "restored"),
@@ -42,29 +34,18 @@ PAGE = ('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>t</ti
 
 def main() -> None:
     root = pathlib.Path(tempfile.mkdtemp())
-    rows: list[list[dict]] = [[], []]
-    with Server(dists[0], host="127.0.0.1") as a, Server(dists[1], host="127.0.0.1") as b, \
-            Server(root, host="127.0.0.1") as pages, sync_playwright() as p:
-        for i, server in enumerate((a, b)):
+    servers = [ServerProcess("static", str(d)) for d in dists]
+    site = ServerProcess("static", str(root))
+    try:
+        for i, server in enumerate(servers):
             (root / f"{i}.html").write_text(PAGE.format(dist=server.url.replace("127.0.0.1", "localhost")))
-        browser = None if warm else p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
-        profiles = [p.chromium.launch_persistent_context(tempfile.mkdtemp(), executable_path="/usr/bin/chromium",
-                                                         args=ARGS) for _ in dists] if warm else None
-        for round_ in range(n + 1):
-            for i in (0, 1) if round_ % 2 == 0 else (1, 0):
-                context = profiles[i] if warm else browser.new_context()
-                context.add_init_script(INIT)
-                page = context.new_page()
-                page.goto(f"{pages.url}/{i}.html")
-                page.wait_for_selector('stigg-customer-portal[data-stigg-state="ready"] .stigg-subscription-usage-layout',
-                                       timeout=60000)
-                row = page.evaluate(READ)
-                page.close()
-                if not warm:
-                    context.close()
-                if round_:
-                    rows[i].append(row)
-                time.sleep(0.5)
+        with sync_playwright() as p:
+            rows = interleaved(p, [f"{site.url}/{i}.html" for i in range(len(dists))], n, warm=warm,
+                               ready='stigg-customer-portal[data-stigg-state="ready"] .stigg-subscription-usage-layout',
+                               probe=READ, init=INIT, pause_s=0.5)
+    finally:
+        for server in (*servers, site):
+            server.stop()
     for i, dist in enumerate(dists):
         loads = rows[i]
         boots = {r["boot"] for r in loads}
