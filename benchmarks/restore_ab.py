@@ -2,7 +2,10 @@
 (A, B, B, A, ...), each load's boot phases and the time to the first `stigg-ready` ("data"),
 medians of N (default 5) after one discarded load of each.
 
-    PYTHONPATH=src .venv/bin/python benchmarks/restore_ab.py DIST_A DIST_B [N] [warm|cold]
+    PYTHONPATH=src .venv/bin/python benchmarks/restore_ab.py DIST_A DIST_B [N] [warm|cold] [CSS_B]
+
+CSS_B: a style sheet added to B's page only (a `<style>` in its head), to measure a CSS change on
+one dist: `restore_ab.py dist dist 12 cold '.stigg-skeleton { animation: none }'`.
 
 warm: one persistent profile per dist (HTTP cache, Cache Storage and V8's caches kept between its
 loads); cold: a fresh context for every load. Prints, per dist, the medians of "data", "ready" and
@@ -21,13 +24,14 @@ from servers import ServerProcess
 dists = [pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])]
 n = int(sys.argv[3]) if len(sys.argv) > 3 else 5
 warm = len(sys.argv) > 4 and sys.argv[4] == "warm"
+css_b = sys.argv[5] if len(sys.argv) > 5 else ""
 INIT = 'addEventListener("stigg-ready", () => { window.__data = window.__data || performance.now(); }, true);'
 READ = "() => ({boot: StiggPortal.bootMode, data: window.__data, phases: " + phases_js() + "})"
 # Spans of the worker's boot (StiggPortal.bootTiming) whose medians are printed, ms.
 SPANS = [("start", "instantiated"), ("instantiated", "preRun"), ("preRun", "downloaded"),
          ("downloaded", "initialized"), ("initialized", "heapWritten"), ("heapWritten", "restored"),
          ("restored", "pyodideLoaded"), ("pyodideLoaded", "ready"), ("ready", "data"), ("start", "ready")]
-PAGE = ('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>t</title>'
+PAGE = ('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>t</title>{style}'
         '<script type="module" src="{dist}/stigg-portal.js"></script></head>'
         '<body><stigg-customer-portal client="demo" scenario="paid"></stigg-customer-portal></body></html>')
 
@@ -38,7 +42,8 @@ def main() -> None:
     site = ServerProcess("static", str(root))
     try:
         for i, server in enumerate(servers):
-            (root / f"{i}.html").write_text(PAGE.format(dist=server.url.replace("127.0.0.1", "localhost")))
+            style = f"<style>{css_b}</style>" if i == 1 and css_b else ""
+            (root / f"{i}.html").write_text(PAGE.format(dist=server.url.replace("127.0.0.1", "localhost"), style=style))
         with sync_playwright() as p:
             rows = interleaved(p, [f"{site.url}/{i}.html" for i in range(len(dists))], n, warm=warm,
                                ready='stigg-customer-portal[data-stigg-state="ready"] .stigg-subscription-usage-layout',
@@ -48,6 +53,8 @@ def main() -> None:
             server.stop()
     for i, dist in enumerate(dists):
         loads = rows[i]
+        if i == 1 and css_b:
+            print(f"B's page adds: {css_b}")
         boots = {r["boot"] for r in loads}
         print(f"{dist}: boot {','.join(sorted(boots))}, data median {statistics.median(r['data'] for r in loads):.0f} "
               f"{[round(r['data']) for r in loads]}, ready {statistics.median(r['phases']['ready'] for r in loads):.0f}, "

@@ -287,7 +287,7 @@ new MutationObserver(() => {
   const bar = !window.__first && document.querySelector("stigg-customer-portal .stigg-skeleton");
   if (!bar) return;
   const style = getComputedStyle(bar);
-  window.__first = { display: style.display, animation: style.animationName,
+  window.__first = { display: style.display, animation: style.animationName, timing: style.animationTimingFunction,
                      height: bar.getBoundingClientRect().height, state: bar.closest("stigg-customer-portal").dataset.stiggState };
 }).observe(document, { subtree: true, childList: true });
 </script>"""
@@ -304,6 +304,7 @@ def test_styles_travel_with_the_loader_and_style_the_first_paint(page, snapshot_
     page.wait_for_selector('stigg-customer-portal[data-stigg-state="ready"]', timeout=BOOT_MS)
     first = page.evaluate("window.__first")
     assert first["animation"] == "stigg-shimmer" and first["state"] == "loading", first
+    assert first["timing"].startswith("steps("), first  # a per-frame sweep costs the cold boot CPU
     assert first["display"] != "inline" and first["height"] > 0, first  # an unstyled span would be 0 high
     assert page.evaluate("StiggPortal.styles") == "adopted"
     assert page.evaluate("document.adoptedStyleSheets.length") == 1
