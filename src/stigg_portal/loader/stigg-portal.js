@@ -708,6 +708,12 @@ function claimServerDesignerSheet(element) {
   element._designerId = id;
 }
 const canAdopt = () => "adoptedStyleSheets" in Document.prototype;
+// A designer sheet is never empty, so a link without rules did not load (Chromium keeps an empty
+// sheet for a 404); one from another origin cannot be read and is taken as loaded.
+function linkLoaded(link) {
+  if (!link.sheet) return false;
+  try { return link.sheet.cssRules.length > 0; } catch (_) { return true; }
+}
 function constructedSheet(css) {
   const sheet = new CSSStyleSheet();
   sheet.replaceSync(css);
@@ -720,7 +726,7 @@ function useDesignerSheet(element, designer) {
     const entry = id && designerSheets.get(id);
     // a server link that did not load (404, blocked): the same text from Python replaces it, once,
     // for every element sharing it
-    if (entry && entry.link && !entry.link.sheet && canAdopt()) {
+    if (entry && entry.link && !linkLoaded(entry.link) && canAdopt()) {
       entry.link.remove();
       entry.link = null;
       entry.sheet = constructedSheet(designer.css);
