@@ -41,12 +41,12 @@ requestAnimationFrame(function check() {
 
 # How many stylesheets, linked or adopted, carry the design's rule; and the designer links.
 COPIES = """() => {
-  const has = (sheet) => { try { return [...sheet.cssRules].some((r) => r.cssText.includes("%s")); }
+  const has = (sheet) => { try { return [...sheet.cssRules].some((r) => r.cssText.includes("COLOR")); }
                            catch (_) { return false; } };
   return {linked: [...document.styleSheets].filter(has).length,
           adopted: document.adoptedStyleSheets.filter(has).length,
           links: document.querySelectorAll("link[data-stigg-designer-sheet]").length};
-}""" % DESIGN_COLOR
+}""".replace("COLOR", DESIGN_COLOR)
 
 PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>SSR designer</title>
 <link rel="icon" href="data:,">{{ stigg_portal_script() }}</head><body>

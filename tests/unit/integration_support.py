@@ -155,8 +155,18 @@ def assert_serves_dist(get, prefix: str = "") -> None:
     assert again.status == 304
     assert again.body == b""
 
-    # a widget-designer sheet this process rendered a page with: its text, as CSS, cached for good
-    # (its name is its hash); one it never rendered, or a name that is not a sheet's, is a 404
+    # nothing outside dist/, and a clear 404 inside it
+    for path in TRAVERSALS:
+        answer = get(prefix + path, {})
+        assert answer.status in (400, 403, 404), (path, answer.status)
+        assert SECRET_FILE_TEXT.encode() not in answer.body
+    assert get(f"{prefix}/no-such-file.js", {}).status == 404
+
+
+def assert_serves_designer_sheets(get, prefix: str = "") -> None:
+    """An app's dist/ route also answers ``designer/ID.css``: a widget-designer sheet this process
+    rendered a page with, as CSS, cached for good (its name is its hash); one it never rendered,
+    or a name that is not a sheet's, is a 404. (Static hosts of dist/ have no such sheets.)"""
     sheet = designer_sheet(_Design(".stigg-plan-header { color: rgb(1, 2, 3); }"))
     remember(sheet)
     served = get(f"{prefix}/designer/{sheet.id}.css", {})
@@ -170,13 +180,6 @@ def assert_serves_dist(get, prefix: str = "") -> None:
         answer = get(f"{prefix}/designer/{missing}", {})
         assert answer.status == 404, (missing, answer.status)
         assert "immutable" not in answer.headers.get("cache-control", "")
-
-    # nothing outside dist/, and a clear 404 inside it
-    for path in TRAVERSALS:
-        answer = get(prefix + path, {})
-        assert answer.status in (400, 403, 404), (path, answer.status)
-        assert SECRET_FILE_TEXT.encode() not in answer.body
-    assert get(f"{prefix}/no-such-file.js", {}).status == 404
 
 
 def example(name: str):

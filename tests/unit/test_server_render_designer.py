@@ -52,7 +52,7 @@ def test_the_font_of_the_design_is_in_the_linked_sheet(api):
         html = render("stigg-usage", designer_url="/d/", **designer_attributes(api, "customer-demo"))
     finally:
         api.set_configuration("customer-demo", None)
-    (href, sheet_id), = LINK.findall(html)
+    (_, sheet_id), = LINK.findall(html)
     css = stored_css(f"{sheet_id}.css")
     assert '@font-face { font-family: "custom-font"' in css and f'url("{font}") format("woff2")' in css
     assert attribute(html, "stigg-usage", "data-stigg-designer") == sheet_id
