@@ -25,6 +25,13 @@ Content-Security-Policy still holds: ``style-src`` does not apply to constructed
   ``--stigg-*`` property the theme sets are dropped, and so are its ``font-family`` declarations
   and font when the theme sets ``typography.fontFamily``. A ``customCss`` key in the theme
   attribute is applied after the designer's CSS, with the same rules.
+
+On a server the same sheet is served as a file (spec §4.3 from the first paint, strict CSP kept):
+:func:`remember` keeps it by its id (a hash of its text) in a small in-process store, a
+server-rendered element carries ``data-stigg-designer`` and is preceded by
+``<link rel="stylesheet" href="…/designer/ID.css" data-stigg-designer-sheet="ID">``
+(:func:`designer_link`), and :func:`stored_css` answers that URL (``serve.dist_answer``). The
+loader adopts that link instead of adopting the text a second time.
 """
 
 from __future__ import annotations
@@ -32,11 +39,16 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["DesignerSheet", "designer_for", "designer_sheet", "font_face", "sanitize_css"]
+__all__ = [
+    "DESIGNER_PATH", "DesignerSheet", "designer_for", "designer_link", "designer_sheet", "designer_sheet_for",
+    "font_face", "remember", "sanitize_css", "stored_css",
+]
 
 #: Our element tags (a selector starting with one of them means the element itself).
 ELEMENT_TAGS = (
@@ -358,10 +370,10 @@ def _sheet(custom: str | None, family: str | None, theme_json: str | None) -> De
     return DesignerSheet(sheet_id, body.replace(placeholder, f'[data-stigg-designer="{sheet_id}"]'))
 
 
-def designer_for(tag: str, data: Any, theme_json: str | None = None) -> dict[str, str] | None:
-    """The ``designer`` part of a render message: a standalone ``<stigg-paywall>`` uses
+def designer_sheet_for(tag: str, data: Any, theme_json: str | None = None) -> DesignerSheet:
+    """The sheet of element ``tag`` showing ``data``: a standalone ``<stigg-paywall>`` uses
     ``paywall.configuration``, every other element (and a paywall given no paywall design) the
-    portal's ``customerPortal.configuration``; ``None`` when there is nothing to apply."""
+    portal's ``customerPortal.configuration``; an empty sheet when there is nothing to apply."""
     portal = getattr(data, "portal", None)
     paywall = getattr(data, "paywall", None)
     configuration = None
@@ -369,4 +381,47 @@ def designer_for(tag: str, data: Any, theme_json: str | None = None) -> dict[str
         configuration = getattr(paywall, "configuration", None)
     if configuration is None and portal is not None:
         configuration = getattr(portal, "configuration", None)
-    return designer_sheet(configuration, theme_json).as_message()
+    return designer_sheet(configuration, theme_json)
+
+
+def designer_for(tag: str, data: Any, theme_json: str | None = None) -> dict[str, str] | None:
+    """The ``designer`` part of a render message (:func:`designer_sheet_for`); ``None`` when empty."""
+    return designer_sheet_for(tag, data, theme_json).as_message()
+
+
+# --------------------------------------------------------------------------- served by a server
+#: Where a server serves the sheets, below the URL of ``dist/``: ``designer/ID.css``.
+DESIGNER_PATH = "designer/"
+#: Sheets kept for serving (distinct designs: one per environment and theme, so few).
+MAX_STORED = 256
+_SHEET_FILE = re.compile(r"^[0-9a-f]{12}\.css$")
+_stored: OrderedDict[str, str] = OrderedDict()
+_stored_lock = threading.Lock()
+
+
+def remember(sheet: DesignerSheet) -> None:
+    """Keep ``sheet`` so :func:`stored_css` can serve it (the least recently used go first)."""
+    if not sheet.css:
+        return
+    with _stored_lock:
+        _stored[sheet.id] = sheet.css
+        _stored.move_to_end(sheet.id)
+        while len(_stored) > MAX_STORED:
+            _stored.popitem(last=False)
+
+
+def stored_css(name: str) -> str | None:
+    """The text of a remembered sheet by its file name (``ID.css``); ``None`` if not kept here."""
+    if not _SHEET_FILE.match(name):
+        return None
+    with _stored_lock:
+        return _stored.get(name[:-4])
+
+
+def designer_link(sheet: DesignerSheet, base_url: str) -> str:
+    """``<link rel="stylesheet">`` to ``sheet`` served below ``base_url`` (remembered for serving)."""
+    from markupsafe import escape
+
+    remember(sheet)
+    href = base_url.rstrip("/") + f"/{sheet.id}.css"
+    return f'<link rel="stylesheet" href="{escape(href)}" data-stigg-designer-sheet="{sheet.id}">'

@@ -22,6 +22,7 @@ from markupsafe import Markup
 
 from . import texts as texts_module
 from . import theme as theme_module
+from .designer import DesignerSheet, designer_sheet_for
 from .elements import (
     AttributeProblem,
     ElementAttributes,
@@ -89,13 +90,18 @@ class RenderResult:
     problems: list[AttributeProblem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     customer_id: str | None = None
+    #: The widget designer's stylesheet for this element (empty when there is none, or on an error).
+    designer: DesignerSheet = field(default_factory=lambda: DesignerSheet("", ""))
 
     def outer_html(self, attributes: Mapping[str, str | None] | None = None) -> str:
-        """The element's tag around its rendered content, for server-side rendering."""
+        """The element's tag around its rendered content, for server-side rendering (with
+        ``data-stigg-designer`` naming its designer sheet, which the page links separately)."""
         parts = [self.tag]
         attrs = dict(attributes or {})
         if self.style:
             attrs["style"] = "; ".join(f"{k}: {v}" for k, v in self.style.items())
+        if self.designer.css:
+            attrs["data-stigg-designer"] = self.designer.id
         attrs["data-stigg-ssr"] = self.status
         for name, value in attrs.items():
             if value is None or value is False:
@@ -291,6 +297,7 @@ async def render_async(
                        exc.message, exc.code)
         return result
     result.html = render_prepared(prepared, data, now=now, state=state, demo_notice=demo_notice)
+    result.designer = designer_sheet_for(prepared.widget.tag, data, attrs.theme)
     return result
 
 

@@ -97,11 +97,19 @@ def _etag_matches(if_none_match: str, etag: str) -> bool:
 
 @dataclass
 class StaticAnswer:
-    """How to answer one request for a file of ``dist/``: status, headers, and the body's file."""
+    """How to answer one request for a file of ``dist/``: status, headers, and the body's file
+    (or, for an answer made in memory such as a designer sheet, ``content``)."""
 
     status: int
     headers: dict[str, str] = field(default_factory=dict)
     body: Path | None = None
+    content: bytes | None = None
+
+    def payload(self) -> bytes:
+        """The body to send when there is no file: ``content``, ``Not found`` for a 404, else nothing."""
+        if self.content is not None:
+            return self.content
+        return b"Not found" if self.status == HTTPStatus.NOT_FOUND else b""
 
 
 def static_answer(path: Path, rel_path: str, request_headers: Mapping[str, str]) -> StaticAnswer:
@@ -134,8 +142,33 @@ def static_answer(path: Path, rel_path: str, request_headers: Mapping[str, str])
     return StaticAnswer(HTTPStatus.OK, answer, body)
 
 
+def designer_answer(name: str, request_headers: Mapping[str, str]) -> StaticAnswer:
+    """``designer/ID.css``: a widget-designer sheet this process rendered a page with
+    (:func:`stigg_portal.designer.remember`). Its name is its content's hash, so it never changes;
+    a sheet this process does not hold is a ``404`` (the loader then applies the design itself)."""
+    from .designer import stored_css
+
+    css = stored_css(name)
+    if css is None:
+        return StaticAnswer(HTTPStatus.NOT_FOUND, {"Content-Type": "text/plain; charset=utf-8",
+                                                   "Cache-Control": "no-store", **CORS_HEADERS})
+    etag = f'"{name[:-4]}"'
+    common = {"ETag": etag, "Cache-Control": IMMUTABLE, **CORS_HEADERS}
+    if _etag_matches({k.lower(): v for k, v in request_headers.items()}.get("if-none-match", ""), etag):
+        return StaticAnswer(HTTPStatus.NOT_MODIFIED, common)
+    body = css.encode()
+    return StaticAnswer(HTTPStatus.OK, {"Content-Type": "text/css; charset=utf-8",
+                                        "Content-Length": str(len(body)), **common}, content=body)
+
+
 def dist_answer(root: str | os.PathLike, url_path: str, request_headers: Mapping[str, str]) -> StaticAnswer:
-    """:func:`static_answer` for ``url_path`` inside ``root``; ``404`` for anything but a file in it."""
+    """:func:`static_answer` for ``url_path`` inside ``root``; ``404`` for anything but a file in it.
+    ``designer/ID.css`` is answered by :func:`designer_answer`."""
+    from .designer import DESIGNER_PATH
+
+    clean = url_path.split("?", 1)[0].split("#", 1)[0].lstrip("/")
+    if clean.startswith(DESIGNER_PATH):
+        return designer_answer(clean[len(DESIGNER_PATH):], request_headers)
     path = safe_path(root, url_path)
     if path is None or not path.is_file():
         return StaticAnswer(HTTPStatus.NOT_FOUND, {"Content-Type": "text/plain; charset=utf-8", **CORS_HEADERS})

@@ -21,6 +21,12 @@ name) and the API client object itself when it is one (any object with ``get_cus
 
 Loading never raises: a failed load renders the element's error state (``data-stigg-ssr="error"``),
 which the browser replaces once it has loaded the data itself.
+
+The design saved in the Stigg app's widget designer (its custom CSS and font) is a stylesheet of
+its own: with ``designer_url`` (where the app serves ``designer/``, the Python integrations pass
+``dist_url + "designer/"`` and serve it) the element is preceded by a ``<link rel="stylesheet">``
+to it, so it is styled from the first paint under a strict Content-Security-Policy too (no inline
+style); without it the loader applies the design once Python runs in the page.
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from .designer import designer_link
 from .elements import identity_attributes
 from .rendering import RenderResult, client_config, prepare
 from .rendering import render_async as _render_element
@@ -42,6 +49,7 @@ __all__ = [
     "SERVER_RETRIES",
     "SERVER_TIMEOUT_S",
     "StiggPortalWarning",
+    "designer_links",
     "element_attributes",
     "render",
     "render_async",
@@ -105,6 +113,14 @@ def element_attributes(*mappings: Mapping[str, Any] | None, **attributes: Any) -
             else:
                 out[attr] = text
     return out
+
+
+def designer_links(results: list[RenderResult], designer_url: str | None) -> str:
+    """One ``<link rel="stylesheet">`` per distinct designer sheet of ``results`` (none without a URL)."""
+    if not designer_url:
+        return ""
+    sheets = {r.designer.id: r.designer for r in results if r.designer.css}
+    return "".join(designer_link(sheet, designer_url) for sheet in sheets.values())
 
 
 def _split_client(client: Any, attributes: dict[str, Any]) -> Any:
@@ -184,18 +200,21 @@ async def render_async(
     client: Any = None,
     now: datetime | None = None,
     timeout_s: float | None = None,
+    designer_url: str | None = None,
     **kwargs: Any,
 ) -> str:
     """The element as HTML (``<stigg-usage ... data-stigg-ssr="ready">…</stigg-usage>``), ready for a page.
 
     ``transport`` replaces the HTTP transport (default: ``requests``), ``now`` pins the clock (of the
     demo customers too),
-    ``timeout_s`` bounds each API request (default :data:`SERVER_TIMEOUT_S`).
+    ``timeout_s`` bounds each API request (default :data:`SERVER_TIMEOUT_S`), ``designer_url`` is
+    where the app serves the designer's sheets (``stigg_portal.serve.dist_answer`` answers
+    ``designer/ID.css``): the element is then preceded by a link to its sheet.
     """
     client = _split_client(client, kwargs)
     attrs = element_attributes(attributes, **kwargs)
     result = await _render(tag, attrs, transport=transport, client=client, now=now, timeout_s=timeout_s)
-    return result.outer_html(attrs)
+    return designer_links([result], designer_url) + result.outer_html(attrs)
 
 
 class _SharedLoads:
@@ -235,6 +254,7 @@ async def render_provider_async(
     client: Any = None,
     now: datetime | None = None,
     timeout_s: float | None = None,
+    designer_url: str | None = None,
     **kwargs: Any,
 ) -> str:
     """A ``<stigg-provider>`` around server-rendered sections that share ONE data load.
@@ -242,6 +262,7 @@ async def render_provider_async(
     ``sections`` are tags, or ``(tag, attributes)`` pairs for a section's own attributes
     (``texts``, ``hidden_sections``, …); a section inherits the provider's attributes as in the
     browser, and one that sets its own ``customer_id`` (or another client attribute) loads alone.
+    With ``designer_url`` one link per distinct designer sheet precedes the provider.
     """
     client = _split_client(client, kwargs)
     provider_attrs = element_attributes(attributes, **kwargs)
@@ -264,7 +285,7 @@ async def render_provider_async(
     results = await asyncio.gather(*(coro for _, _, coro in parts))
     inner = "".join(result.outer_html(own) for (_, own, _), result in zip(parts, results))
     provider = RenderResult(tag="stigg-provider", html=inner, status="ready")
-    return provider.outer_html(provider_attrs)
+    return designer_links(results, designer_url) + provider.outer_html(provider_attrs)
 
 
 def run_sync(coro: Any) -> Any:
@@ -291,11 +312,12 @@ def render(
     client: Any = None,
     now: datetime | None = None,
     timeout_s: float | None = None,
+    designer_url: str | None = None,
     **kwargs: Any,
 ) -> str:
     """Synchronous :func:`render_async` for code without an event loop (Flask, Django, scripts)."""
     return run_sync(render_async(tag, attributes, transport=transport, client=client, now=now,
-                                  timeout_s=timeout_s, **kwargs))
+                                  timeout_s=timeout_s, designer_url=designer_url, **kwargs))
 
 
 def render_provider(sections: list[str | tuple[str, Mapping[str, Any]]],

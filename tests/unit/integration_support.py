@@ -11,6 +11,7 @@ from pathlib import Path
 import brotli
 import pytest
 
+from stigg_portal.designer import designer_sheet, remember
 from stigg_portal.token import mint_customer_token
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,6 +25,13 @@ CUSTOMER_ID = "customer-demo"
 RUNTIME_DIR = "pyodide-0.0.1"
 LOADER_JS = ("// stigg-portal loader (test double)\n" + "export const padding = 'x';\n" * 200).encode()
 WASM = b"\0asm\x01\0\0\0" + bytes(4096)
+
+
+class _Design:
+    """A ``configuration`` as the Stigg app's widget designer saves it (custom CSS only)."""
+
+    def __init__(self, custom_css: str) -> None:
+        self.custom_css, self.typography = custom_css, None
 
 
 def make_dist(root: Path) -> Path:
@@ -153,6 +161,25 @@ def assert_serves_dist(get, prefix: str = "") -> None:
         assert answer.status in (400, 403, 404), (path, answer.status)
         assert SECRET_FILE_TEXT.encode() not in answer.body
     assert get(f"{prefix}/no-such-file.js", {}).status == 404
+
+
+def assert_serves_designer_sheets(get, prefix: str = "") -> None:
+    """An app's dist/ route also answers ``designer/ID.css``: a widget-designer sheet this process
+    rendered a page with, as CSS, cached for good (its name is its hash); one it never rendered,
+    or a name that is not a sheet's, is a 404. (Static hosts of dist/ have no such sheets.)"""
+    sheet = designer_sheet(_Design(".stigg-plan-header { color: rgb(1, 2, 3); }"))
+    remember(sheet)
+    served = get(f"{prefix}/designer/{sheet.id}.css", {})
+    assert served.status == 200, served.status
+    assert served.headers["content-type"] == "text/css; charset=utf-8"
+    assert served.body.decode() == sheet.css and "rgb(1, 2, 3)" in served.body.decode()
+    assert "immutable" in served.headers["cache-control"]
+    assert served.headers["access-control-allow-origin"] == "*"
+    assert get(f"{prefix}/designer/{sheet.id}.css", {"If-None-Match": served.headers["etag"]}).status == 304
+    for missing in ("0123456789ab.css", f"{sheet.id}.js", f"{sheet.id}.css.map", f"{sheet.id.upper()}.css"):
+        answer = get(f"{prefix}/designer/{missing}", {})
+        assert answer.status == 404, (missing, answer.status)
+        assert "immutable" not in answer.headers.get("cache-control", "")
 
 
 def example(name: str):

@@ -9,6 +9,7 @@ from integration_support import (
     SIGNING_SECRET,
     Answer,
     assert_portal_page,
+    assert_serves_designer_sheets,
     assert_serves_dist,
     attribute,
     example,
@@ -77,6 +78,7 @@ def test_the_view_serves_dist_with_the_right_headers(portal_settings):
         return Answer(response.status_code, dict(response.headers), body)
 
     assert_serves_dist(get, prefix="/stigg-portal")
+    assert_serves_designer_sheets(get, prefix="/stigg-portal")
     assert client.post("/stigg-portal/stigg-portal.js").status_code == 405
 
 

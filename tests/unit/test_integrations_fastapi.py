@@ -10,6 +10,7 @@ from integration_support import (
     SIGNING_SECRET,
     Answer,
     assert_portal_page,
+    assert_serves_designer_sheets,
     assert_serves_dist,
     attribute,
     example,
@@ -58,6 +59,7 @@ def test_the_mount_serves_dist_with_the_right_headers(client):
             return Answer(response.status_code, dict(response.headers), b"".join(response.iter_raw()))
 
     assert_serves_dist(get, prefix="/stigg-portal")
+    assert_serves_designer_sheets(get, prefix="/stigg-portal")
     head = client.head("/stigg-portal/stigg-portal.js")
     assert head.status_code == 200 and head.content == b""
     assert client.post("/stigg-portal/stigg-portal.js").status_code == 405

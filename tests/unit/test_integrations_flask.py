@@ -10,6 +10,7 @@ from integration_support import (
     SIGNING_SECRET,
     Answer,
     assert_portal_page,
+    assert_serves_designer_sheets,
     assert_serves_dist,
     attribute,
     example,
@@ -57,6 +58,7 @@ def test_the_blueprint_serves_dist_with_the_right_headers(client):
         return Answer(response.status_code, dict(response.headers), response.get_data())
 
     assert_serves_dist(get, prefix="/stigg-portal")
+    assert_serves_designer_sheets(get, prefix="/stigg-portal")
     assert client.head("/stigg-portal/stigg-portal.js").status_code == 200
 
 

@@ -5,7 +5,9 @@
 
 - :meth:`PortalEmbed.script`: the ``<link>`` and ``<script type="module">`` tags of ``dist/``;
 - :meth:`PortalEmbed.element`: an element, server-rendered (``data-stigg-ssr``) so the page shows
-  real content before Python boots in the browser, with the customer token minted here.
+  real content before Python boots in the browser, with the customer token minted here, and
+  preceded by a ``<link rel="stylesheet">`` to the Stigg widget designer's sheet when the design
+  has custom CSS or a font (served by the integrations' ``dist/`` routes at ``designer/ID.css``).
 
 The signing secret only ever signs tokens: the page gets the publishable key and each customer's
 token, never the secret. Framework modules: :mod:`.jinja` (Flask, FastAPI, any Jinja2 app),
@@ -21,6 +23,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
+from ..designer import DESIGNER_PATH
 from ..server import element_attributes, render_async, render_provider_async
 from ..server import render as render_sync
 from ..server import render_provider as render_provider_sync
@@ -45,6 +48,10 @@ class PortalEmbed:
     - ``defaults``: attributes for every element (``base_url``, ``locale``, ``client``, ``theme`` …).
     - ``server_render``: render elements on the server (default) or leave them to the browser.
     - ``transport``, ``timeout_s``: how the server talks to the API (defaults: ``requests``, 5 s).
+    - ``designer_url``: where this app serves the widget designer's sheets (``designer/ID.css``,
+      answered by the ``dist/`` routes of the integrations). Default: ``dist_url + "designer/"``
+      when ``dist_url`` is a path on this site, none when it is another origin (a CDN cannot serve
+      them); ``""`` turns the links off (the loader then applies the design when Python is ready).
     """
 
     api_key: str | None = None
@@ -54,13 +61,14 @@ class PortalEmbed:
     server_render: bool = True
     transport: Any = field(default=None, repr=False)
     timeout_s: float | None = None
+    designer_url: str | None = None
     _default_transport: Any = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any], *, dist_url: str = DEFAULT_DIST_URL) -> PortalEmbed:
         """From a settings mapping with upper-case keys, as Flask's ``app.config["STIGG_PORTAL"]`` and
         Django's ``settings.STIGG_PORTAL`` hold it: ``API_KEY``, ``SIGNING_SECRET``, ``DIST_URL``,
-        ``DEFAULTS``, ``SERVER_RENDER``, ``TRANSPORT``, ``TIMEOUT_S``."""
+        ``DEFAULTS``, ``SERVER_RENDER``, ``TRANSPORT``, ``TIMEOUT_S``, ``DESIGNER_URL``."""
         return cls(
             api_key=settings.get("API_KEY"),
             signing_secret=settings.get("SIGNING_SECRET"),
@@ -69,6 +77,7 @@ class PortalEmbed:
             server_render=settings.get("SERVER_RENDER", True),
             transport=settings.get("TRANSPORT"),
             timeout_s=settings.get("TIMEOUT_S"),
+            designer_url=settings.get("DESIGNER_URL"),
         )
 
     # ------------------------------------------------------------------ attributes
@@ -105,6 +114,14 @@ class PortalEmbed:
                     "</script>")
         return Markup("\n".join(tags))
 
+    def designer_base(self) -> str | None:
+        """Where the designer's sheets are linked from (see ``designer_url``); ``None``: not linked."""
+        if self.designer_url is not None:
+            return self.designer_url or None
+        if self.dist_url.startswith("/") and not self.dist_url.startswith("//"):
+            return self.asset_url(DESIGNER_PATH)
+        return None
+
     # ------------------------------------------------------------------ elements
     def _plain(self, tag: str, attrs: Mapping[str, str], inner: str = "") -> Markup:
         parts = [tag] + [f'{name}="{escape(value)}"' if value else name for name, value in attrs.items()]
@@ -118,7 +135,7 @@ class PortalEmbed:
 
                 self._default_transport = RequestsTransport()
             transport = self._default_transport
-        return {"transport": transport, "timeout_s": self.timeout_s}
+        return {"transport": transport, "timeout_s": self.timeout_s, "designer_url": self.designer_base()}
 
     def element(self, tag: str, attributes: Mapping[str, Any] | None = None, /, **kwargs: Any) -> Markup:
         """``<tag ...>`` with the configuration, the customer token and (by default) server-rendered content.

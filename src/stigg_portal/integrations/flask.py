@@ -40,8 +40,7 @@ def dist_blueprint(dist_dir: str | os.PathLike | None = None, url_prefix: str = 
     def dist_file(path: str) -> Response:
         answer = dist_answer(root, path, request.headers)
         if answer.body is None:
-            return Response(b"Not found" if answer.status == 404 else b"", status=answer.status,
-                            headers=answer.headers)
+            return Response(answer.payload(), status=answer.status, headers=answer.headers)
         body = wrap_file(request.environ, answer.body.open("rb"))
         return Response(body, status=answer.status, headers=answer.headers, direct_passthrough=True)
 

@@ -83,7 +83,7 @@ class DistFiles:
             return
         answer = dist_answer(self.dist_dir, _route_path(scope), request_headers)
         if answer.body is None:
-            body = b"Not found" if answer.status == 404 else b""
+            body = answer.payload()
             headers = dict(answer.headers)
             headers["Content-Length"] = str(len(body))
             await self._send(send, answer.status, headers, b"" if method == "HEAD" else body)

@@ -673,29 +673,75 @@ function setMarkup(element, html) {
 // scoped to one element in Python (designer.py): one constructed stylesheet per distinct text,
 // adopted after our defaults (so Content-Security-Policy's style-src does not apply), shared by
 // the elements that use it and dropped when none does. The element carries data-stigg-designer.
-const designerSheets = new Map(); // id -> {sheet, users}
+// A server-rendered element comes with its sheet already linked by the server
+// (<link rel="stylesheet" data-stigg-designer-sheet="ID">, styled from the first paint): that link
+// is adopted as the sheet of its id (a hash of the text, so the same text), never applied a second
+// time; further links of the same id (two elements rendered separately) are removed, and a link
+// that did not load (the server no longer had the sheet) gives way to a constructed sheet.
+const designerSheets = new Map(); // id -> {sheet | link, users}
+function dropDesignerEntry(id, entry) {
+  designerSheets.delete(id);
+  if (entry.link) entry.link.remove();
+  else document.adoptedStyleSheets = document.adoptedStyleSheets.filter((sheet) => sheet !== entry.sheet);
+}
 function releaseDesignerSheet(element) {
-  const entry = element._designerId && designerSheets.get(element._designerId);
+  const id = element._designerId;
+  const entry = id && designerSheets.get(id);
   element._designerId = null;
-  if (!entry || --entry.users > 0) return;
-  designerSheets.forEach((value, key) => { if (value === entry) designerSheets.delete(key); });
-  document.adoptedStyleSheets = document.adoptedStyleSheets.filter((sheet) => sheet !== entry.sheet);
+  if (entry && --entry.users <= 0) dropDesignerEntry(id, entry);
+}
+const designerLinks = (id) =>
+  [...document.querySelectorAll(`link[rel~="stylesheet"][data-stigg-designer-sheet="${CSS.escape(id)}"]`)];
+/** A server-rendered element: its server-linked designer sheet becomes its entry (counted once). */
+function claimServerDesignerSheet(element) {
+  const id = element.getAttribute("data-stigg-designer");
+  if (!id || element._designerId) return;
+  let entry = designerSheets.get(id);
+  if (!entry) {
+    const [link, ...copies] = designerLinks(id);
+    if (!link) return; // no link: the element is given its sheet when Python has rendered it
+    for (const copy of copies) copy.remove();
+    entry = { link, users: 0 };
+    designerSheets.set(id, entry);
+  }
+  entry.users += 1;
+  element._designerId = id;
+}
+const canAdopt = () => "adoptedStyleSheets" in Document.prototype;
+// A designer sheet is never empty, so a link without rules did not load (Chromium keeps an empty
+// sheet for a 404); one from another origin cannot be read and is taken as loaded.
+function linkLoaded(link) {
+  if (!link.sheet) return false;
+  try { return link.sheet.cssRules.length > 0; } catch (_) { return true; }
+}
+function constructedSheet(css) {
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(css);
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+  return sheet;
 }
 function useDesignerSheet(element, designer) {
   const id = designer && typeof designer.id === "string" && typeof designer.css === "string" ? designer.id : null;
-  if ((element._designerId || null) === id) return;
+  if ((element._designerId || null) === id) {
+    const entry = id && designerSheets.get(id);
+    // a server link that did not load (404, blocked): the same text from Python replaces it, once,
+    // for every element sharing it
+    if (entry && entry.link && !linkLoaded(entry.link) && canAdopt()) {
+      entry.link.remove();
+      entry.link = null;
+      entry.sheet = constructedSheet(designer.css);
+    }
+    return;
+  }
   releaseDesignerSheet(element);
-  if (!id || !("adoptedStyleSheets" in Document.prototype)) {
+  if (!id || !canAdopt()) {
     element.removeAttribute("data-stigg-designer");
     if (id) console.info("stigg-portal: this browser cannot adopt stylesheets; the Stigg designer's CSS is not applied");
     return;
   }
   let entry = designerSheets.get(id);
   if (!entry) {
-    const sheet = new CSSStyleSheet();
-    sheet.replaceSync(designer.css);
-    document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
-    entry = { sheet, users: 0 };
+    entry = { sheet: constructedSheet(designer.css), users: 0 };
     designerSheets.set(id, entry);
   }
   entry.users += 1;
@@ -852,6 +898,7 @@ class StiggElement extends HTMLElement {
   }
 
   _paintInitial() {
+    if (this.hasAttribute("data-stigg-ssr")) claimServerDesignerSheet(this); // its linked sheet, if any
     if (this.hasAttribute("data-stigg-ssr") || this._painted) return; // server-rendered: adopt it
     if (stylesPending) {
       stylesPending.then(() => {

@@ -14,7 +14,7 @@ def dist_file(request: HttpRequest, path: str) -> HttpResponse:
         return HttpResponseNotAllowed(["GET", "HEAD"])
     answer = dist_answer(dist_dir(), path, request.headers)
     if answer.body is None:
-        response = HttpResponse(b"Not found" if answer.status == 404 else b"", status=answer.status)
+        response = HttpResponse(answer.payload(), status=answer.status)
     else:
         response = FileResponse(answer.body.open("rb"), status=answer.status)
     for name, value in answer.headers.items():
