@@ -234,27 +234,16 @@ class _ReleasedModule(type(sys)):  # types.ModuleType
 
 
 def release_unused_modules(names: tuple[str, ...] = _UNUSED_MODULES) -> list[str]:
-    """Drop the modules of :data:`_UNUSED_MODULES` from ``sys.modules`` and give every module that
-    bound one of them (``import tarfile`` at its top) a :class:`_ReleasedModule` in its place, so
-    their memory is freed before the heap is saved (~0.2 MB brotli: they were imported together,
-    so most of it becomes whole free pages, which are not stored). Whatever still refers to a
+    """Drop the modules of :data:`_UNUSED_MODULES` (with their submodules) from ``sys.modules``
+    and give every module that bound one of them (``import tarfile`` at its top) a
+    :class:`_ReleasedModule` in its place, so their memory is freed before the heap is saved
+    (~0.2 MB brotli: they were imported together, so most of it becomes whole free pages, which are
+    not stored): :func:`release_submodules` with ``names=False``. Whatever still refers to a
     function or class of theirs keeps working (and keeps that module's globals). Returns the names
     released."""
-    released = sorted(name for name in sys.modules
-                      if name.split(".")[0] in names or name.startswith("_sysconfigdata"))
-    dropped = {id(sys.modules[name]): name for name in released}
-    for name in released:
-        del sys.modules[name]
-    stand_ins: dict[str, Any] = {}
-    for module in list(sys.modules.values()):
-        namespace = getattr(module, "__dict__", None)
-        if not isinstance(namespace, dict):
-            continue
-        for key, value in list(namespace.items()):
-            name = dropped.get(id(value))
-            if name is not None and type(value) is type(sys):
-                namespace[key] = stand_ins.setdefault(name, _ReleasedModule(name))
-    return released
+    return release_submodules(tuple(name for name in sys.modules
+                                    if name.split(".")[0] in names or name.startswith("_sysconfigdata")),
+                              names=False)
 
 
 #: Jinja's template compiler: lexer, parser, optimizer, code generator. Every template is compiled
@@ -316,19 +305,21 @@ class _ReleasedName:
         return f"<released {self._module}.{self._name}>"
 
 
-def release_submodules(names: tuple[str, ...] = _TEMPLATE_COMPILER) -> list[str]:
-    """Drop the modules ``names`` (exact names) from ``sys.modules``, so their memory is freed before
-    the heap is saved, and put stand-ins where the modules that stay bound them: a
-    :class:`_ReleasedModule` for the module itself, a :class:`_ReleasedName` for one of its
-    functions or classes (in a kept module's globals, or a kept class's attributes, such as
-    ``Environment.code_generator_class``). A module whose function is a method of a kept class is
-    not dropped (a stand-in would not bind ``self``). Returns the names released."""
+def release_submodules(modules: tuple[str, ...] = _TEMPLATE_COMPILER, *, names: bool = True) -> list[str]:
+    """Drop the modules ``modules`` (exact names) from ``sys.modules``, so their memory is freed
+    before the heap is saved, and put stand-ins where the modules that stay bound them: a
+    :class:`_ReleasedModule` for the module itself and, with ``names``, a :class:`_ReleasedName`
+    for one of its functions or classes (in a kept module's globals, or a kept class's attributes,
+    such as ``Environment.code_generator_class``); then a module whose function is a method of a
+    kept class is not dropped (a stand-in would not bind ``self``). Returns the names released."""
     import types
 
-    dropped = {name: sys.modules[name] for name in names if name in sys.modules}
+    dropped = {name: sys.modules[name] for name in modules if name in sys.modules}
     namespaces = {id(module.__dict__): name for name, module in dropped.items()}
 
     def origin(value: Any) -> str | None:
+        if not names:
+            return None
         if type(value) is types.FunctionType:
             return namespaces.get(id(value.__globals__))
         if isinstance(value, type):
