@@ -169,7 +169,7 @@ def test_attribute_changed_before_the_boot_aborts_the_early_request_and_sends_th
     page.wait_for_selector('#p[data-stigg-state="ready"]')
     # customer-trial's early requests were aborted (whether or not they got out); customer-demo's
     # went out early in their place, one each, and Python took their answers
-    assert aborted(failed) == [(PAYWALL, "customer-trial"), (PORTAL, "customer-trial")]
+    assert aborted(failed) == [(PORTAL, "customer-trial"), (PAYWALL, "customer-trial")]
     assert len(requests_for(mock_api, "customer-trial", PORTAL)) <= 1
     assert len(requests_for(mock_api, "customer-demo", PORTAL)) == 1
     assert len(requests_for(mock_api, "customer-demo", PAYWALL)) == 1
@@ -212,7 +212,7 @@ def test_customer_changed_while_the_early_answer_is_on_its_way_aborts_it(page, s
     # well before the slow answers (12 s) or the timeout (30 s): the change aborted them
     wait_until(page, lambda: len(aborted(failed)) == 2, seconds=5)
     assert time.monotonic() - started < 8
-    assert aborted(failed) == [(PAYWALL, "customer-trial"), (PORTAL, "customer-trial")]
+    assert aborted(failed) == [(PORTAL, "customer-trial"), (PAYWALL, "customer-trial")]
     assert ready_customers(page) == ["customer-demo"]
     assert "Pro" in page.inner_text("#p") and page.get_attribute("#p", "data-stigg-state") == "ready"
     assert len(requests_for(mock_api, "customer-trial", PORTAL)) == 1  # nobody asked for it again
@@ -228,7 +228,7 @@ def test_element_removed_while_the_early_answer_is_on_its_way_and_attached_again
     failed = slow_trial_page(page, site, mock_api, "early-slow-removed.html")
     page.evaluate("window.__held = document.getElementById('p'); window.__held.remove()")
     wait_until(page, lambda: len(aborted(failed)) == 2, seconds=5)
-    assert aborted(failed) == [(PAYWALL, "customer-trial"), (PORTAL, "customer-trial")]
+    assert aborted(failed) == [(PORTAL, "customer-trial"), (PAYWALL, "customer-trial")]
     page.wait_for_function("document.documentElement.dataset.stiggBoot", timeout=BOOT_MS)
     page.wait_for_timeout(300)
     assert ready_customers(page) == []  # nothing rendered for the removed element
