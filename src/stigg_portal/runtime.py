@@ -152,8 +152,10 @@ class PortalRuntime:
         }
         from .clients.early import EARLY
 
-        # the loader's early Stigg answers: used for a request, fallen back from, still held
-        out["early"] = {"used": EARLY.used, "fallbacks": EARLY.fallbacks, "held": len(EARLY)}
+        # the loader's early Stigg answers: used for a request, fallen back from, aborted by the
+        # loader (no element needed them any more), still held
+        out["early"] = {"used": EARLY.used, "fallbacks": EARLY.fallbacks, "cancelled": EARLY.cancelled,
+                        "held": len(EARLY)}
         js_refs = _js_ref_count()
         if js_refs is not None:
             out["jsRefs"] = js_refs

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -117,8 +118,42 @@ def test_hidden_plans_need_no_paywall_request_early_either(page, site, mock_api)
     assert worker_stats(page)["early"]["used"] == 1
 
 
-def test_attribute_changed_before_the_boot_is_not_answered_from_the_early_request(page, site, mock_api):
+def watch_failed(page) -> list[dict[str, str]]:
+    """Every Stigg GraphQL request of the page that fails from now on: operation, customer, error."""
+    failed: list[dict[str, str]] = []
+
+    def listen(request) -> None:
+        try:
+            body = json.loads(request.post_data or "{}")
+        except ValueError:
+            return
+        if isinstance(body, dict) and body.get("operationName"):
+            failed.append({"operation": body["operationName"], "customer": body["variables"]["input"].get("customerId"),
+                           "error": request.failure or ""})
+
+    page.on("requestfailed", listen)
+    return failed
+
+
+def aborted(failed: list[dict[str, str]]) -> list[tuple[str, str]]:
+    return sorted((r["operation"], r["customer"]) for r in failed if r["error"] == "net::ERR_ABORTED")
+
+
+def wait_until(page, condition, seconds: float = 10.0) -> None:
+    """Poll ``condition`` (Playwright's waits let the page's events, e.g. requestfailed, come in)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        page.wait_for_timeout(20)
+
+
+def ready_customers(page) -> list[str]:
+    return [e["detail"]["customerId"] for e in page.evaluate("window.__events") if e["type"] == "stigg-ready"]
+
+
+def test_attribute_changed_before_the_boot_aborts_the_early_request_and_sends_the_new_one(page, site, mock_api):
     mock_api.reset()
+    failed = watch_failed(page)
     # The loader's module runs first (it starts customer-trial's early requests); this module right
     # after it changes the customer, long before Python is up.
     change = """<script type="module">
@@ -132,13 +167,83 @@ def test_attribute_changed_before_the_boot_is_not_answered_from_the_early_reques
                            timeout=BOOT_MS)
     assert page.evaluate("window.__bootedWhenChanged") is False
     page.wait_for_selector('#p[data-stigg-state="ready"]')
-    # the early requests were customer-trial's; customer-demo's requests were Python's own, one each
-    assert len(requests_for(mock_api, "customer-trial", PORTAL)) == 1
+    # customer-trial's early requests were aborted (whether or not they got out); customer-demo's
+    # went out early in their place, one each, and Python took their answers
+    assert aborted(failed) == [(PORTAL, "customer-trial"), (PAYWALL, "customer-trial")]
+    assert len(requests_for(mock_api, "customer-trial", PORTAL)) <= 1
     assert len(requests_for(mock_api, "customer-demo", PORTAL)) == 1
     assert len(requests_for(mock_api, "customer-demo", PAYWALL)) == 1
+    stats = worker_stats(page)["early"]
+    assert (stats["used"], stats["cancelled"], stats["held"], stats["fallbacks"]) == (2, 2, 0, 0), stats
     assert page.evaluate("document.getElementById('p').getAttribute('customer-id')") == "customer-demo"
     # what is on screen is customer-demo's (its plan is Pro; customer-trial is on a trial)
+    assert ready_customers(page) == ["customer-demo"]
     assert "Pro" in page.inner_text("#p")
+
+
+def slow_trial_page(page, site, mock_api, name: str) -> list[dict[str, str]]:
+    """customer-trial's portal, its two early requests slow (12 s) at the mock; returns (the page's
+    failed requests, from :func:`watch_failed`) once the mock has them both: the answers are on
+    their way."""
+    mock_api.reset()
+    mock_api.fail("slow", count=2, delay=12, customer="customer-trial")
+    failed = watch_failed(page)
+    page.goto(site.page_url(f"<stigg-customer-portal id='p' timeout='30' {attrs_html(mock_api, 'customer-trial')}>"
+                            "</stigg-customer-portal>", head=EVENTS, name=name))
+    wait_until(page, lambda: len(requests_for(mock_api, "customer-trial", PORTAL)) == 1
+               and len(requests_for(mock_api, "customer-trial", PAYWALL)) == 1)
+    return failed
+
+
+@pytest.mark.parametrize("when", ["booting", "booted"])
+def test_customer_changed_while_the_early_answer_is_on_its_way_aborts_it(page, site, mock_api, when):
+    failed = slow_trial_page(page, site, mock_api, f"early-slow-change-{when}.html")
+    if when == "booted":  # Python is up and waits for the early answer
+        page.wait_for_function("document.documentElement.dataset.stiggBoot", timeout=BOOT_MS)
+    booted = page.evaluate("""() => {
+      const booted = !!document.documentElement.dataset.stiggBoot;
+      document.getElementById("p").setAttribute("customer-id", "customer-demo");
+      return booted;
+    }""")
+    assert booted == (when == "booted")
+    started = time.monotonic()
+    page.wait_for_function("window.__events.some((e) => e.type === 'stigg-ready' && e.detail.customerId === 'customer-demo')",
+                           timeout=BOOT_MS)
+    # well before the slow answers (12 s) or the timeout (30 s): the change aborted them
+    wait_until(page, lambda: len(aborted(failed)) == 2, seconds=5)
+    assert time.monotonic() - started < 8
+    assert aborted(failed) == [(PORTAL, "customer-trial"), (PAYWALL, "customer-trial")]
+    assert ready_customers(page) == ["customer-demo"]
+    assert "Pro" in page.inner_text("#p") and page.get_attribute("#p", "data-stigg-state") == "ready"
+    assert len(requests_for(mock_api, "customer-trial", PORTAL)) == 1  # nobody asked for it again
+    assert len(requests_for(mock_api, "customer-demo", PORTAL)) == 1
+    assert len(requests_for(mock_api, "customer-demo", PAYWALL)) == 1
+    stats = worker_stats(page)["early"]
+    # while booting, customer-demo's requests went out early too; once booted, they are Python's
+    assert (stats["used"], stats["cancelled"], stats["held"]) == (2 if when == "booting" else 0, 2, 0), stats
+    mock_api.fail(None, customer="customer-trial")
+
+
+def test_element_removed_while_the_early_answer_is_on_its_way_and_attached_again_renders(page, site, mock_api):
+    failed = slow_trial_page(page, site, mock_api, "early-slow-removed.html")
+    page.evaluate("window.__held = document.getElementById('p'); window.__held.remove()")
+    wait_until(page, lambda: len(aborted(failed)) == 2, seconds=5)
+    assert aborted(failed) == [(PORTAL, "customer-trial"), (PAYWALL, "customer-trial")]
+    page.wait_for_function("document.documentElement.dataset.stiggBoot", timeout=BOOT_MS)
+    page.wait_for_timeout(300)
+    assert ready_customers(page) == []  # nothing rendered for the removed element
+    stats = worker_stats(page)["early"]
+    assert (stats["cancelled"], stats["held"]) == (2, 0), stats  # Python forgot them: nothing waits
+    # attached again (its early requests are gone): it sends its own requests and renders
+    page.evaluate("document.body.append(window.__held)")
+    page.wait_for_selector('#p[data-stigg-state="ready"]', timeout=8000)  # not the aborted 12 s answer
+    assert ready_customers(page) == ["customer-trial"]
+    assert page.locator("#p .stigg-subscription-usage-layout").count() == 1
+    assert len(requests_for(mock_api, "customer-trial", PORTAL)) == 2  # the aborted one and Python's
+    assert len(requests_for(mock_api, "customer-trial", PAYWALL)) == 2
+    stats = worker_stats(page)["early"]
+    assert (stats["used"], stats["cancelled"], stats["fallbacks"], stats["held"]) == (0, 2, 0, 0), stats
+    mock_api.fail(None, customer="customer-trial")
 
 
 def error_view(page, site, mock_api, name: str, customer: str, early: str, **extra: str) -> dict[str, Any]:

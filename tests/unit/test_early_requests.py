@@ -133,3 +133,46 @@ def test_an_early_timeout_is_the_first_attempt_timing_out_and_the_retry_goes_out
                                               {"error": "timeout", "message": "aborted"})
     assert error is None and portal is not None
     assert len(transport.requests) == 1  # attempt 2 of 3, as when Python's own first request times out
+
+
+def test_a_cancelled_early_request_is_forgotten_and_a_render_waiting_for_it_fetches_itself():
+    """The loader aborted the request (no element needed it any more): nothing is held for it, a
+    take still waiting goes to the network, and it is not counted as an early failure."""
+    network = HttpResponse(200, {}, json.dumps(DEMO["GetCustomerPortalByRefId"]))
+    transport = CallableTransport(lambda r: network)
+    c = client(transport)
+    cancelled, fallbacks = EARLY.cancelled, EARLY.fallbacks
+
+    async def main():
+        sent = as_sent(portal_request(c))
+        EARLY.expect(sent)
+        assert len(EARLY) == 1
+        asyncio.get_running_loop().call_later(0.05, EARLY.cancel, sent)
+        portal = await c.get_customer_portal()
+        # a late answer for it (a message already on its way) is ignored: nothing is held
+        EARLY.settle(sent, {"status": 200, "headers": {}, "text": "{}"})
+        return portal
+
+    assert asyncio.run(main()) is not None
+    assert len(transport.requests) == 1
+    assert len(EARLY) == 0
+    assert EARLY.cancelled == cancelled + 1 and EARLY.fallbacks == fallbacks
+
+
+def test_a_cancelled_request_announced_again_is_answered_by_the_new_one():
+    """Removed, then attached again while the runtime boots: the loader sends it anew."""
+    transport = CallableTransport(lambda r: HttpResponse(500, {}, "no"))
+    c = client(transport)
+    text = json.dumps(DEMO["GetCustomerPortalByRefId"])
+
+    async def main():
+        sent = as_sent(portal_request(c))
+        EARLY.expect(sent)
+        EARLY.cancel(sent)
+        assert len(EARLY) == 0
+        EARLY.expect(sent)
+        asyncio.get_running_loop().call_later(0.05, EARLY.settle, sent, {"status": 200, "headers": {}, "text": text})
+        return await c.get_customer_portal()
+
+    assert asyncio.run(main()) is not None
+    assert transport.requests == []

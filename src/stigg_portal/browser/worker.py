@@ -9,8 +9,9 @@ runtime, and every message after it waits until they have run (so a plugin's cli
 before the first render that names it). A plugin that cannot be fetched or raises is reported
 on the console and named in the ``bad-config`` error of every element whose client is missing.
 
-``{"type": "early", "request"}`` / ``{"type": "early-answer", "request", "answer"}``: a Stigg
-GraphQL request the loader sent while Python booted, and what came back; they feed
+``{"type": "early", "request"}`` / ``{"type": "early-answer", "request", "answer"}`` /
+``{"type": "early-cancel", "request"}``: a Stigg GraphQL request the loader sent while Python
+booted, what came back, or that the loader aborted it (no element needed it any more); they feed
 :data:`stigg_portal.clients.early.EARLY` at once (in message order, before the renders after
 them), and the Stigg client takes an answer only for the identical request.
 """
@@ -56,6 +57,9 @@ def start(post_text: Any) -> Any:
             return
         if kind == "early-answer":
             EARLY.settle(message.get("request") or {}, message.get("answer") or {})
+            return
+        if kind == "early-cancel":  # aborted: nothing waits for it, nothing uses it
+            EARLY.cancel(message.get("request") or {})
             return
         if kind == "plugins":
             _plugins = asyncio.ensure_future(_load_plugins(_plugins, message.get("urls") or [], post))

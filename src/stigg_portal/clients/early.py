@@ -43,6 +43,9 @@ def _sent_key(request: dict[str, Any]) -> str | None:
         return None
 
 
+_CANCELLED = object()  # the outcome of a request the loader aborted
+
+
 @dataclass
 class _Entry:
     future: asyncio.Future
@@ -54,7 +57,8 @@ class EarlyAnswers:
 
     ``expect`` is called (synchronously, in message order) before the render that needs the
     answer; ``settle`` when the loader's fetch finished: ``{"status", "headers", "text"}`` or
-    ``{"error": "network" | "timeout", "message"}``. ``take`` hands a request its early answer
+    ``{"error": "network" | "timeout", "message"}``; ``cancel`` when the loader aborted it
+    because no element on the page needs it any more. ``take`` hands a request its early answer
     once: a retry of the same request goes to the network.
     """
 
@@ -63,6 +67,7 @@ class EarlyAnswers:
         self._unsettled: dict[str, _Entry] = {}  # the loader's fetch still running (taken or not)
         self.used = 0  # answers that stood in for a request (diagnostics, tests)
         self.fallbacks = 0  # early failures after which Python sent the request itself
+        self.cancelled = 0  # requests the loader aborted (no element needed them any more)
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -83,6 +88,18 @@ class EarlyAnswers:
         entry.future.set_result(answer)
         # An answer nobody takes (the element's attributes changed before the boot) is dropped.
         asyncio.get_event_loop().call_later(UNCLAIMED_TTL_S, self._drop, key, entry)
+
+    def cancel(self, request: dict[str, Any]) -> None:
+        """Forget a request the loader aborted. A render still waiting for it is one the page has
+        superseded (the runtime cancels it); should one take it anyway, it sends its own request."""
+        key = _sent_key(request)
+        entry = self._unsettled.pop(key, None) if key is not None else None
+        if entry is None or entry.future.done():
+            return
+        if self._entries.get(key) is entry:
+            del self._entries[key]
+        self.cancelled += 1
+        entry.future.set_result(_CANCELLED)
 
     def _drop(self, key: str, entry: _Entry) -> None:
         if self._entries.get(key) is entry:
@@ -106,6 +123,8 @@ class EarlyAnswers:
                 answer = await asyncio.shield(entry.future)
         except TimeoutError:
             raise request.timed_out() from None
+        if answer is _CANCELLED:
+            return None
         if not isinstance(answer, dict):
             self.fallbacks += 1
             return None

@@ -483,16 +483,21 @@ function pyscriptWorker() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Early GraphQL requests. While the runtime boots, the loader sends the Stigg GraphQL requests a
-// newly connected element will need (the Stigg client only: api-key set, client unset or "stigg")
+// Early GraphQL requests. While the runtime boots, the loader sends the Stigg GraphQL requests an
+// element's render will need (the Stigg client only: api-key set, client unset or "stigg")
 // and hands the worker what it sent and what came back. Python still builds its own request and
 // uses an early answer only for the byte-identical one (stigg_portal/clients/early.py); anything
-// else is ignored there. Each request is announced ("early") before the element's first render
-// message, so Python waits for the answer instead of sending the same request again.
-const earlyRequests = new Map(); // key (what is sent) -> {request, controller}, while in flight
+// else is ignored there. Each request is announced ("early") before the element's render message,
+// so Python waits for the answer instead of sending the same request again. A request no connected
+// element needs any more (all its elements were removed, or their attributes changed what they
+// send) is aborted and the worker told to forget it ("early-cancel", after the element's own
+// message): Python neither waits for it nor uses it, and an element that comes back later is
+// answered by a request of its own.
+const earlyRequests = new Map(); // key (what is sent) -> {request, users, cancel}, while in flight
+const earlyKey = (request) => JSON.stringify([request.method, request.url, Object.entries(request.headers).sort(), request.body]);
 function earlyRequestsFor(tag, attrs) {
   const plan = EARLY && EARLY.tags[tag];
-  if (!plan || earlyOff || workerReady || fatal) return [];
+  if (!plan || earlyOff || fatal) return [];
   const value = (name) => {
     const raw = attrs[name];
     if (typeof raw !== "string" || !raw.trim()) return null;
@@ -535,30 +540,53 @@ function earlyRequestsFor(tag, attrs) {
   }
   return requests;
 }
-function startEarlyRequests(tag, attrs) {
-  for (const { timeout, ...request } of earlyRequestsFor(tag, attrs)) {
-    const key = JSON.stringify([request.method, request.url, Object.entries(request.headers).sort(), request.body]);
-    if (earlyRequests.has(key)) continue; // sections of one provider, or the same customer twice
-    const controller = new AbortController();
-    earlyRequests.set(key, { request, controller });
-    post({ type: "early", request });
-    let timedOut = false;
-    const timer = setTimeout(() => { timedOut = true; controller.abort(); }, timeout * 1000);
-    const settle = (answer) => {
-      clearTimeout(timer);
-      earlyRequests.delete(key);
-      post({ type: "early-answer", request, answer });
-    };
-    fetch(request.url, { method: request.method, headers: request.headers, body: request.body, mode: "cors",
-      credentials: "omit", signal: controller.signal })
-      .then(async (response) => {
-        const text = await response.text();
-        const headers = {};
-        response.headers.forEach((headerValue, name) => { headers[name] = headerValue; });
-        settle({ status: response.status, headers, text });
-      })
-      .catch((error) => settle({ error: timedOut ? "timeout" : "network", message: String(error && error.message) }));
+// The early requests of an element's render, by key: the ones in flight are shared (sections of
+// one provider, the same customer twice); while the runtime boots, the missing ones start. Returns
+// the keys of its previous render, for releaseEarlyRequests once the render message is posted.
+function useEarlyRequests(element, attrs) {
+  const before = element._earlyKeys;
+  element._earlyKeys = new Set();
+  if (workerReady && !earlyRequests.size) return before; // nothing in flight, nothing to start
+  for (const { timeout, ...request } of earlyRequestsFor(element.localName, attrs)) {
+    const key = earlyKey(request);
+    element._earlyKeys.add(key);
+    const entry = earlyRequests.get(key) || (workerReady ? null : startEarlyRequest(key, request, timeout));
+    entry?.users.add(element);
   }
+  return before;
+}
+function releaseEarlyRequests(element, keys) {
+  for (const key of keys) {
+    const entry = earlyRequests.get(key);
+    if (!entry || element._earlyKeys.has(key) || !entry.users.delete(element) || entry.users.size) continue;
+    earlyRequests.delete(key);
+    entry.cancel();
+    post({ type: "early-cancel", request: entry.request });
+  }
+}
+function startEarlyRequest(key, request, timeout) {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => { timedOut = true; controller.abort(); }, timeout * 1000);
+  const entry = { request, users: new Set(), cancel: () => { clearTimeout(timer); controller.abort(); } };
+  earlyRequests.set(key, entry);
+  post({ type: "early", request });
+  const settle = (answer) => {
+    clearTimeout(timer);
+    if (earlyRequests.get(key) !== entry) return; // cancelled: the worker has forgotten it
+    earlyRequests.delete(key);
+    post({ type: "early-answer", request, answer });
+  };
+  fetch(request.url, { method: request.method, headers: request.headers, body: request.body, mode: "cors",
+    credentials: "omit", signal: controller.signal })
+    .then(async (response) => {
+      const text = await response.text();
+      const headers = {};
+      response.headers.forEach((headerValue, name) => { headers[name] = headerValue; });
+      settle({ status: response.status, headers, text });
+    })
+    .catch((error) => settle({ error: timedOut ? "timeout" : "network", message: String(error && error.message) }));
+  return entry;
 }
 
 function post(message) {
@@ -797,6 +825,7 @@ class StiggElement extends HTMLElement {
     this._sentProblems = new Set();
     this._styleKeys = [];
     this._refreshWaiters = [];
+    this._earlyKeys = new Set(); // the early requests of its latest render (see useEarlyRequests)
     this._onClick = this._onClick.bind(this);
     this._onKeydown = this._onKeydown.bind(this);
   }
@@ -823,6 +852,9 @@ class StiggElement extends HTMLElement {
       elements.delete(this._id);
       releaseDesignerSheet(this);
       post({ type: "unmount", id: this._id });
+      const early = this._earlyKeys;
+      this._earlyKeys = new Set();
+      releaseEarlyRequests(this, early);
       for (const resolve of this._refreshWaiters.splice(0)) resolve();
     });
   }
@@ -878,8 +910,8 @@ class StiggElement extends HTMLElement {
       const attrs = this._attributes();
       const identity = JSON.stringify(IDENTITY_ATTRIBUTES.map((name) => attrs[name] ?? null));
       if (this._identity !== undefined && identity !== this._identity) this._paintLoading();
-      // The element's first render while the runtime boots: its GraphQL requests start now.
-      if (this._identity === undefined) startEarlyRequests(this.localName, attrs);
+      // While the runtime boots, the render's GraphQL requests start now (announced before it).
+      const earlier = useEarlyRequests(this, attrs);
       this._identity = identity;
       post({
         type: "render",
@@ -889,6 +921,7 @@ class StiggElement extends HTMLElement {
         attrs,
         provider: provider ? provider._id : null,
       });
+      releaseEarlyRequests(this, earlier); // what the previous render needed and none does now
     });
   }
 
