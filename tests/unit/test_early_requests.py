@@ -4,6 +4,7 @@ fall back or count as the attempt's outcome exactly as Python's own request woul
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from pathlib import Path
 
@@ -176,3 +177,29 @@ def test_a_cancelled_request_announced_again_is_answered_by_the_new_one():
 
     assert asyncio.run(main()) is not None
     assert transport.requests == []
+
+
+def test_a_load_that_asks_for_a_cancelled_request_after_the_cancel_yields_to_the_render_that_superseded_it():
+    """The page changed the element's customer: its new render was queued, then the cancel
+    handled, before the stale load reached take(). That render cancels the stale load, which must
+    not send the aborted request itself first (a second request for the old customer)."""
+    transport = CallableTransport(lambda r: HttpResponse(500, {}, "no"))
+    c = client(transport)
+
+    async def main():
+        sent = as_sent(portal_request(c))
+        EARLY.expect(sent)
+        stale = asyncio.ensure_future(c.get_customer_portal())  # its first step runs after the cancel
+
+        async def superseding_render():  # queued before the cancel is handled, as the loader posts it
+            stale.cancel()
+
+        render = asyncio.ensure_future(superseding_render())
+        EARLY.cancel(sent)
+        await render
+        with contextlib.suppress(asyncio.CancelledError):
+            await stale
+        return stale.cancelled()
+
+    assert asyncio.run(main()) is True
+    assert transport.requests == []  # the aborted request was not sent again

@@ -65,6 +65,7 @@ class EarlyAnswers:
     def __init__(self) -> None:
         self._entries: dict[str, _Entry] = {}  # not taken yet
         self._unsettled: dict[str, _Entry] = {}  # the loader's fetch still running (taken or not)
+        self._cancelled: set[str] = set()  # aborted by the loader, not asked for since
         self.used = 0  # answers that stood in for a request (diagnostics, tests)
         self.fallbacks = 0  # early failures after which Python sent the request itself
         self.cancelled = 0  # requests the loader aborted (no element needed them any more)
@@ -76,6 +77,7 @@ class EarlyAnswers:
         key = _sent_key(request)
         if key is None:
             return  # not something we sent: nothing to wait for
+        self._cancelled.discard(key)
         if key not in self._entries and key not in self._unsettled:
             entry = _Entry(asyncio.get_event_loop().create_future())
             self._entries[key] = self._unsettled[key] = entry
@@ -90,14 +92,19 @@ class EarlyAnswers:
         asyncio.get_event_loop().call_later(UNCLAIMED_TTL_S, self._drop, key, entry)
 
     def cancel(self, request: dict[str, Any]) -> None:
-        """Forget a request the loader aborted. A render still waiting for it is one the page has
-        superseded (the runtime cancels it); should one take it anyway, it sends its own request."""
+        """Forget a request the loader aborted. A load that waits for it, or asks for it next, is
+        one the page has superseded: the loader posts the element's new render before the cancel,
+        and that render's first step cancels the stale load (``PortalRuntime._prune_loads``), so
+        :meth:`take` yields to it before letting the load send the request itself (a load still
+        alive after that, say an element attached again, does send it)."""
         key = _sent_key(request)
         entry = self._unsettled.pop(key, None) if key is not None else None
         if entry is None or entry.future.done():
             return
         if self._entries.get(key) is entry:
             del self._entries[key]
+            self._cancelled.add(key)
+            asyncio.get_event_loop().call_later(UNCLAIMED_TTL_S, self._cancelled.discard, key)
         self.cancelled += 1
         entry.future.set_result(_CANCELLED)
 
@@ -108,13 +115,25 @@ class EarlyAnswers:
     def clear(self) -> None:
         self._entries.clear()
         self._unsettled.clear()
+        self._cancelled.clear()
+
+    @staticmethod
+    async def _yield_to_superseding_render() -> None:
+        # The render that superseded this load was queued before the cancel was handled; two
+        # turns of the loop let its first step run (and cancel this load) before we go on.
+        for _ in range(2):
+            await asyncio.sleep(0)
 
     async def take(self, request: HttpRequest) -> HttpResponse | None:
         """The early answer to exactly this request (waiting for it while it is on its way), or
         ``None``: Python sends the request itself. An early timeout is this attempt's timeout."""
-        if not self._entries:
+        if not self._entries and not self._cancelled:
             return None
         key = request_key(request.method, request.url, request.headers, request.body)
+        if key in self._cancelled:
+            self._cancelled.discard(key)
+            await self._yield_to_superseding_render()
+            return None
         entry = self._entries.pop(key, None)
         if entry is None:
             return None
@@ -124,6 +143,7 @@ class EarlyAnswers:
         except TimeoutError:
             raise request.timed_out() from None
         if answer is _CANCELLED:
+            await self._yield_to_superseding_render()
             return None
         if not isinstance(answer, dict):
             self.fallbacks += 1
