@@ -1,6 +1,7 @@
-"""What the same-run A/B scripts (pyscript_ab.py, restore_ab.py) share: Chromium's arguments (those
-of run.py), the probe of the boot's phases, and interleaved loads of several pages, cold (a fresh
-context per load) or warm (one persistent profile per page, after a first visit)."""
+"""What the same-run A/B scripts (pyscript_ab.py, restore_ab.py, cpu_by_thread.py) share: Chromium's
+arguments and the portal's "data shown" selector (those of run.py), the full-portal page, the probe
+of the boot's phases, and interleaved loads of several pages, cold (a fresh context per load) or
+warm (one persistent profile per page, after a first visit)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,16 @@ import tempfile
 import time
 from typing import Any
 
-from run import CHROMIUM_ARGS
+from run import CHROMIUM_ARGS, PORTAL_READY
+
+__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "PORTAL_PAGE", "PORTAL_READY", "interleaved", "phases_js"]
 
 CHROMIUM = "/usr/bin/chromium"
+
+#: The full portal (demo client) loading ``{dist}/stigg-portal.js``; ``{style}``: extra head markup.
+PORTAL_PAGE = ('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>t</title>{style}'
+               '<script type="module" src="{dist}/stigg-portal.js"></script></head>'
+               '<body><stigg-customer-portal client="demo" scenario="paid"></stigg-customer-portal></body></html>')
 
 #: The boot's phases, ms after navigation: the loader's marks (names after "stigg-portal:"
 #: starting with ``mark_prefix``), then the worker's StiggPortal.bootTiming.

@@ -21,14 +21,9 @@ import sys
 import tempfile
 import time
 
-from ab import CHROMIUM, CHROMIUM_ARGS
+from ab import CHROMIUM, CHROMIUM_ARGS, PORTAL_PAGE, PORTAL_READY
 from playwright.sync_api import sync_playwright
 from servers import ServerProcess
-
-PAGE = ('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>t</title>'
-        '<script type="module" src="{dist}/stigg-portal.js"></script></head>'
-        '<body><stigg-customer-portal client="demo" scenario="paid"></stigg-customer-portal></body></html>')
-READY = 'stigg-customer-portal[data-stigg-state="ready"] .stigg-subscription-usage-layout'
 
 
 def _kind(pid: str) -> str:
@@ -62,7 +57,7 @@ def main() -> None:
     runs = int(sys.argv[2]) if len(sys.argv) > 2 else 3
     root = pathlib.Path(tempfile.mkdtemp())
     server, site = ServerProcess("static", str(dist)), ServerProcess("static", str(root))
-    (root / "0.html").write_text(PAGE.format(dist=server.url.replace("127.0.0.1", "localhost")))
+    (root / "0.html").write_text(PORTAL_PAGE.format(dist=server.url.replace("127.0.0.1", "localhost"), style=""))
     per_load: list[collections.Counter] = []
     walls = []
     try:
@@ -73,7 +68,7 @@ def main() -> None:
                 page = context.new_page()
                 before, start = cpu_ticks(), time.monotonic()
                 page.goto(f"{site.url}/0.html")
-                page.wait_for_selector(READY, timeout=60000)
+                page.wait_for_selector(PORTAL_READY, timeout=60000)
                 after, wall = cpu_ticks(), time.monotonic() - start
                 context.close()
                 time.sleep(0.5)

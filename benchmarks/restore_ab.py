@@ -17,7 +17,7 @@ import statistics
 import sys
 import tempfile
 
-from ab import interleaved, phases_js
+from ab import PORTAL_PAGE, PORTAL_READY, interleaved, phases_js
 from playwright.sync_api import sync_playwright
 from servers import ServerProcess
 
@@ -31,9 +31,6 @@ READ = "() => ({boot: StiggPortal.bootMode, data: window.__data, phases: " + pha
 SPANS = [("start", "instantiated"), ("instantiated", "preRun"), ("preRun", "downloaded"),
          ("downloaded", "initialized"), ("initialized", "heapWritten"), ("heapWritten", "restored"),
          ("restored", "pyodideLoaded"), ("pyodideLoaded", "ready"), ("ready", "data"), ("start", "ready")]
-PAGE = ('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>t</title>{style}'
-        '<script type="module" src="{dist}/stigg-portal.js"></script></head>'
-        '<body><stigg-customer-portal client="demo" scenario="paid"></stigg-customer-portal></body></html>')
 
 
 def main() -> None:
@@ -43,10 +40,10 @@ def main() -> None:
     try:
         for i, server in enumerate(servers):
             style = f"<style>{css_b}</style>" if i == 1 and css_b else ""
-            (root / f"{i}.html").write_text(PAGE.format(dist=server.url.replace("127.0.0.1", "localhost"), style=style))
+            (root / f"{i}.html").write_text(PORTAL_PAGE.format(dist=server.url.replace("127.0.0.1", "localhost"), style=style))
         with sync_playwright() as p:
             rows = interleaved(p, [f"{site.url}/{i}.html" for i in range(len(dists))], n, warm=warm,
-                               ready='stigg-customer-portal[data-stigg-state="ready"] .stigg-subscription-usage-layout',
+                               ready=PORTAL_READY,
                                probe=READ, init=INIT, pause_s=0.5)
     finally:
         for server in (*servers, site):
