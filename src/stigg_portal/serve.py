@@ -112,13 +112,22 @@ class StaticAnswer:
         return b"Not found" if self.status == HTTPStatus.NOT_FOUND else b""
 
 
+def _lowered(request_headers: Mapping[str, str]) -> dict[str, str]:
+    return {k.lower(): v for k, v in request_headers.items()}
+
+
+def _not_found(**headers: str) -> StaticAnswer:
+    """A ``404`` (body ``Not found``, see :meth:`StaticAnswer.payload`) with the CORS headers."""
+    return StaticAnswer(HTTPStatus.NOT_FOUND, {"Content-Type": "text/plain; charset=utf-8", **headers, **CORS_HEADERS})
+
+
 def static_answer(path: Path, rel_path: str, request_headers: Mapping[str, str]) -> StaticAnswer:
     """The answer for the existing file ``path`` (``rel_path`` inside ``dist/``), given the request headers.
 
     Picks the ``.br`` or ``.gz`` sibling the browser accepts, answers ``304`` to a matching
     ``If-None-Match``, and sets type, cache, ``ETag``, ``Vary`` and CORS headers.
     """
-    headers = {k.lower(): v for k, v in request_headers.items()}
+    headers = _lowered(request_headers)
     accept = headers.get("accept-encoding", "")
     body, encoding = path, None
     for suffix, name in ENCODINGS:
@@ -150,11 +159,10 @@ def designer_answer(name: str, request_headers: Mapping[str, str]) -> StaticAnsw
 
     css = stored_css(name)
     if css is None:
-        return StaticAnswer(HTTPStatus.NOT_FOUND, {"Content-Type": "text/plain; charset=utf-8",
-                                                   "Cache-Control": "no-store", **CORS_HEADERS})
+        return _not_found(**{"Cache-Control": "no-store"})
     etag = f'"{name[:-4]}"'
     common = {"ETag": etag, "Cache-Control": IMMUTABLE, **CORS_HEADERS}
-    if _etag_matches({k.lower(): v for k, v in request_headers.items()}.get("if-none-match", ""), etag):
+    if _etag_matches(_lowered(request_headers).get("if-none-match", ""), etag):
         return StaticAnswer(HTTPStatus.NOT_MODIFIED, common)
     body = css.encode()
     return StaticAnswer(HTTPStatus.OK, {"Content-Type": "text/css; charset=utf-8",
@@ -171,7 +179,7 @@ def dist_answer(root: str | os.PathLike, url_path: str, request_headers: Mapping
         return designer_answer(clean[len(DESIGNER_PATH):], request_headers)
     path = safe_path(root, url_path)
     if path is None or not path.is_file():
-        return StaticAnswer(HTTPStatus.NOT_FOUND, {"Content-Type": "text/plain; charset=utf-8", **CORS_HEADERS})
+        return _not_found()
     rel = path.relative_to(Path(root).resolve()).as_posix()
     return static_answer(path, rel, request_headers)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -295,7 +295,7 @@ def test_an_early_error_status_shows_exactly_what_python_alone_shows(page, site,
 class CountingHandler(DistHandler):
     """Counts the bytes of each file actually written to the network."""
 
-    served: dict[str, int] = {}
+    served: ClassVar[dict[str, int]] = {}
 
     def copyfile(self, source, outputfile) -> None:
         path = self.path.split("?")[0].rsplit("/", 1)[-1]

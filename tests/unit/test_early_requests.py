@@ -119,8 +119,8 @@ def test_the_loader_plan_is_read_off_the_client():
     plan = loader_plan()
     portal = plan["operations"]["GetCustomerPortalByRefId"]
     assert portal["query"] == load_document("GetCustomerPortalByRefId")
-    assert dict((name, src) for name, src in portal["headers"])["X-API-KEY"] == {"attribute": "api-key"}
-    assert dict((name, src) for name, src in portal["headers"])["X-CUSTOMER-KEY"] == {"attribute": "customer-token"}
+    assert dict(portal["headers"])["X-API-KEY"] == {"attribute": "api-key"}
+    assert dict(portal["headers"])["X-CUSTOMER-KEY"] == {"attribute": "customer-token"}
     assert portal["input"] == [["customerId", "customer-id"], ["resourceId", "resource-id"],
                                ["productId", "product-id"]]
     assert portal["bodyKeys"] == ["operationName", "query", "variables"]  # the loader's JSON.stringify order

@@ -125,7 +125,7 @@ def import_pyscript() -> Any:
     lazy standard library would fetch the whole stdlib zip just to find nothing."""
     module = sys.modules.get("pyscript")
     if module is None and _under_pyscript():
-        import pyscript as module  # noqa: PLC0415 - PyScript's package, on first use
+        import pyscript as module  # PyScript's package, on first use
     return module
 
 
