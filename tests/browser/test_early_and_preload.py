@@ -181,6 +181,38 @@ def test_attribute_changed_before_the_boot_aborts_the_early_request_and_sends_th
     assert "Pro" in page.inner_text("#p")
 
 
+def test_an_early_answer_no_render_took_is_not_served_to_a_later_render(page, site, mock_api):
+    """customer-trial's early answers are back in the page, then (still before the boot) the
+    customer changes: nothing takes them. Once the worker has handled its first renders it drops
+    them, so going back to customer-trial later sends fresh requests instead of showing the old
+    answer (held to 60 s before)."""
+    mock_api.reset()
+    finished: list[str] = []
+    page.on("requestfinished", lambda r: finished.append(json.loads(r.post_data or "{}").get("operationName", ""))
+            if r.method == "POST" else None)
+    page.goto(site.page_url(f"<stigg-customer-portal id='p' {attrs_html(mock_api, 'customer-trial')}>"
+                            "</stigg-customer-portal>", head=EVENTS, name="early-unclaimed.html"))
+    wait_until(page, lambda: sorted(finished) == [PORTAL, PAYWALL])
+    booted = page.evaluate("""() => {
+      const booted = !!document.documentElement.dataset.stiggBoot;
+      document.getElementById("p").setAttribute("customer-id", "customer-demo");
+      return booted;
+    }""")
+    assert booted is False  # the answers came back before Python was up
+    page.wait_for_function("window.__events.some((e) => e.type === 'stigg-ready' && e.detail.customerId === 'customer-demo')",
+                           timeout=BOOT_MS)
+    stats = worker_stats(page)["early"]
+    assert (stats["used"], stats["held"]) == (2, 0), stats  # customer-demo's taken, customer-trial's dropped
+    page.evaluate("document.getElementById('p').setAttribute('customer-id', 'customer-trial')")
+    page.wait_for_function("window.__events.filter((e) => e.type === 'stigg-ready').length === 2", timeout=BOOT_MS)
+    assert ready_customers(page) == ["customer-demo", "customer-trial"]
+    assert "trial" in page.inner_text("#p").lower()
+    # the second customer-trial render asked the API again: fresh data, not the unclaimed answer
+    assert len(requests_for(mock_api, "customer-trial", PORTAL)) == 2
+    assert len(requests_for(mock_api, "customer-trial", PAYWALL)) == 2
+    assert worker_stats(page)["early"]["used"] == 2
+
+
 def slow_trial_page(page, site, mock_api, name: str) -> list[dict[str, str]]:
     """customer-trial's portal, its two early requests slow (12 s) at the mock; returns (the page's
     failed requests, from :func:`watch_failed`) once the mock has them both: the answers are on

@@ -203,3 +203,31 @@ def test_a_load_that_asks_for_a_cancelled_request_after_the_cancel_yields_to_the
 
     assert asyncio.run(main()) is True
     assert transport.requests == []  # the aborted request was not sent again
+
+
+def test_release_unclaimed_drops_answers_nobody_took_and_keeps_those_on_their_way():
+    """What the worker calls once it has handled every message: an answer that came back and
+    that no render took is dropped (a later identical request goes to the network, fresh); one
+    still on its way stays for the render waiting for it."""
+    network = HttpResponse(200, {}, json.dumps(DEMO["GetCustomerPortalByRefId"]))
+    transport = CallableTransport(lambda r: network)
+    demo, trial = client(transport), client(transport, customer_id="customer-trial")
+    text = json.dumps(DEMO["GetCustomerPortalByRefId"])
+
+    async def main():
+        old, coming = as_sent(portal_request(trial)), as_sent(portal_request(demo))
+        EARLY.expect(old)
+        EARLY.expect(coming)
+        EARLY.settle(old, {"status": 200, "headers": {}, "text": text})
+        assert len(EARLY) == 2
+        assert EARLY.release_unclaimed() == 1
+        assert len(EARLY) == 1  # the one on its way
+        await trial.get_customer_portal()  # the dropped answer's request: sent by Python
+        assert len(transport.requests) == 1
+        asyncio.get_running_loop().call_later(0.05, EARLY.settle, coming, {"status": 200, "headers": {}, "text": text})
+        await demo.get_customer_portal()  # the kept one: its early answer, nothing sent
+        assert len(transport.requests) == 1
+
+    used = EARLY.used
+    asyncio.run(main())
+    assert EARLY.used == used + 1 and len(EARLY) == 0

@@ -57,6 +57,8 @@ def start(post_text: Any) -> Any:
             return
         if kind == "early-answer":
             EARLY.settle(message.get("request") or {}, message.get("answer") or {})
+            if not _pending:  # every render it could be for has run: nothing will take it
+                EARLY.release_unclaimed()
             return
         if kind == "early-cancel":  # aborted: nothing waits for it, nothing uses it
             EARLY.cancel(message.get("request") or {})
@@ -67,9 +69,15 @@ def start(post_text: Any) -> Any:
         else:
             task = asyncio.ensure_future(_handle(message))
         _pending.add(task)
-        task.add_done_callback(_pending.discard)
+        task.add_done_callback(_done)
 
     return create_proxy(handle)
+
+
+def _done(task: asyncio.Task) -> None:
+    _pending.discard(task)
+    if not _pending:  # idle: an early answer no render took is never taken (EarlyAnswers.release_unclaimed)
+        EARLY.release_unclaimed()
 
 
 async def _handle(message: dict[str, Any]) -> None:

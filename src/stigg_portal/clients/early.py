@@ -23,7 +23,9 @@ from .transport import HttpRequest, HttpResponse
 
 __all__ = ["EARLY", "EarlyAnswers", "loader_plan"]
 
-#: How long an early answer no request asked for is kept (its element changed before the boot).
+#: How long an early answer no request asked for is kept at most (its element changed before the
+#: boot) where nothing calls :meth:`EarlyAnswers.release_unclaimed`; the worker calls it as soon
+#: as every message it had was handled.
 UNCLAIMED_TTL_S = 60.0
 
 
@@ -107,6 +109,21 @@ class EarlyAnswers:
             asyncio.get_event_loop().call_later(UNCLAIMED_TTL_S, self._cancelled.discard, key)
         self.cancelled += 1
         entry.future.set_result(_CANCELLED)
+
+    def release_unclaimed(self) -> int:
+        """Forget the answers that came back and that no request took, and the aborted requests.
+
+        The worker calls this once every message it had is handled: each early request is
+        announced before the render that needs it, and its answer arrives after that render's
+        message, so by then every render that could take an answer has run (it took the answer,
+        or it asked for something else). What is left would only serve a later render of the
+        same request with an old answer: that render sends its own. Requests still on their way
+        stay (a render may be waiting for them). Returns how many answers were dropped."""
+        settled = [key for key, entry in self._entries.items() if entry.future.done()]
+        for key in settled:
+            del self._entries[key]
+        self._cancelled.clear()
+        return len(settled)
 
     def _drop(self, key: str, entry: _Entry) -> None:
         if self._entries.get(key) is entry:
