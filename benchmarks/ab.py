@@ -9,7 +9,7 @@ import tempfile
 import time
 from typing import Any
 
-from run import CHROMIUM_ARGS, PORTAL_READY
+from run import CHROMIUM_ARGS, PORTAL_READY, _cdp_network
 
 __all__ = ["CHROMIUM", "CHROMIUM_ARGS", "PORTAL_PAGE", "PORTAL_READY", "interleaved", "phases_js"]
 
@@ -33,10 +33,12 @@ def phases_js(mark_prefix: str = "") -> str:
 
 
 def interleaved(pw: Any, urls: list[str], runs: int, *, warm: bool, ready: str, probe: str,
-                init: str | None = None, pause_s: float = 0.0) -> list[list[dict[str, Any]]]:
+                init: str | None = None, pause_s: float = 0.0,
+                network: bool = False) -> list[list[dict[str, Any]]]:
     """``runs`` loads of each of ``urls``, alternating their order every round, after one round
     that is not kept (the servers' and disk's warm-up; the first visit when warm). Each load waits
-    for ``ready`` and returns ``probe``'s result (a JavaScript function)."""
+    for ``ready`` and returns ``probe``'s result (a JavaScript function). ``network``: every load
+    under run.py's emulated network (NETWORK: 20 Mbit/s, 40 ms)."""
     browser = None if warm else pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     profiles = [pw.chromium.launch_persistent_context(tempfile.mkdtemp(), executable_path=CHROMIUM,
                                                       args=CHROMIUM_ARGS) for _ in urls] if warm else []
@@ -49,6 +51,7 @@ def interleaved(pw: Any, urls: list[str], runs: int, *, warm: bool, ready: str, 
                 if init and (not warm or round_ == 0):
                     context.add_init_script(init)
                 page = context.new_page()
+                _cdp_network(context, page, network)
                 page.goto(urls[i])
                 page.wait_for_selector(ready, timeout=60000)
                 row = page.evaluate(probe)
