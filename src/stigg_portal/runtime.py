@@ -53,10 +53,13 @@ class LoadEntry:
 class PortalRuntime:
     """Handles element messages; one instance per page (per worker)."""
 
-    def __init__(self, post: Post, *, transport: Any = None, now: Callable[[], Any] | None = None) -> None:
+    def __init__(self, post: Post, *, transport: Any = None, now: Callable[[], Any] | None = None,
+                 host_stats: Callable[[], dict[str, int]] | None = None) -> None:
         self._post = post
         self._transport = transport
         self._now = now
+        #: More counters for ``stats`` from the host (the browser worker: live JavaScript references).
+        self._host_stats = host_stats
         self.elements: dict[str, ElementState] = {}
         self.loads: dict[tuple[str, str, str], LoadEntry] = {}
 
@@ -156,9 +159,11 @@ class PortalRuntime:
         # loader (no element needed them any more), still held
         out["early"] = {"used": EARLY.used, "fallbacks": EARLY.fallbacks, "cancelled": EARLY.cancelled,
                         "held": len(EARLY)}
-        js_refs = _js_ref_count()
-        if js_refs is not None:
-            out["jsRefs"] = js_refs
+        if self._host_stats is not None:
+            try:
+                out.update(self._host_stats())
+            except Exception as exc:  # noqa: BLE001 - a debug counter must never fail a stats request
+                out["hostStatsError"] = repr(exc)
         return out
 
     # ----------------------------------------------------------------- work
@@ -277,14 +282,3 @@ class PortalRuntime:
             }
         )
 
-
-def _js_ref_count() -> int | None:
-    """Live JavaScript references held by Python (Pyodide's hiwire table), in the browser only."""
-    if sys.platform != "emscripten":
-        return None
-    try:
-        import pyodide_js  # the one browser import here: a debug counter, read only for ``stats``
-
-        return int(pyodide_js._module._hiwire_num_refs())
-    except Exception:  # noqa: BLE001 - a debug counter must never fail a stats request
-        return None

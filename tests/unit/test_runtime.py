@@ -599,3 +599,38 @@ def test_adding_and_removing_many_elements_leaves_nothing_behind(test_widgets):
         assert after["gcObjects"] - before["gcObjects"] < 100, (before, after)
 
     run(scenario, test_widgets)
+
+
+def test_stats_carry_the_hosts_counters_and_survive_a_failing_one():
+    def failing() -> dict[str, int]:
+        raise RuntimeError("no hiwire here")
+
+    async def main() -> None:
+        posted: list[dict[str, Any]] = []
+        await PortalRuntime(posted.append, host_stats=lambda: {"jsRefs": 7}).handle({"type": "stats"})
+        assert posted[-1]["type"] == "stats" and posted[-1]["jsRefs"] == 7
+        await PortalRuntime(posted.append, host_stats=failing).handle({"type": "stats"})
+        assert posted[-1]["elements"] == 0 and "no hiwire here" in posted[-1]["hostStatsError"]
+
+    asyncio.run(main())
+
+
+def test_only_the_browser_package_imports_the_browser_runtime():
+    """``js``, ``pyodide``, ``pyodide_js`` and ``pyscript`` are imported by ``browser/`` alone."""
+    import ast
+    from pathlib import Path
+
+    import stigg_portal
+
+    package = Path(stigg_portal.__file__).parent
+    browser_modules = {"js", "pyodide", "pyodide_js", "pyscript"}
+    offenders = []
+    for path in package.rglob("*.py"):
+        if path.relative_to(package).parts[0] == "browser":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = ([alias.name for alias in node.names] if isinstance(node, ast.Import)
+                     else [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else [])
+            offenders += [f"{path.relative_to(package)}: {name}" for name in names
+                          if name.split(".")[0] in browser_modules]
+    assert offenders == []

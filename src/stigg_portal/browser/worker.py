@@ -36,6 +36,13 @@ _plugins: asyncio.Future | None = None  # the plugins being loaded; later messag
 _plugins_seen: set[str] = set()
 
 
+def _js_refs() -> dict[str, int]:
+    """Live JavaScript references held by Python (Pyodide's hiwire table): a leak test's counter."""
+    import pyodide_js
+
+    return {"jsRefs": int(pyodide_js._module._hiwire_num_refs())}
+
+
 def start(post_text: Any) -> Any:
     """Create the page's runtime; returns the handler the worker calls with each message."""
     from pyodide.ffi import create_proxy
@@ -46,7 +53,7 @@ def start(post_text: Any) -> Any:
         post_text(json.dumps(message, default=str))
 
     set_default_transport(FetchTransport)  # every client created without a transport uses fetch
-    _runtime = PortalRuntime(post)
+    _runtime = PortalRuntime(post, host_stats=_js_refs)
 
     def handle(text: str) -> None:
         global _plugins
