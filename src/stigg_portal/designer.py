@@ -43,7 +43,10 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 __all__ = [
     "DESIGNER_PATH", "DesignerSheet", "designer_for", "designer_link", "designer_sheet", "designer_sheet_for",
@@ -347,12 +350,16 @@ def designer_sheet(configuration: Any, theme_json: str | None = None) -> Designe
                   theme_json)
 
 
+#: Stands for the sheet's id while the id (a hash of the text with this in it) is computed.
+_PLACEHOLDER = '[data-stigg-designer="@"]'
+
+
 @lru_cache(maxsize=64)  # every re-render (a tab, a toggle) asks again with the same texts
 def _sheet(custom: str | None, family: str | None, theme_json: str | None) -> DesignerSheet:
     explicit, theme_css = _theme(theme_json)
     theme_font = "typography.fontFamily" in explicit
     drop = {k for k in explicit if k.startswith("--")} | ({"font-family"} if theme_font else set())
-    placeholder = "[data-stigg-designer=\"@\"]"
+    placeholder = _PLACEHOLDER
     parts: list[str] = []
     if family and not theme_font:
         face, name = font_face(family)
@@ -394,28 +401,106 @@ def designer_for(tag: str, data: Any, theme_json: str | None = None) -> dict[str
 DESIGNER_PATH = "designer/"
 #: Sheets kept for serving (distinct designs: one per environment and theme, so few).
 MAX_STORED = 256
+#: The largest sheet file read back from the shared folder (a sanitized sheet is at most ~MAX_CSS).
+MAX_SHARED_BYTES = 4 * MAX_CSS
 _SHEET_FILE = re.compile(r"^[0-9a-f]{12}\.css$")
 _stored: OrderedDict[str, str] = OrderedDict()
 _stored_lock = threading.Lock()
 
 
+def _sheet_id(css: str, sheet_id: str) -> str:
+    """The id :func:`_sheet` gives the text ``css`` that carries ``sheet_id`` (to check a stored file)."""
+    body = css.replace(f'[data-stigg-designer="{sheet_id}"]', _PLACEHOLDER)
+    return hashlib.sha256(body.encode()).hexdigest()[:12]
+
+
+def shared_dir() -> Path | None:
+    """Where the sheets are also written, for the other processes of a server on this machine
+    (several workers: the request for a sheet may reach one that did not render the page).
+    ``$STIGG_PORTAL_DESIGNER_DIR``; by default a folder of this user's in the system's temporary
+    folder; ``""`` turns it off (then a sheet is answered only by the process that rendered it)."""
+    import os
+    from pathlib import Path  # not at import: the browser's runtime never writes sheets
+
+    configured = os.environ.get("STIGG_PORTAL_DESIGNER_DIR")
+    if configured is not None:
+        return Path(configured) if configured else None
+    import tempfile
+
+    user = os.getuid() if hasattr(os, "getuid") else os.environ.get("USERNAME", "user")
+    return Path(tempfile.gettempdir()) / f"stigg-portal-designer-{user}"
+
+
+def _write_shared(sheet: DesignerSheet) -> None:
+    folder = shared_dir()
+    if folder is None:
+        return
+    target = folder / f"{sheet.id}.css"
+    try:
+        if target.is_file():
+            return
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        import os
+
+        partial = folder / f".{sheet.id}.{os.getpid()}.{threading.get_ident()}.tmp"
+        partial.write_text(sheet.css, encoding="utf-8")
+        os.replace(partial, target)  # atomic: another process reads the whole sheet or none
+    except OSError:
+        pass  # a read-only or full disk: this process still answers the sheets it rendered
+
+
+def _read_shared(sheet_id: str) -> str | None:
+    """A sheet another process wrote, only if its text still has its name's hash (no other file
+    in that folder can be served as a sheet)."""
+    folder = shared_dir()
+    if folder is None:
+        return None
+    try:
+        data = (folder / f"{sheet_id}.css").read_bytes()[: MAX_SHARED_BYTES + 1]
+    except OSError:
+        return None
+    if len(data) > MAX_SHARED_BYTES:
+        return None
+    try:
+        css = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return css if _sheet_id(css, sheet_id) == sheet_id else None
+
+
 def remember(sheet: DesignerSheet) -> None:
-    """Keep ``sheet`` so :func:`stored_css` can serve it (the least recently used go first)."""
+    """Keep ``sheet`` so :func:`stored_css` can serve it (the least recently used go first), and
+    write it to :func:`shared_dir` for the server's other processes."""
     if not sheet.css:
         return
+    if not _keep(sheet.id, sheet.css):
+        _write_shared(sheet)
+
+
+def _keep(sheet_id: str, css: str) -> bool:
+    """Remember one sheet in this process; whether it was already remembered."""
     with _stored_lock:
-        _stored[sheet.id] = sheet.css
-        _stored.move_to_end(sheet.id)
+        known = sheet_id in _stored
+        _stored[sheet_id] = css
+        _stored.move_to_end(sheet_id)
         while len(_stored) > MAX_STORED:
             _stored.popitem(last=False)
+    return known
 
 
 def stored_css(name: str) -> str | None:
-    """The text of a remembered sheet by its file name (``ID.css``); ``None`` if not kept here."""
+    """The text of a sheet by its file name (``ID.css``): one this process remembered, or one
+    another process of this server wrote to :func:`shared_dir`; ``None`` if neither."""
     if not _SHEET_FILE.match(name):
         return None
+    sheet_id = name[:-4]
     with _stored_lock:
-        return _stored.get(name[:-4])
+        css = _stored.get(sheet_id)
+    if css is None:
+        css = _read_shared(sheet_id)
+        if css is not None:
+            _keep(sheet_id, css)
+    return css
 
 
 def designer_link(sheet: DesignerSheet, base_url: str) -> str:

@@ -122,3 +122,67 @@ def test_the_served_text_is_the_text_the_browser_runtime_would_adopt(api):
         typography = None
 
     assert designer_sheet(Configuration()).id == sheet_id  # one sheet, one id, wherever it was made
+
+
+# ----------------------------------------------------------------------------- several processes
+def _render_in_another_process(api, folder) -> str:
+    """Server-render the designer customer's portal in a new Python process (one worker of a
+    multi-process server) writing its sheets to ``folder``; returns the page's HTML."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    script = ("import json, sys; from stigg_portal.server import render; "
+              "print(render('stigg-customer-portal', designer_url='/stigg-portal/designer/', **json.loads(sys.argv[1])))")
+    done = subprocess.run([sys.executable, "-c", script, json.dumps(designer_attributes(api))], capture_output=True,
+                          text=True, timeout=120, check=True,
+                          env={**os.environ, "STIGG_PORTAL_DESIGNER_DIR": str(folder)})
+    return done.stdout
+
+
+def _forget_in_this_process(monkeypatch, folder) -> None:
+    from stigg_portal import designer
+
+    monkeypatch.setattr(designer, "_stored", type(designer._stored)())
+    monkeypatch.setenv("STIGG_PORTAL_DESIGNER_DIR", str(folder))
+
+
+def test_a_sheet_rendered_by_one_process_is_served_by_another(api, tmp_path, monkeypatch):
+    from stigg_portal.serve import dist_answer
+
+    html = _render_in_another_process(api, tmp_path / "sheets")
+    (href, sheet_id), = LINK.findall(html)
+    _forget_in_this_process(monkeypatch, tmp_path / "sheets")
+    answer = dist_answer(make_site(tmp_path), href.removeprefix("/stigg-portal/"), {})
+    assert answer.status == 200 and answer.headers["Content-Type"] == "text/css; charset=utf-8"
+    css = answer.content.decode()
+    assert f':where([data-stigg-designer="{sheet_id}"]) .stigg-plan-header' in css and "rgb(200, 30, 90)" in css
+    assert "immutable" in answer.headers["Cache-Control"]
+
+
+def test_a_shared_sheet_whose_text_is_not_its_names_is_not_served(api, tmp_path, monkeypatch):
+    from stigg_portal.serve import dist_answer
+
+    html = _render_in_another_process(api, tmp_path / "sheets")
+    (href, sheet_id), = LINK.findall(html)
+    stored = tmp_path / "sheets" / f"{sheet_id}.css"
+    stored.write_text(stored.read_text() + "\nhtml { display: none }")  # someone else's text under that name
+    (tmp_path / "sheets" / "0123456789ab.css").write_text("body { display: none }")
+    _forget_in_this_process(monkeypatch, tmp_path / "sheets")
+    site = make_site(tmp_path)
+    assert dist_answer(site, href.removeprefix("/stigg-portal/"), {}).status == 404
+    assert dist_answer(site, "designer/0123456789ab.css", {}).status == 404
+
+
+def test_the_shared_folder_can_be_turned_off(api, tmp_path, monkeypatch):
+    from stigg_portal.designer import shared_dir
+
+    monkeypatch.setenv("STIGG_PORTAL_DESIGNER_DIR", "")
+    assert shared_dir() is None
+    _forget_in_this_process(monkeypatch, tmp_path / "sheets")
+    monkeypatch.setenv("STIGG_PORTAL_DESIGNER_DIR", "")
+    html = render("stigg-customer-portal", designer_url="/d/", **designer_attributes(api))
+    (_, sheet_id), = LINK.findall(html)
+    assert stored_css(f"{sheet_id}.css")  # this process still serves what it rendered
+    assert not (tmp_path / "sheets").exists()
