@@ -23,10 +23,11 @@ An upstream key whose default is "no override" (``entitlementsTitle``, ``price.p
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 from collections.abc import Mapping
+from functools import cache
+from types import MappingProxyType
 from typing import Any
 
 from .elements import AttributeProblem
@@ -266,9 +267,16 @@ def _flatten(tree: dict[str, Any], prefix: tuple[str, ...] = ()) -> dict[tuple[s
     return out
 
 
-def text_attribute_names() -> dict[str, tuple[str, ...]]:
-    """``text-*`` attribute suffix -> key path, for every text key."""
-    return {"-".join(_kebab(part) for part in path): path for path in _flatten(DEFAULT_TEXTS)}
+@cache  # the text keys are fixed: computed once (in the snapshot's warm-up), not on every render
+def text_attribute_names() -> Mapping[str, tuple[str, ...]]:
+    """``text-*`` attribute suffix -> key path, for every text key (read-only)."""
+    return MappingProxyType({"-".join(_kebab(part) for part in path): path for path in _flatten(DEFAULT_TEXTS)})
+
+
+def _copy_tree(tree: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a tree of dicts whose leaves are strings (``DEFAULT_TEXTS``), ~20x faster than
+    ``copy.deepcopy``."""
+    return {key: _copy_tree(value) if isinstance(value, dict) else value for key, value in tree.items()}
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any], path: str, problems: list[AttributeProblem]) -> None:
@@ -291,7 +299,7 @@ def resolve_texts(
     texts_json: str | None, text_attributes: dict[str, str]
 ) -> tuple[dict[str, Any], list[AttributeProblem]]:
     """Defaults, deep-merged with the ``texts`` JSON, then the ``text-*`` attributes."""
-    texts = copy.deepcopy(DEFAULT_TEXTS)
+    texts = _copy_tree(DEFAULT_TEXTS)
     problems: list[AttributeProblem] = []
     if texts_json:
         try:

@@ -76,7 +76,8 @@ def test_plain_boot_runs_under_pyscript(page, site, watch, plain_dist):
         assert "Usage" in page.locator("stigg-usage").inner_text()
         assert watch.console_errors() == []
         # no snapshot, no precompiled package: PyScript writes and imports its files as usual
-        assert "pyscriptDeferred" not in page.evaluate("StiggPortal.bootTiming")
+        timing = page.evaluate("StiggPortal.bootTiming")
+        assert "pyscriptDeferred" not in timing and "pyscriptExports" not in timing
         lines = [text for _, text in watch.console if text.startswith("pyscript ")]
         assert lines == ["pyscript in the plugin: True True True"], lines
 
@@ -89,7 +90,11 @@ def test_pyscript_package_is_imported_on_first_use_after_a_restore(page, site, w
     wait_ready(page, "stigg-usage")
     assert boot(page) == {"runtime": "pyscript", "boot": "snapshot"}
     # PyScript's start-up left its package out (no files written, no import) ...
-    assert "pyscriptDeferred" in page.evaluate("StiggPortal.bootTiming")
+    timing = page.evaluate("StiggPortal.bootTiming")
+    assert "pyscriptDeferred" in timing
+    # ... and, once the main script had run, its Python line collecting `__export__` (set from
+    # JavaScript instead: our script exports nothing)
+    assert timing["pyscriptExports"] >= timing["hostMain"]
     lines = [text for _, text in watch.console if text.startswith("pyscript ")]
     # ... and a plugin still imports and uses it (from the code precompiled into the snapshot; here
     # FetchTransport already imported it on first use, to fetch the plugin with pyscript.fetch)

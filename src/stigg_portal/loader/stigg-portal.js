@@ -629,6 +629,8 @@ function startWorker() {
       }
       document.documentElement.dataset.stiggBoot = bootMode;
       for (const queued of queue.splice(0)) worker.postMessage(JSON.stringify(queued));
+    } else if (message.type === "timing") { // boot marks taken after "ready" (PyScript's last set-up step)
+      if (StiggPortal.bootTiming) Object.assign(StiggPortal.bootTiming, message.timing);
     } else if (message.type === "runtime-stored") {
       runtimeStored();
     } else if (message.type === "fatal") {

@@ -948,6 +948,13 @@ export const version = RUNTIME.pyodideVersion;
 // the build checks that its core chunk still writes them. A plain boot runs the code unchanged.
 const PYSCRIPT_PACKAGE_START = "import os as _os\nfrom pathlib import Path as _Path\n";
 const PYSCRIPT_PACKAGE_END = "\nimport pyscript as _pyscript\ndel _Path\ndel _path\ndel _os\ndel _pyscript\n";
+// Right after the main script (stigg-pyscript.py, which calls listen() and so starts the first
+// renders), PyScript runs this to collect the names a worker script exports (`__export__`) into a
+// JavaScript global, which it then reads and deletes. The portal's script exports nothing; in
+// Python that one line costs a whole eval_code (parse, tokenize and ast, both released from the
+// heap and imported again; ~15 ms here) in front of the first render's work. So when the main
+// script's globals have no `__export__`, the global is set here, as Python would have set it.
+const PYSCRIPT_EXPORTS = 'import js as __polyscript_workers__\n__polyscript_workers__.__polyscript_workers__ = "__export__" in locals() and __export__ or []\ndel __polyscript_workers__';
 function deferPyScriptPackage(pyodide) {
   const runPython = pyodide.runPython;
   let host;
@@ -959,16 +966,24 @@ function deferPyScriptPackage(pyodide) {
   } finally {
     host?.destroy();
   }
-  const restore = () => { pyodide.runPython = runPython; };
+  let packageSeen = false;
   pyodide.runPython = function (code, ...options) {
-    const end = typeof code === "string" && code.startsWith(PYSCRIPT_PACKAGE_START) ? code.indexOf(PYSCRIPT_PACKAGE_END) : -1;
+    if (code === PYSCRIPT_EXPORTS && !pyodide.globals.has("__export__")) {
+      pyodide.runPython = runPython; // the last code of PyScript's set-up
+      timing.pyscriptExports = now();
+      self.__polyscript_workers__ = [];
+      self.postMessage(JSON.stringify({ type: "timing", timing: { pyscriptExports: timing.pyscriptExports } }));
+      return undefined;
+    }
+    const end = !packageSeen && typeof code === "string" && code.startsWith(PYSCRIPT_PACKAGE_START)
+      ? code.indexOf(PYSCRIPT_PACKAGE_END) : -1;
     if (end < 0) return runPython.call(this, code, ...options);
-    restore();
+    packageSeen = true;
     timing.pyscriptDeferred = now(); // when PyScript's set-up skipped it (tests, benchmarks/pyscript_ab.py)
     const rest = code.slice(end + PYSCRIPT_PACKAGE_END.length);
     return rest.trim() ? runPython.call(this, rest, ...options) : undefined;
   };
-  return restore;
+  return () => { packageSeen = true; }; // from "listen" on, only the exports line is looked for
 }
 
 // The boot starts when this module is evaluated, not when PyScript calls loadPyodide: PyScript
@@ -984,13 +999,13 @@ export async function loadPyodide() {
     throw error;
   }
   timing.pyodideLoaded = now();
-  const restoreRunPython = booted.mode === "snapshot" ? deferPyScriptPackage(booted.pyodide) : () => {};
+  const packageDone = booted.mode === "snapshot" ? deferPyScriptPackage(booted.pyodide) : () => {};
   // Read by stigg_portal.browser.pyscript_host once PyScript ran its own set-up.
   self.stiggPortalHost = {
     mark(name) { timing[name] = now(); }, // phases of PyScript's part, for benchmarks/pyscript_ab.py
     ignore() {}, // PyScript's xworker.onmessage (see stigg_portal.browser.pyscript_host.main)
     listen(handle) {
-      restoreRunPython();
+      packageDone();
       handler = handle;
       self.postMessage(readyMessage(booted, "pyscript"));
       for (const message of pending.splice(0)) handler(message);
