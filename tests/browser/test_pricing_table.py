@@ -124,19 +124,49 @@ def test_wait_until_keeps_the_cta_busy_until_the_promise_settles(page, site, api
     page.goto(public_page(site, api, extra=script))
     wait_ready(page, "#w")
     button = page.locator('#w [data-testid="paywall-card-cta-Team"]')
+    focused = "document.activeElement?.dataset?.testid || document.activeElement?.localName"
     for outcome in ("ok()", "no(new Error('checkout failed'))"):
-        button.click()
+        button.focus()
+        page.keyboard.press("Enter")  # as a keyboard user: the focus must stay on the button
         assert button.get_attribute("aria-busy") == "true"
-        assert button.is_disabled() and "stigg-busy" in (button.get_attribute("class") or "")
+        assert button.get_attribute("aria-disabled") == "true" and "stigg-busy" in (button.get_attribute("class") or "")
         assert page.locator("#w .stigg-busy .stigg-spinner").is_visible()
+        assert page.evaluate(focused) == "paywall-card-cta-Team"
         count = len(events(page, "stigg-plan-selected"))
         button.click(force=True)  # a second click while busy does nothing
+        page.keyboard.press("Space")  # nor a second key press
         assert len(events(page, "stigg-plan-selected")) == count
         page.evaluate(f"window.__settle.{outcome}")
         page.wait_for_function('!document.querySelector(\'#w [data-testid="paywall-card-cta-Team"]\')'
                                '.hasAttribute("aria-busy")')
-        assert button.is_enabled() and "stigg-busy" not in (button.get_attribute("class") or "")
+        assert button.get_attribute("aria-disabled") is None and "stigg-busy" not in (button.get_attribute("class") or "")
+        assert page.evaluate(focused) == "paywall-card-cta-Team"  # given back where the user left it
     assert [e for e in watch.console_errors() if "checkout failed" not in e] == []
+
+
+def test_the_tier_menu_closes_with_escape_and_moves_with_arrows(page, site, api, watch):
+    page.goto(public_page(site, api))
+    wait_ready(page, "#w")
+    pro = page.locator("#w .stigg-plan-pro")
+    menu = pro.locator("details.stigg-price-tier-dropdown").first
+    summary = menu.locator("summary")
+    focused = "document.activeElement?.textContent.trim()"
+    summary.focus()
+    page.keyboard.press("ArrowDown")  # opens the menu on its first option
+    assert menu.evaluate("d => d.open") and page.evaluate(focused) == "100 AI credits"
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate(focused) == "500 AI credits"
+    page.keyboard.press("End")
+    last = page.evaluate(focused)
+    page.keyboard.press("ArrowDown")  # stays on the last one
+    assert page.evaluate(focused) == last and last != "500 AI credits"
+    page.keyboard.press("Home")
+    assert page.evaluate(focused) == "100 AI credits"
+    page.keyboard.press("Escape")  # closes, and the focus goes back to the menu's button
+    assert not menu.evaluate("d => d.open")
+    assert page.evaluate("document.activeElement?.localName") == "summary"
+    assert summary.inner_text() == "100 AI credits"  # nothing was chosen
+    assert watch.console_errors() == []
 
 
 def test_credit_pack_and_seat_tier_by_keyboard_go_into_the_detail(page, site, api, watch):

@@ -110,6 +110,12 @@ def test_keyboard_tabs_and_period_switch_keep_focus(page, site, watch):
     focused = page.evaluate('document.activeElement.getAttribute("role")')
     assert focused == "tab"
     assert page.evaluate('document.activeElement.getAttribute("aria-selected")') == "true"
+    # one Tab stop for the whole tab list (roving tabindex): Shift+Tab then Tab comes back to the
+    # selected tab, and Tab from it leaves the tab list
+    stops = '[...document.querySelectorAll(\'#o [role="tab"]\')].filter((t) => t.tabIndex >= 0).map((t) => t.innerText.trim())'
+    assert page.evaluate(stops) == [page.evaluate("document.activeElement.innerText.trim()")]
+    page.keyboard.press("Tab")
+    assert page.evaluate('document.activeElement.getAttribute("role")') != "tab"
 
     switch = page.locator('#w [role="switch"]')
     before = switch.get_attribute("aria-checked")

@@ -1027,8 +1027,14 @@ class StiggElement extends HTMLElement {
     return event;
   }
 
-  /** Arrow keys, Home and End move between tabs (WAI-ARIA tabs pattern, activation on focus). */
+  /** Arrow keys, Home and End move between tabs (WAI-ARIA tabs pattern, activation on focus);
+   * in an open price-tier menu (a <details>), Escape closes it and arrows move between options. */
   _onKeydown(event) {
+    const menu = event.target.closest?.("details.stigg-price-tier-dropdown");
+    if (menu && this.contains(menu)) {
+      this._onMenuKeydown(event, menu);
+      return;
+    }
     const tab = event.target.closest?.('[role="tab"]');
     if (!tab || !this.contains(tab)) return;
     const tabs = [...tab.closest('[role="tablist"]').querySelectorAll('[role="tab"]')];
@@ -1041,11 +1047,34 @@ class StiggElement extends HTMLElement {
     next.click();
   }
 
+  _onMenuKeydown(event, menu) {
+    const summary = menu.querySelector("summary");
+    const items = [...menu.querySelectorAll(".stigg-price-tier-menu-item")];
+    if (event.key === "Escape" && menu.open) {
+      event.preventDefault();
+      event.stopPropagation(); // the page's own Escape handler (a dialog around the table) stays shut
+      menu.open = false;
+      summary?.focus();
+      return;
+    }
+    if (!["ArrowDown", "ArrowUp", "Home", "End"].includes(event.key) || !items.length) return;
+    const index = items.indexOf(event.target);
+    if (index < 0 && event.target !== summary) return;
+    event.preventDefault();
+    if (!menu.open) menu.open = true;
+    const last = items.length - 1;
+    const next = event.key === "Home" ? 0 : event.key === "End" ? last
+      : index < 0 ? (event.key === "ArrowDown" ? 0 : last)
+      : Math.min(last, Math.max(0, index + (event.key === "ArrowDown" ? 1 : -1)));
+    items[next].focus();
+  }
+
   _onClick(event) {
     const target = event.target.closest?.("[data-stigg-event], [data-stigg-state], [data-stigg-action]");
     // Only clicks on this element's own controls: not on the element itself (its data-stigg-state
     // attribute is its loading state, not a UI state), nor inside a nested stigg element.
-    if (!target || target === this || ownerOf(target) !== this || target.closest("[disabled]")) return;
+    if (!target || target === this || ownerOf(target) !== this
+        || target.closest('[disabled], [aria-disabled="true"]')) return;
     if (target.hasAttribute("data-stigg-state")) {
       const raw = target.getAttribute("data-stigg-state");
       const split = raw.indexOf("=");
@@ -1070,12 +1099,14 @@ class StiggElement extends HTMLElement {
       detail.waitUntil = (promise) => promises.push(Promise.resolve(promise));
       this._emit(name, detail);
       if (promises.length) {
-        target.setAttribute("disabled", "");
+        // aria-disabled, not disabled: a disabled button loses the keyboard focus (to <body>), so
+        // a keyboard or screen-reader user would lose their place while the checkout runs
+        target.setAttribute("aria-disabled", "true");
         target.setAttribute("aria-busy", "true");
         target.classList.add("stigg-busy");
         // settled either way: a rejected promise (a failed checkout) gives the button back
         Promise.allSettled(promises).then(() => {
-          target.removeAttribute("disabled");
+          target.removeAttribute("aria-disabled");
           target.removeAttribute("aria-busy");
           target.classList.remove("stigg-busy");
         });
