@@ -320,7 +320,8 @@ def reference_markdown() -> str:
         ("The `theme` attribute takes a JSON object whose dotted keys are nested objects "
         "(`theme='{\"palette\": {\"primary\": \"#7c3aed\"}}'`); each key sets one CSS custom property "
         "on the element, which you can also set from CSS. Colours derived from a base colour (hover, "
-        "section, switch colours) follow it unless set themselves."),
+        "section, switch colours, the active tab's underline) follow it unless set themselves; the "
+        "underline's default is upstream's fixed navy, a theme's `palette.primary` colours it too."),
         "",
         f"{len(themes)} keys.",
         "",

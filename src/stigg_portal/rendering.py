@@ -168,6 +168,19 @@ def uses_implicit_demo(attrs: ElementAttributes) -> bool:
     return not attrs.client and not attrs.api_key
 
 
+def shown_customer_id(attrs: ElementAttributes) -> str | None:
+    """The customer an element shows (the ``customerId`` of ``stigg-ready``): its ``customer-id``, else,
+    with the demo client, the demo scenario's customer (``demo-paid``); ``None`` for a public table."""
+    if attrs.customer_id:
+        return attrs.customer_id
+    if (attrs.client or ("stigg" if attrs.api_key else "demo")) != "demo":
+        return None
+    from .demo_data import DEMO_SCENARIOS, customer_id_for
+
+    scenario = attrs.scenario or "paid"
+    return customer_id_for(scenario) if scenario in DEMO_SCENARIOS else None
+
+
 async def load(widget: type[Widget], client: Any, attributes: ElementAttributes | None = None) -> LoadedData:
     """Run the loads a widget declares (for these attributes), concurrently."""
     kinds = widget.loads_for(attributes) if attributes is not None else widget.loads
@@ -282,7 +295,7 @@ async def render_async(
     prepared = prepare(tag, raw)
     attrs = prepared.attributes
     result = RenderResult(tag=prepared.widget.tag, html="", status="ready", style=prepared.style,
-                          problems=prepared.problems, customer_id=attrs.customer_id)
+                          problems=prepared.problems, customer_id=shown_customer_id(attrs))
     warning = demo_warning(attrs)
     if warning:
         result.warnings.append(warning)

@@ -21,7 +21,15 @@ from typing import Any
 
 from .designer import designer_for
 from .elements import LoadedData
-from .rendering import Prepared, client_config, demo_warning, prepare, render_error, render_prepared
+from .rendering import (
+    Prepared,
+    client_config,
+    demo_warning,
+    prepare,
+    render_error,
+    render_prepared,
+    shown_customer_id,
+)
 
 Post = Callable[[dict[str, Any]], None]
 
@@ -253,7 +261,7 @@ class PortalRuntime:
                 "style": prepared.style,
                 "designer": designer_for(prepared.widget.tag, data, prepared.attributes.theme),
                 "problems": self._problems(element, prepared),
-                "customerId": prepared.attributes.customer_id,
+                "customerId": shown_customer_id(prepared.attributes),
                 "announce": prepared.texts["readyAnnouncement"],
             }
         )
@@ -278,7 +286,7 @@ class PortalRuntime:
                 "style": prepared.style if prepared else {},
                 "error": {"code": code, "message": message},
                 "problems": self._problems(element, prepared) if prepared else [],
-                "customerId": prepared.attributes.customer_id if prepared else None,
+                "customerId": shown_customer_id(prepared.attributes) if prepared else None,
             }
         )
 

@@ -115,6 +115,9 @@ _DERIVED: tuple[tuple[str, str, Any], ...] = (
     ("palette.switchFill", "palette.primary", lambda c: _lighten(c, 0.5)),
     ("palette.switchHandle", "palette.primary", lambda c: c),
     ("palette.progressTrack", "palette.primary", lambda c: _alpha(c, 0.4)),
+    # the active tab's underline: upstream's fixed navy by default, the primary colour of a theme
+    # (or widget design) that sets one (see _FIXED_DEFAULTS)
+    ("palette.tabIndicator", "palette.primary", lambda c: c),
     ("palette.errorDark", "palette.error", lambda c: _darken(c, 0.3)),
     ("palette.successDark", "palette.success", lambda c: _darken(c, 0.3)),
     ("palette.text.secondary", "palette.text.primary", lambda c: _alpha(c, 0.75)),
@@ -208,7 +211,9 @@ def derive(values: dict[str, str], explicit: set[str] | None = None) -> dict[str
 #: Theme keys (dotted paths as upstream) -> their default CSS values, derived colours precomputed.
 #: ``palette.progressTrack``, ``palette.scheduledArrow``, ``palette.tabIndicator`` and
 #: ``palette.skeleton.*`` name fixed colours upstream uses (§1.2, §4.4) so they can be themed too.
-THEME_DEFAULTS: dict[str, str] = derive(_base_defaults())
+#: Derived keys whose default is a fixed colour of their own, not the one derived from the default base.
+_FIXED_DEFAULTS = frozenset({"palette.tabIndicator"})
+THEME_DEFAULTS: dict[str, str] = derive(_base_defaults(), set(_FIXED_DEFAULTS))
 
 _ALIGNMENT_KEYS = {"layout.ctaAlignment", "layout.headerAlignment", "layout.descriptionAlignment"}
 _ALIGNMENT = {"left": "flex-start", "center": "center", "right": "flex-end"}

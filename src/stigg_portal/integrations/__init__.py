@@ -17,14 +17,17 @@ token, never the secret. Framework modules: :mod:`.jinja` (Flask, FastAPI, any J
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+import threading
+import warnings
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from markupsafe import Markup, escape
 
 from ..designer import DESIGNER_PATH
-from ..server import element_attributes, render_async, render_provider_async
+from ..rendering import prepare, uses_implicit_demo
+from ..server import StiggPortalWarning, element_attributes, render_async, render_provider_async
 from ..server import render as render_sync
 from ..server import render_provider as render_provider_sync
 from ..token import mint_customer_token
@@ -35,6 +38,24 @@ DEFAULT_DIST_URL = "/stigg-portal/"
 log = logging.getLogger("stigg_portal")
 #: Sections of a provider: tags, or ``(tag, attributes)`` pairs.
 Sections = list[str | tuple[str, Mapping[str, Any]]]
+
+_demo_lock = threading.Lock()
+_demo_warned = False  # once per process, not per request
+
+
+def demo_data_message(key_setting: str) -> str:
+    """What a developer reads when server renders fall back to the demo customers."""
+    return (
+        f"stigg-portal: no API key configured ({key_setting}), so server-rendered elements show the "
+        'built-in demo customers, with a "Demo data" badge. Set it to your publishable key to show real '
+        'data, or set client="demo" to show demo data on purpose (this is logged once per process).'
+    )
+
+
+def warn_with_python_warning(message: str) -> None:
+    """A :class:`~stigg_portal.server.StiggPortalWarning`: printed on stderr by default (uvicorn and
+    plain Python), and a ``py.warnings`` log line where logging captures warnings (Django)."""
+    warnings.warn(message, StiggPortalWarning, stacklevel=2)
 
 
 @dataclass
@@ -62,10 +83,16 @@ class PortalEmbed:
     transport: Any = field(default=None, repr=False)
     timeout_s: float | None = None
     designer_url: str | None = None
+    #: Says, once per process, that a server render fell back to demo data because no API key is
+    #: configured (default: a Python warning; Flask passes ``app.logger.warning``).
+    warn_demo: Callable[[str], Any] | None = field(default=None, repr=False, compare=False)
+    #: How the missing key is named in that message.
+    key_setting: str = field(default="api_key", repr=False, compare=False)
     _default_transport: Any = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
-    def from_settings(cls, settings: Mapping[str, Any], *, dist_url: str = DEFAULT_DIST_URL) -> PortalEmbed:
+    def from_settings(cls, settings: Mapping[str, Any], *, dist_url: str = DEFAULT_DIST_URL,
+                      **options: Any) -> PortalEmbed:
         """From a settings mapping with upper-case keys, as Flask's ``app.config["STIGG_PORTAL"]`` and
         Django's ``settings.STIGG_PORTAL`` hold it: ``API_KEY``, ``SIGNING_SECRET``, ``DIST_URL``,
         ``DEFAULTS``, ``SERVER_RENDER``, ``TRANSPORT``, ``TIMEOUT_S``, ``DESIGNER_URL``."""
@@ -78,6 +105,7 @@ class PortalEmbed:
             transport=settings.get("TRANSPORT"),
             timeout_s=settings.get("TIMEOUT_S"),
             designer_url=settings.get("DESIGNER_URL"),
+            **options,
         )
 
     # ------------------------------------------------------------------ attributes
@@ -137,6 +165,20 @@ class PortalEmbed:
             transport = self._default_transport
         return {"transport": transport, "timeout_s": self.timeout_s, "designer_url": self.designer_base()}
 
+    def _note_demo(self, tag: str, attrs: Mapping[str, str]) -> None:
+        """Warn (once per process) when this server render showed demo data for want of an API key."""
+        global _demo_warned
+        if _demo_warned:
+            return
+        prepared = prepare(tag, attrs)
+        if not (prepared.widget.loads and uses_implicit_demo(prepared.attributes)):
+            return
+        with _demo_lock:
+            if _demo_warned:
+                return
+            _demo_warned = True
+        (self.warn_demo or warn_with_python_warning)(demo_data_message(self.key_setting))
+
     def element(self, tag: str, attributes: Mapping[str, Any] | None = None, /, **kwargs: Any) -> Markup:
         """``<tag ...>`` with the configuration, the customer token and (by default) server-rendered content.
 
@@ -147,10 +189,12 @@ class PortalEmbed:
         if not self.server_render:
             return self._plain(tag, attrs)
         try:
-            return Markup(render_sync(tag, attrs, **self._render_options()))
+            html = Markup(render_sync(tag, attrs, **self._render_options()))
         except Exception:
             log.exception("stigg-portal: server rendering of <%s> failed; the browser will render it", tag)
             return self._plain(tag, attrs)
+        self._note_demo(tag, attrs)
+        return html
 
     async def element_async(self, tag: str, attributes: Mapping[str, Any] | None = None, /,
                             **kwargs: Any) -> Markup:
@@ -159,10 +203,12 @@ class PortalEmbed:
         if not self.server_render:
             return self._plain(tag, attrs)
         try:
-            return Markup(await render_async(tag, attrs, **self._render_options()))
+            html = Markup(await render_async(tag, attrs, **self._render_options()))
         except Exception:
             log.exception("stigg-portal: server rendering of <%s> failed; the browser will render it", tag)
             return self._plain(tag, attrs)
+        self._note_demo(tag, attrs)
+        return html
 
     def _plain_provider(self, sections: Sections, attrs: Mapping[str, str]) -> Markup:
         inner = "".join(
@@ -179,10 +225,12 @@ class PortalEmbed:
         if not self.server_render:
             return self._plain_provider(sections, attrs)
         try:
-            return Markup(render_provider_sync(sections, attrs, **self._render_options()))
+            html = Markup(render_provider_sync(sections, attrs, **self._render_options()))
         except Exception:
             log.exception("stigg-portal: server rendering of <stigg-provider> failed; the browser will render it")
             return self._plain_provider(sections, attrs)
+        self._note_demo("stigg-customer-portal", attrs)  # the provider's one load, as the server makes it
+        return html
 
     async def provider_async(self, sections: Sections, attributes: Mapping[str, Any] | None = None, /,
                              **kwargs: Any) -> Markup:
@@ -191,7 +239,9 @@ class PortalEmbed:
         if not self.server_render:
             return self._plain_provider(sections, attrs)
         try:
-            return Markup(await render_provider_async(sections, attrs, **self._render_options()))
+            html = Markup(await render_provider_async(sections, attrs, **self._render_options()))
         except Exception:
             log.exception("stigg-portal: server rendering of <stigg-provider> failed; the browser will render it")
             return self._plain_provider(sections, attrs)
+        self._note_demo("stigg-customer-portal", attrs)  # the provider's one load, as the server makes it
+        return html

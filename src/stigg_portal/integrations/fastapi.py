@@ -63,6 +63,7 @@ def install(
         server_render=server_render,
         transport=transport,
         timeout_s=timeout_s,
+        key_setting="install(..., api_key=...)",  # the demo-data warning: a Python warning, on uvicorn's stderr
     )
     if app is not None and not dist_url:
         app.mount(prefix, DistFiles(dist_dir, base=base, url_prefix=prefix), name="stigg_portal_dist")

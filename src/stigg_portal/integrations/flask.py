@@ -55,7 +55,9 @@ def init_app(app: Any, **options: Any) -> PortalEmbed:
     """
     config = {**app.config.get("STIGG_PORTAL", {}), **{k.upper(): v for k, v in options.items()}}
     prefix = "/" + config.get("URL_PREFIX", "/stigg-portal").strip("/")
-    embed = PortalEmbed.from_settings(config, dist_url=prefix + "/")
+    # the demo-data warning goes to app.logger: Flask gives it a stderr handler, so `flask run` shows it
+    embed = PortalEmbed.from_settings(config, dist_url=prefix + "/", warn_demo=app.logger.warning,
+                                      key_setting='app.config["STIGG_PORTAL"]["API_KEY"]')
     if not config.get("DIST_URL"):
         app.register_blueprint(dist_blueprint(config.get("DIST_DIR"), prefix, base=app.root_path))
     install_embed(app.jinja_env, embed)

@@ -23,7 +23,9 @@ def embed() -> PortalEmbed:
     global _cached
     current = portal_settings()
     if _cached is None or _cached[0] != current:
-        _cached = (current, PortalEmbed.from_settings(current))
+        # the demo-data warning is a Python warning: Django logs those (py.warnings) on the console
+        # under DEBUG, as `manage.py runserver` runs
+        _cached = (current, PortalEmbed.from_settings(current, key_setting='settings.STIGG_PORTAL["API_KEY"]'))
     return _cached[1]
 
 
