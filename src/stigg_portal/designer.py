@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import threading
 from collections import OrderedDict
@@ -359,22 +360,26 @@ def _sheet(custom: str | None, family: str | None, theme_json: str | None) -> De
     explicit, theme_css = _theme(theme_json)
     theme_font = "typography.fontFamily" in explicit
     drop = {k for k in explicit if k.startswith("--")} | ({"font-family"} if theme_font else set())
-    placeholder = _PLACEHOLDER
     parts: list[str] = []
     if family and not theme_font:
         face, name = font_face(family)
         if face:
             parts.append(face)
         if name:
-            parts.append(f'{placeholder} {{ --stigg-typography-font-family: "{name}", custom-font, "DM Sans", "DM Sans Fallback", '
+            parts.append(f'{_PLACEHOLDER} {{ --stigg-typography-font-family: "{name}", custom-font, "DM Sans", "DM Sans Fallback", '
                          f"sans-serif; }}")
-    parts.append(sanitize_css(custom, placeholder, drop=drop))
-    parts.append(sanitize_css(theme_css, placeholder))  # the page's own theme CSS comes last: it wins
+    parts.append(sanitize_css(custom, _PLACEHOLDER, drop=drop))
+    parts.append(sanitize_css(theme_css, _PLACEHOLDER))  # the page's own theme CSS comes last: it wins
     body = "\n".join(p for p in parts if p)
     if not body:
         return DesignerSheet("", "")
-    sheet_id = hashlib.sha256(body.encode()).hexdigest()[:12]
-    return DesignerSheet(sheet_id, body.replace(placeholder, f'[data-stigg-designer="{sheet_id}"]'))
+    sheet_id = _hash_id(body)
+    return DesignerSheet(sheet_id, body.replace(_PLACEHOLDER, f'[data-stigg-designer="{sheet_id}"]'))
+
+
+def _hash_id(body: str) -> str:
+    """A sheet's id: the hash of its text with :data:`_PLACEHOLDER` where the id goes."""
+    return hashlib.sha256(body.encode()).hexdigest()[:12]
 
 
 def designer_sheet_for(tag: str, data: Any, theme_json: str | None = None) -> DesignerSheet:
@@ -410,8 +415,7 @@ _stored_lock = threading.Lock()
 
 def _sheet_id(css: str, sheet_id: str) -> str:
     """The id :func:`_sheet` gives the text ``css`` that carries ``sheet_id`` (to check a stored file)."""
-    body = css.replace(f'[data-stigg-designer="{sheet_id}"]', _PLACEHOLDER)
-    return hashlib.sha256(body.encode()).hexdigest()[:12]
+    return _hash_id(css.replace(f'[data-stigg-designer="{sheet_id}"]', _PLACEHOLDER))
 
 
 def shared_dir() -> Path | None:
@@ -419,7 +423,6 @@ def shared_dir() -> Path | None:
     (several workers: the request for a sheet may reach one that did not render the page).
     ``$STIGG_PORTAL_DESIGNER_DIR``; by default a folder of this user's in the system's temporary
     folder; ``""`` turns it off (then a sheet is answered only by the process that rendered it)."""
-    import os
     from pathlib import Path  # not at import: the browser's runtime never writes sheets
 
     configured = os.environ.get("STIGG_PORTAL_DESIGNER_DIR")
@@ -440,8 +443,6 @@ def _write_shared(sheet: DesignerSheet) -> None:
         if target.is_file():
             return
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        import os
-
         partial = folder / f".{sheet.id}.{os.getpid()}.{threading.get_ident()}.tmp"
         partial.write_text(sheet.css, encoding="utf-8")
         os.replace(partial, target)  # atomic: another process reads the whole sheet or none

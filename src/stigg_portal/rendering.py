@@ -173,7 +173,9 @@ def shown_customer_id(attrs: ElementAttributes) -> str | None:
     with the demo client, the demo scenario's customer (``demo-paid``); ``None`` for a public table."""
     if attrs.customer_id:
         return attrs.customer_id
-    if (attrs.client or ("stigg" if attrs.api_key else "demo")) != "demo":
+    from .clients.registry import client_name
+
+    if client_name(attrs.client, attrs.api_key) != "demo":
         return None
     from .demo_data import DEMO_SCENARIOS, customer_id_for
 

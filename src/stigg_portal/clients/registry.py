@@ -48,7 +48,12 @@ def get_factory(name: str) -> ClientFactory:
         ) from None
 
 
+def client_name(client: str | None, api_key: str | None) -> str:
+    """The client an element uses: the one ``client`` names; by default ``stigg`` when an API key
+    is set, else ``demo``."""
+    return client or ("stigg" if api_key else "demo")
+
+
 def create_client(config: ClientConfig, transport: Transport | None = None) -> PortalClient:
-    """The client ``config.client`` names; by default ``stigg`` when an API key is set, else ``demo``."""
-    name = config.client or ("stigg" if config.api_key else "demo")
-    return get_factory(name)(config, transport)
+    """The client ``config.client`` names (:func:`client_name`)."""
+    return get_factory(client_name(config.client, config.api_key))(config, transport)

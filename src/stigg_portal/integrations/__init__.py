@@ -168,8 +168,8 @@ class PortalEmbed:
     def _note_demo(self, tag: str, attrs: Mapping[str, str]) -> None:
         """Warn (once per process) when this server render showed demo data for want of an API key."""
         global _demo_warned
-        if _demo_warned:
-            return
+        if _demo_warned or any((attrs.get(name) or "").strip() for name in ("api-key", "client")):
+            return  # warned already, or a key or a client is given: no implicit demo, no second prepare()
         prepared = prepare(tag, attrs)
         if not (prepared.widget.loads and uses_implicit_demo(prepared.attributes)):
             return
