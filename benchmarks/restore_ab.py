@@ -5,6 +5,9 @@ main-thread task before the data.
 
     PYTHONPATH=src .venv/bin/python benchmarks/restore_ab.py DIST_A DIST_B [N] [warm|cold] [CSS_B]
 
+With STIGG_AB_ATTRS_B='hidden-sections="paywall"' (say) B's element gets those attributes too: an
+upper bound of what leaving work out of the first render would save, on one dist.
+
 With STIGG_AB_NETWORK=1 in the environment every load runs under run.py's emulated network
 (20 Mbit/s, 40 ms; Chromium's own throttling over CDP).
 
@@ -31,6 +34,7 @@ n = int(sys.argv[3]) if len(sys.argv) > 3 else 5
 warm = len(sys.argv) > 4 and sys.argv[4] == "warm"
 css_b = sys.argv[5] if len(sys.argv) > 5 else ""
 network = os.environ.get("STIGG_AB_NETWORK") == "1"
+attrs_b = os.environ.get("STIGG_AB_ATTRS_B", "")
 INIT = ('addEventListener("stigg-ready", () => { window.__data = window.__data || performance.now(); }, true);'
         'window.__long = []; new PerformanceObserver((list) => { for (const e of list.getEntries())'
         ' window.__long.push([e.startTime, e.duration]); }).observe({type: "longtask", buffered: true});')
@@ -50,7 +54,10 @@ def main() -> None:
     try:
         for i, server in enumerate(servers):
             style = f"<style>{css_b}</style>" if i == 1 and css_b else ""
-            (root / f"{i}.html").write_text(PORTAL_PAGE.format(dist=server.url.replace("127.0.0.1", "localhost"), style=style))
+            html = PORTAL_PAGE.format(dist=server.url.replace("127.0.0.1", "localhost"), style=style)
+            if i == 1 and attrs_b:
+                html = html.replace('scenario="paid"', f'scenario="paid" {attrs_b}')
+            (root / f"{i}.html").write_text(html)
         with sync_playwright() as p:
             rows = interleaved(p, [f"{site.url}/{i}.html" for i in range(len(dists))], n, warm=warm,
                                ready=PORTAL_READY,

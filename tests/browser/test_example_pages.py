@@ -144,3 +144,17 @@ def test_the_plugin_quick_start_works_as_the_readme_lays_it_out(page, dist_dir, 
         page.wait_for_selector('stigg-customer-portal[data-stigg-state="ready"]', timeout=BOOT_TIMEOUT_MS)
         assert page.locator(".stigg-plan-offering-container").count() >= 2  # get_paywall: the plans
         assert not errors, errors
+
+
+def test_the_standalone_addon_and_promotion_lists_sit_under_a_heading_of_the_page(page, examples):
+    """Both lists carry no title of their own; the composed page names them, for the eye and for a
+    screen reader's list of regions."""
+    open_example(page, examples, "composed-sections.html", "stigg-promotions")
+    wait_ready(page, "stigg-addons")
+    named = page.evaluate("""() => ['stigg-addons', 'stigg-promotions'].map((tag) => {
+        const region = document.querySelector(tag).closest('section[aria-labelledby]');
+        const title = region && document.getElementById(region.getAttribute('aria-labelledby'));
+        return title ? {tag: title.tagName, text: title.textContent.trim(),
+                        before: !!(title.compareDocumentPosition(document.querySelector(tag)) & 4)} : null; })""")
+    assert named == [{"tag": "H2", "text": "Your add-ons", "before": True},
+                     {"tag": "H2", "text": "Promotions", "before": True}]
