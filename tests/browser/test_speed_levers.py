@@ -376,3 +376,29 @@ def test_font_warm_up_during_the_load_is_invisible(page, snapshot_site, mock_api
     assert warm["shifts"] == [], warm
     assert page.locator("stigg-customer-portal .stigg-subscription-usage-layout").count() == 1
     assert watch.console_errors() == []
+
+
+SHIFTS = """<script>window.__shifts = []; new PerformanceObserver((list) => { for (const e of list.getEntries())
+  if (!e.hadRecentInput) window.__shifts.push(e.value); }).observe({ type: "layout-shift", buffered: true });</script>"""
+
+
+def test_the_readmes_classic_tag_in_head_puts_the_skeleton_in_the_first_frame_and_moves_nothing(
+        page, snapshot_site, watch):
+    """The quick start's tag (a classic <script src> in <head>) defines the elements before the body
+    is parsed: the host's text below the element is first painted where it stays, through the
+    skeleton and the data (no layout shift), and the skeleton is in place at the first paint."""
+    body = ('<h1>Billing</h1><stigg-customer-portal client="demo"></stigg-customer-portal>'
+            '<p id="below" style="font-size:20px">Questions? Write to us.</p>'
+            '<script>window.__firstParse = {state: document.querySelector("stigg-customer-portal")'
+            '.getAttribute("data-stigg-state"), height: document.querySelector("stigg-customer-portal")'
+            '.getBoundingClientRect().height};</script>')
+    url = snapshot_site.page_url(body, head=SHIFTS, script_type="", name="speed-classic-head.html")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(url)
+    page.wait_for_selector('stigg-customer-portal[data-stigg-state="ready"]', timeout=BOOT_MS)
+    page.wait_for_timeout(300)
+    first = page.evaluate("window.__firstParse")
+    assert first["state"] == "loading" and first["height"] > 300, first  # the skeleton, before any paint
+    assert page.evaluate("window.__shifts") == []
+    assert watch.console_errors() == []
+
