@@ -58,6 +58,14 @@ def cache_dir() -> Path:
     return root
 
 
+def write_atomic(path: Path, data: bytes) -> None:
+    """``path`` holds all of ``data`` or what it held before, also for another build (process or
+    thread) reading or writing it at the same time: written beside it, then renamed."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -129,9 +137,7 @@ def fetch_npm(spec: str) -> Path:
         except (OSError, ValueError, KeyError) as exc:
             raise RuntimeError(f"cannot download {spec} from {meta_url}: {exc}") from exc
         _check_integrity(data, dist, spec)
-        tmp = expected.with_name(f"{expected.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        tmp.replace(expected)
+        write_atomic(expected, data)
     return expected
 
 
@@ -178,9 +184,7 @@ def minify_js(data: bytes, name: str) -> bytes:
         log(f"warning: {name} shipped as Pyodide has it, not minified ({exc})")
         return data
     cached.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(result.stdout)
-    tmp.replace(cached)
+    write_atomic(cached, result.stdout)
     return result.stdout
 
 
@@ -598,7 +602,7 @@ def compress_tree(dist: Path) -> None:
         log("brotli not installed: writing .gz only")
     store = cache_dir() / "compressed"
     store.mkdir(exist_ok=True)
-    jobs: list[tuple[int, Path, str, Callable[[bytes], bytes], Path]] = []
+    jobs: list[_CompressJob] = []
     for path in sorted(dist.rglob("*")):
         if not path.is_file() or path.suffix not in COMPRESS_SUFFIXES or path.stat().st_size < COMPRESS_MIN_BYTES:
             continue
@@ -613,30 +617,39 @@ def compress_tree(dist: Path) -> None:
             if suffix == "br" and options.get("quality") == 11 and \
                     BROTLI_TRY_MIN_BYTES <= len(data) <= BROTLI_TRY_MAX_BYTES:
                 variant = "-q11best" + "-".join(map(str, BROTLI_WINDOWS))  # the smallest of the windows
-            cached = store / f"{digest}.{suffix}{variant}"  # the cache knows which quality it holds
-            if (store / f"{digest}.{suffix}.useless").exists():
+            useless = store / f"{digest}.{suffix}.useless"
+            if useless.exists():
                 continue
-            jobs.append((len(data), path, suffix, make, cached))
+            # the cache's name says which quality it holds
+            jobs.append(_CompressJob(path, data, suffix, make, store / f"{digest}.{suffix}{variant}", useless))
 
-    def run(job: tuple[int, Path, str, Callable[[bytes], bytes], Path]) -> None:
-        size, path, suffix, make, cached = job
-        if not cached.exists():
-            if size > 1 << 20:
-                log(f"compressing {path.relative_to(dist)} ({suffix})")
-            data = path.read_bytes()
-            packed = make(data)
-            if len(packed) > 0.9 * len(data):  # already compressed (wheels, zips): not worth a file
-                cached.with_name(f"{cached.name.split('.')[0]}.{suffix}.useless").touch()
+    def run(job: _CompressJob) -> None:
+        if not job.cached.exists():
+            if len(job.data) > 1 << 20:
+                log(f"compressing {job.path.relative_to(dist)} ({job.suffix})")
+            packed = job.make(job.data)
+            if len(packed) > 0.9 * len(job.data):  # already compressed (wheels, zips): not worth a file
+                job.useless.touch()
                 return
-            tmp = cached.with_name(f"{cached.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-            tmp.write_bytes(packed)
-            tmp.replace(cached)  # whole or absent, also for another build running at the same time
-        shutil.copyfile(cached, path.with_name(path.name + "." + suffix))
+            write_atomic(job.cached, packed)
+        shutil.copyfile(job.cached, job.path.with_name(f"{job.path.name}.{job.suffix}"))
 
-    jobs.sort(key=lambda job: -job[0])
+    jobs.sort(key=lambda job: -len(job.data))
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as pool:
         for future in [pool.submit(run, job) for job in jobs]:
             future.result()  # an error in any of them stops the build, as before
+
+
+@dataclass(frozen=True)
+class _CompressJob:
+    """One compressed copy to write: ``path``'s ``.gz`` or ``.br``, from the cache or made."""
+
+    path: Path
+    data: bytes
+    suffix: str
+    make: Callable[[bytes], bytes]
+    cached: Path
+    useless: Path  # marks content that does not compress
 
 
 # ----------------------------------------------------------------------------- build

@@ -52,6 +52,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from . import pins
+from .build import write_atomic
 
 FORMAT = 3
 MAGIC = b"STIGGSN1"
@@ -460,9 +461,7 @@ def make_snapshot(dist: Path, runtime_config: dict[str, Any], *, required: bool 
             header = {**meta, "format": FORMAT, "key": key, "pyodide": pins.PYODIDE_VERSION,
                       "wheels": wheel_map(runtime_dir)}
             data = pack(payload, header)
-            tmp = cached.with_name(f"{cached.name}.{os.getpid()}.tmp")
-            tmp.write_bytes(data)
-            tmp.replace(cached)
+            write_atomic(cached, data)
             prune_cache(keep=cached)
             progress(f"snapshot: made {name} ({len(data) / 1e6:.1f} MB) in {time.monotonic() - started:.1f} s")
         (runtime_dir / name).write_bytes(data)

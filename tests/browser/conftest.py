@@ -71,21 +71,27 @@ class Site:
         self.count = 0
 
     def page_url(self, body: str, *, head: str = "", name: str | None = None, script_attrs: str = "",
-                 script_type: str = 'type="module"') -> str:
-        """A page with the loader's tag in its head (``script_type=""``: the classic tag)."""
+                 script_type: str = 'type="module"', loader_in_head: bool = True) -> str:
+        """A page with the loader's tag in its head (``script_type=""``: the classic tag;
+        ``loader_in_head=False``: none, the body brings its own, see :meth:`loader_tag`)."""
         self.count += 1
         name = name or f"page{self.count}.html"
+        loader = self.loader_tag(script_type, script_attrs) if loader_in_head else ""
         html = textwrap.dedent(f"""\
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8">
             <meta name="viewport" content="width=device-width, initial-scale=1">
             <title>test</title><link rel="icon" href="data:,">{head}
-            <script {script_type} src="{self.dist_url}/stigg-portal.js" {script_attrs}></script>
+            {loader}
             </head><body>
             {body}
             </body></html>""")
         (self.root / name).write_text(html)
         return f"{self.server.url}/{name}"
+
+    def loader_tag(self, script_type: str = 'type="module"', script_attrs: str = "") -> str:
+        """The loader's ``<script>`` tag for this site's dist (``script_type=""``: classic)."""
+        return f'<script {script_type} src="{self.dist_url}/stigg-portal.js" {script_attrs}></script>'
 
 
 @pytest.fixture(scope="session")

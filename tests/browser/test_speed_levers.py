@@ -389,22 +389,16 @@ def test_a_classic_tag_before_the_element_puts_the_skeleton_in_the_first_frame_a
     before the element (a Webflow Embed). The element is defined when the parser creates it: the
     host's text below it is first painted where it stays, through the skeleton and the data (no
     layout shift), and the skeleton is in place before anything is painted."""
-    tag = f'<script src="{snapshot_site.dist_url}/stigg-portal.js"></script>'
-    body = ('<h1>Billing</h1>' + (tag if placement == "embed" else "")
+    body = ('<h1>Billing</h1>' + (snapshot_site.loader_tag("") if placement == "embed" else "")
             + '<stigg-customer-portal client="demo"></stigg-customer-portal>'
             '<script>window.__firstParse = {state: document.querySelector("stigg-customer-portal")'
             '.getAttribute("data-stigg-state"), height: document.querySelector("stigg-customer-portal")'
             '.getBoundingClientRect().height};</script>'
             '<p id="below" style="font-size:20px">Questions? Write to us.</p>')
-    name = f"speed-classic-{placement}.html"
-    snapshot_site.page_url("", name=name)  # the file name is taken; the page itself is written here
-    head = SHIFTS + (tag if placement == "head" else "")
-    (snapshot_site.root / name).write_text(
-        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>t</title>'
-        f'<link rel="icon" href="data:,">{head}</head>'
-        f"<body>{body}</body></html>")
+    url = snapshot_site.page_url(body, head=SHIFTS, script_type="", loader_in_head=placement == "head",
+                                 name=f"speed-classic-{placement}.html")
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(f"{snapshot_site.server.url}/{name}")
+    page.goto(url)
     page.wait_for_selector('stigg-customer-portal[data-stigg-state="ready"]', timeout=BOOT_MS)
     page.wait_for_timeout(300)
     first = page.evaluate("window.__firstParse")
