@@ -777,6 +777,22 @@ def ship_micropython(dist: Path) -> list[str]:
     return list(pins.MICROPYTHON_FILES)
 
 
+def ship_brotli_decoder(runtime_dir: Path) -> dict[str, str]:
+    """Copy the brotli decoder (``pins.BROTLI_DEC_NPM``: its wasm-bindgen module and wasm, and its
+    licence) into the runtime folder; returns the worker's ``RUNTIME.brotliDecoder`` (the two names)."""
+    with tarfile.open(fetch_npm(pins.BROTLI_DEC_NPM)) as tar:
+        for member_name, name in pins.BROTLI_DEC_FILES:
+            try:
+                member = tar.extractfile(member_name)
+            except KeyError:
+                member = None
+            if member is None:
+                raise RuntimeError(f"{pins.BROTLI_DEC_NPM}: no {member_name} in the tarball")
+            (runtime_dir / name).write_bytes(member.read())
+    module, wasm = (name for _, name in pins.BROTLI_DEC_FILES[:2])
+    return {"module": module, "wasm": wasm}
+
+
 def build(dist: Path | str = "dist", *, compress: bool = True, snapshot: bool | None = None,
           progress: Callable[[str], None] = log) -> BuildResult:
     """Build ``dist/``; returns what was written."""
@@ -878,10 +894,11 @@ def build(dist: Path | str = "dist", *, compress: bool = True, snapshot: bool | 
     (runtime_dir / PYSCRIPT_PYTHON).unlink(missing_ok=True)  # the maker's input only
 
     if compress:
-        # The big binaries get a gzip copy the worker decodes itself when a host sends them raw
-        # (see fetchRuntime in stigg-worker.js): the entry points name them before compressing.
+        # The big binaries get .br and .gz copies the worker decodes itself when a host sends them
+        # raw (see fetchRuntime in stigg-worker.js): the entry points name them before compressing.
         runtime_config["packed"] = {p.name: p.stat().st_size for p in sorted(runtime_dir.iterdir())
                                     if p.suffix in PACKED_SUFFIXES and p.stat().st_size >= 1_000_000}
+        runtime_config["brotliDecoder"] = ship_brotli_decoder(runtime_dir)  # for their .br copies
         write_entry_points()
         progress("compressing (.gz, .br)")
         compress_tree(dist)

@@ -40,6 +40,15 @@ PYSCRIPT_NPM = "@pyscript/core@0.7.31"
 #: shipped or fetched: neither the portal nor main-thread page glue uses them.
 PYSCRIPT_FILES = ("core.js", "core-")
 
+#: A brotli decoder (Rust's brotli-decompressor as wasm, ~61 KB brotli / 99 KB gzip) for the big
+#: binaries on hosts that compress nothing: the worker fetches their .br copies and decodes them
+#: itself (8 MB on the wire instead of the .gz copies' 11 MB; docs/speed.md (k)). MIT or Apache-2.0.
+BROTLI_DEC_NPM = "brotli-dec-wasm@2.3.2"
+#: Its files, as shipped in the runtime folder: (name in the tarball, name in dist/).
+BROTLI_DEC_FILES = (("package/pkg/brotli_dec_wasm.js", "brotli-dec.mjs"),
+                    ("package/pkg/brotli_dec_wasm_bg.wasm", "brotli-dec.wasm"),
+                    ("package/LICENSE-MIT.txt", "brotli-dec-LICENSE-MIT.txt"))
+
 #: MicroPython for PyScript's ``<script type="mpy">`` (page glue on the main thread): the version
 #: @pyscript/core 0.7.31 loads from its CDN by default (``module: (e="1.28.0-6") => ...`` in its
 #: dist/core-*.js), shipped in dist/micropython/ so such pages need no CDN. Only the plain build:

@@ -56,3 +56,58 @@ def test_lazy_got_patch_leaves_other_pyodide_code_alone():
 
     other = b"var isImmutableGlobal=1;function receiveInstance(){updateGOT(exports)}"
     assert patch_pyodide_linking(other) == (other, False)
+
+
+def test_the_brotli_decoder_for_raw_hosts_ships_with_its_licence_and_decodes_our_copies(dist_dir, tmp_path):
+    """RUNTIME.brotliDecoder names the decoder's two files in the runtime folder; its wasm has a
+    .gz copy (what the worker fetches); run by Node, it decodes the snapshot's .br copy byte for
+    byte (the same module and calls as the worker's, see brotliDecoder in stigg-worker.js)."""
+    import shutil
+    import subprocess
+
+    worker = (dist_dir / "stigg-worker.js").read_text()
+    match = re.search(r'"brotliDecoder": (\{[^}]*\})', worker)
+    if match is None:
+        import pytest
+
+        pytest.skip("dist/ was built with --no-compress: no packed binaries, no decoder")
+    names = json.loads(match.group(1))
+    runtime = dist_dir / f"pyodide-{pins.PYODIDE_VERSION}"
+    assert (runtime / names["module"]).stat().st_size > 0
+    assert (runtime / (names["wasm"] + ".gz")).stat().st_size < (runtime / names["wasm"]).stat().st_size
+    assert "MIT" in (runtime / "brotli-dec-LICENSE-MIT.txt").read_text()
+    from stigg_portal.snapshot import find_node
+
+    node, _ = find_node()
+    if node is None:
+        import pytest
+
+        pytest.skip("no Node to run the decoder")
+    snapshot = next(runtime.glob("snapshot-*.bin"))
+    for name in (names["module"], names["wasm"]):
+        shutil.copyfile(runtime / name, tmp_path / name)
+    script = tmp_path / "decode.mjs"
+    script.write_text(f"""
+import init, {{ BrotliDecStream, BrotliStreamResultCode }} from "./{names['module']}";
+import {{ readFileSync }} from "node:fs";
+import {{ createHash }} from "node:crypto";
+await init({{ module_or_path: readFileSync(new URL("./{names['wasm']}", import.meta.url)) }});
+const input = readFileSync(process.argv[2]);
+const stream = new BrotliDecStream();
+const hash = createHash("sha256");
+let code;
+for (let at = 0; at < input.length; at += 65536) {{
+  const chunk = input.subarray(at, at + 65536);
+  for (let offset = 0; ;) {{
+    const result = stream.dec(chunk.subarray(offset), 1 << 20);
+    offset += result.input_offset;
+    hash.update(result.buf);
+    code = result.code;
+    if (code !== BrotliStreamResultCode.NeedsMoreOutput) break;
+  }}
+}}
+console.log(code === BrotliStreamResultCode.ResultSuccess ? hash.digest("hex") : "incomplete");
+""")
+    out = subprocess.run([node, str(script), str(snapshot) + ".br"], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == hashlib.sha256(snapshot.read_bytes()).hexdigest()

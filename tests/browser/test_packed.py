@@ -1,6 +1,8 @@
 """The big binaries reach the worker compressed even from a host that compresses nothing
-(issue 11, item 4): the build names them in RUNTIME.packed and ships a .gz copy; the worker sees
-the raw Content-Length, drops that download and decodes the .gz copy itself.
+(issue 11, item 4): the build names them in RUNTIME.packed and ships .br and .gz copies; the worker
+sees the raw Content-Length, drops that download and decodes the .br copy itself with the build's
+small brotli decoder (RUNTIME.brotliDecoder), or the .gz copy when the decoder or a .br copy is
+missing.
 
 The host here is Python's plain http.server (no compression at all, CORS allowed), dist/ on
 another origin than the page. The session's dist/ must be built with compression (the default
@@ -9,6 +11,7 @@ another origin than the page. The session's dist/ must be built with compression
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import threading
@@ -30,6 +33,8 @@ def raw_host(dist_dir):
     if not packed_files(dist_dir):
         pytest.skip("dist/ was built with --no-compress: no packed binaries")
     sent: list[tuple[str, int]] = []
+    missing: set[str] = set()  # path endings this host answers 404 (a test sets and clears them)
+    halved: set[str] = set()  # path endings this host sends the first half of (a cut-off upload)
 
     class Handler(SimpleHTTPRequestHandler):
         extensions_map: ClassVar[dict[str, str]] = {**SimpleHTTPRequestHandler.extensions_map, ".wasm": "application/wasm",
@@ -38,6 +43,21 @@ def raw_host(dist_dir):
         def end_headers(self):
             self.send_header("Access-Control-Allow-Origin", "*")
             super().end_headers()
+
+        def send_head(self):
+            path = self.path.split("?")[0]
+            if any(path.endswith(end) for end in missing):
+                self.send_error(404)
+                return None
+            if any(path.endswith(end) for end in halved):
+                data = (dist_dir / path.lstrip("/")).read_bytes()
+                data = data[: len(data) // 2]
+                self.send_response(200)
+                self.send_header("Content-Type", "application/octet-stream")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                return io.BytesIO(data)
+            return super().send_head()
 
         def copyfile(self, source, outputfile):
             size = 0
@@ -56,31 +76,42 @@ def raw_host(dist_dir):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     server.sent = sent
+    server.missing = missing
+    server.halved = halved
     server.url = f"http://localhost:{server.server_address[1]}"
     yield server
     server.shutdown()
 
 
-def test_binaries_come_compressed_from_a_host_that_compresses_nothing(page, site, dist_dir, raw_host,
-                                                                     worker_requests, watch):
-    site.page_url('<stigg-usage id="u" client="demo" scenario="paid"></stigg-usage>', name="packed.html")
+def _load_from_raw_host(page, site, raw_host, name):
+    site.page_url('<stigg-usage id="u" client="demo" scenario="paid"></stigg-usage>', name=f"{name}.html")
     # the session's site loads dist/ from the compressing server: this page loads it from the raw host
-    (site.root / "packed-raw.html").write_text(
-        (site.root / "packed.html").read_text().replace(site.dist_url, raw_host.url))
+    (site.root / f"{name}-raw.html").write_text(
+        (site.root / f"{name}.html").read_text().replace(site.dist_url, raw_host.url))
     raw_host.sent.clear()
-    page.goto(f"{site.server.url}/packed-raw.html")
+    page.goto(f"{site.server.url}/{name}-raw.html")
     page.wait_for_selector('#u[data-stigg-state="ready"]', timeout=BOOT_TIMEOUT_MS)
     assert page.evaluate("StiggPortal.bootMode") == "snapshot"
+    # real usage cards, no skeleton left
+    assert page.locator("#u .stigg-usage-card").count() > 0
+    assert page.locator("#u .stigg-usage-card-skeleton").count() == 0
+
+
+def test_binaries_come_brotli_compressed_from_a_host_that_compresses_nothing(page, site, dist_dir, raw_host,
+                                                                            worker_requests, watch):
+    _load_from_raw_host(page, site, raw_host, "packed")
     names = [url.split("?")[0].rsplit("/", 1)[-1] for url in worker_requests]
     packed = packed_files(dist_dir)
     for name in packed:
-        assert name + ".gz" in names, (name, names)
-    gz_bytes = sum(size for path, size in raw_host.sent if path.endswith(".gz"))
+        assert name + ".br" in names, (name, names)
+        assert name + ".gz" not in names, (name, names)
+    assert "brotli-dec.wasm.gz" in names  # the decoder itself, from its gzip copy
+    br_bytes = sum(size for path, size in raw_host.sent if path.endswith(".br"))
     raw_bytes = sum(packed.values())
-    print(f"\npacked binaries: {raw_bytes} bytes raw, {gz_bytes} bytes of .gz sent")
-    assert 0 < gz_bytes < raw_bytes / 2
+    print(f"\npacked binaries: {raw_bytes} bytes raw, {br_bytes} bytes of .br sent")
+    assert 0 < br_bytes < raw_bytes / 4
     assert watch.console_errors() == []
-    assert not [text for _, text in watch.console if "snapshot not used" in text]
+    assert not [text for _, text in watch.console if "snapshot not used" in text or "not used" in text]
 
     # the decoded bytes went to Cache Storage, whole, under the raw URLs: the next visit reads them
     from test_speed_levers import RUNTIME_CACHE_KEYS, RUNTIME_CACHE_SIZES, poll
@@ -94,7 +125,26 @@ def test_binaries_come_compressed_from_a_host_that_compresses_nothing(page, site
     page.wait_for_selector('#u[data-stigg-state="ready"]', timeout=BOOT_TIMEOUT_MS)
     assert page.evaluate("StiggPortal.runtimeCache") == "hit"
     assert page.evaluate("StiggPortal.bootMode") == "snapshot"
-    # (on a hit the downloads started in parallel with the cache lookup are aborted, .gz included)
+    # (on a hit the downloads started in parallel with the cache lookup are aborted, .br included)
+
+
+@pytest.mark.parametrize("missing", ["brotli-dec.mjs", ".br"], ids=["no-decoder", "no-br-copies"])
+def test_without_the_decoder_or_the_br_copies_the_gz_copies_serve(page, site, dist_dir, raw_host,
+                                                                  worker_requests, watch, missing):
+    raw_host.missing.add(missing)
+    try:
+        _load_from_raw_host(page, site, raw_host, f"packed-{missing.strip('.')}")
+    finally:
+        raw_host.missing.clear()
+    names = [url.split("?")[0].rsplit("/", 1)[-1] for url in worker_requests]
+    packed = packed_files(dist_dir)
+    for name in packed:
+        assert name + ".gz" in names, (name, names)
+    gz_bytes = sum(size for path, size in raw_host.sent if path.endswith(".gz") and "brotli-dec" not in path)
+    assert 0 < gz_bytes < sum(packed.values()) / 2
+    # what the console says (not an error: the page works), and nothing else went wrong
+    assert [text for _, text in watch.console if ".br not used" in text], watch.console
+    assert [text for text in watch.console_errors() if "404" not in text] == []
 
 
 def test_a_compressing_host_is_not_asked_for_the_gz_copies(page, site, dist_dir, worker_requests, watch):
@@ -106,3 +156,23 @@ def test_a_compressing_host_is_not_asked_for_the_gz_copies(page, site, dist_dir,
     assert page.evaluate("StiggPortal.bootMode") == "snapshot"
     assert not [url for url in worker_requests if url.split("?")[0].endswith(".gz")], worker_requests
     assert watch.console_errors() == []
+
+
+def test_a_cut_off_br_copy_is_reported_and_the_portal_still_renders(page, site, dist_dir, raw_host, watch):
+    snapshot = next(name for name in packed_files(dist_dir) if name.startswith("snapshot-"))
+    raw_host.halved.add(snapshot + ".br")
+    try:
+        site.page_url('<stigg-usage id="u" client="demo" scenario="paid"></stigg-usage>', name="packed-cut.html")
+        (site.root / "packed-cut-raw.html").write_text(
+            (site.root / "packed-cut.html").read_text().replace(site.dist_url, raw_host.url))
+        page.goto(f"{site.server.url}/packed-cut-raw.html")
+        page.wait_for_selector('#u[data-stigg-state="ready"]', timeout=BOOT_TIMEOUT_MS)
+    finally:
+        raw_host.halved.clear()
+    # the broken heap is never restored: the plain boot renders the same cards, and the console says why
+    assert page.evaluate("StiggPortal.bootMode") == "plain"
+    assert page.evaluate("StiggPortal.bootInfo.plainBootReason")
+    assert [text for _, text in watch.console if f"{snapshot}.br could not be decoded (truncated brotli stream)" in text], \
+        watch.console
+    assert page.locator("#u .stigg-usage-card").count() > 0
+    assert page.locator("#u .stigg-usage-card-skeleton").count() == 0

@@ -98,11 +98,14 @@ async function fetchOk(url, init) {
 // ---------------------------------------------------------------------------------------------
 // The big binaries on hosts that do not compress them. Most static hosts and CDNs compress only
 // text types: the snapshot, Pyodide's wasm and the side modules would go out raw (~35 MB instead
-// of ~8 MB brotli). The build ships a gzip copy beside each (RUNTIME.packed: file -> raw size).
-// The raw file is asked for first (a host that compresses it sends brotli or gzip: smaller than the
-// raw size, kept); when its Content-Length is the raw size, the host sent it uncompressed: that
-// download is cancelled and the .gz copy is fetched and decoded here with DecompressionStream
-// (unless the host decoded it already: the first bytes tell). It costs one round trip, only there.
+// of ~8 MB brotli). The build ships a .br and a .gz copy beside each (RUNTIME.packed: file -> raw
+// size). The raw file is asked for first (a host that compresses it sends brotli or gzip: smaller
+// than the raw size, kept); when its Content-Length is the raw size, the host sent it
+// uncompressed: that download is cancelled and the .br copy is fetched and decoded here by a small
+// brotli decoder in wasm (RUNTIME.brotliDecoder, loaded then; its own wasm from its .gz copy), or,
+// when that decoder or the .br copy is not to be had, the .gz copy with DecompressionStream. A
+// copy the host decoded already (it sent it with a Content-Encoding) is used as is: the first
+// bytes tell. It costs one round trip, only there.
 const PACKED = RUNTIME.packed || {};
 const GZIP = typeof DecompressionStream !== "undefined";
 const packedUse = [];
@@ -112,17 +115,41 @@ async function fetchRuntime(url, init) {
   const response = await fetchOk(url, init);
   if (!raw || !GZIP || Number(response.headers.get("content-length")) !== raw) return response;
   if (init?.signal?.aborted) return response; // the file came from Cache Storage meanwhile
-  let packed;
-  try {
-    packed = await fetchOk(url + ".gz", init);
-  } catch (error) {
-    if (init?.signal?.aborted) throw error;
-    return response; // no usable .gz: the raw download goes on
+  const type = response.headers.get("content-type") || "application/octet-stream";
+  const copies = [...(RUNTIME.brotliDecoder ? [[".br", brotliDecoder]] : []), [".gz", gzipDecoder]];
+  let rawGoing = true;
+  for (const [suffix, decoder] of copies) {
+    // The decoder loads while the copy's request goes out; if it cannot, the copy is dropped at once.
+    const controller = new AbortController();
+    const stop = () => controller.abort();
+    init?.signal?.addEventListener("abort", stop);
+    const decode = decoder(url.slice(BASE.length) + suffix);
+    decode.catch(stop);
+    let copy;
+    try {
+      copy = await fetchOk(url + suffix, { signal: controller.signal });
+      if (rawGoing) response.body?.cancel().catch(() => {}); // the copy is coming: no raw bytes on the link
+      rawGoing = false;
+      const body = await decodedBody(copy, decode);
+      packedUse.push(url.slice(INDEX_URL.length) + suffix);
+      return new Response(body, { headers: { "content-type": type } });
+    } catch (error) {
+      if (init?.signal?.aborted) throw error;
+      copy?.body?.cancel().catch(() => {});
+      const why = await decode.then(() => error, (decoderError) => decoderError);
+      console.info(`stigg-portal: ${url.slice(BASE.length)}${suffix} not used (${why.message})`);
+    }
   }
-  response.body?.cancel().catch(() => {});
-  const reader = packed.body.getReader();
+  return rawGoing ? response : fetchOk(url, init); // no usable copy: the raw file after all
+}
+
+/** The copy's body, decoded unless the host sent it decoded already (a wasm or snapshot header). */
+async function decodedBody(copy, decode) {
+  const reader = copy.body.getReader();
   const first = await reader.read();
-  const gzipped = !first.done && first.value[0] === 0x1f && first.value[1] === 0x8b;
+  const head = first.done ? new Uint8Array(0) : first.value;
+  const decoded = head.length >= 4 && ((head[0] === 0 && head[1] === 0x61 && head[2] === 0x73 && head[3] === 0x6d) // "\0asm"
+    || new TextDecoder().decode(head.subarray(0, 8)) === MAGIC);
   const body = new ReadableStream({
     start(controller) { if (!first.done) controller.enqueue(first.value); },
     async pull(controller) {
@@ -132,10 +159,55 @@ async function fetchRuntime(url, init) {
     },
     cancel(reason) { return reader.cancel(reason); },
   });
-  packedUse.push(url.slice(INDEX_URL.length));
-  const type = response.headers.get("content-type") || "application/octet-stream";
-  return new Response(gzipped ? body.pipeThrough(new DecompressionStream("gzip")) : body,
-    { headers: { "content-type": type } });
+  return decoded ? body : body.pipeThrough(await decode);
+}
+
+const gzipDecoder = () => Promise.resolve(new DecompressionStream("gzip"));
+
+// The brotli decoder's module, loaded once (a rejected load is not retried: the .gz copies serve).
+let brotliModule = null;
+function brotliDecoder(name) {
+  const files = RUNTIME.brotliDecoder;
+  brotliModule ??= (async () => {
+    const glue = await import(INDEX_URL + files.module);
+    const wasm = await fetchOk(INDEX_URL + files.wasm + ".gz");
+    const bytes = await new Response(await decodedBody(wasm, gzipDecoder())).arrayBuffer();
+    await glue.default({ module_or_path: bytes });
+    return glue;
+  })();
+  const decoder = brotliModule.then((glue) => {
+    const stream = new glue.BrotliDecStream();
+    const { NeedsMoreOutput, ResultSuccess } = glue.BrotliStreamResultCode;
+    let complete = false;
+    // The error reaches the reader as a bare "Failed to fetch": the console names the file and why.
+    const fail = (controller, error) => {
+      console.warn(`stigg-portal: ${name} could not be decoded (${error.message || error})`);
+      controller.error(error);
+    };
+    return new TransformStream({
+      transform(chunk, controller) {
+        try {
+          for (let offset = 0; !complete;) {
+            const result = stream.dec(chunk.subarray(offset), 1 << 20); // throws on a corrupt stream
+            offset += result.input_offset;
+            const { buf, code } = result;
+            result.free();
+            if (buf.length) controller.enqueue(buf);
+            complete = code === ResultSuccess;
+            if (code !== NeedsMoreOutput) return;
+          }
+        } catch (error) {
+          fail(controller, error);
+        }
+      },
+      flush(controller) {
+        stream.free();
+        if (!complete) fail(controller, new Error("truncated brotli stream"));
+      },
+    });
+  });
+  decoder.catch(() => {});
+  return decoder;
 }
 
 // ---------------------------------------------------------------------------------------------
