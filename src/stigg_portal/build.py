@@ -759,36 +759,33 @@ def ship_pyscript(dist: Path, runtime_dir: Path | None = None) -> list[str]:
     return sorted(shipped)
 
 
+def copy_from_npm(spec: str, members: list[tuple[str, Path]]) -> None:
+    """Write each ``(member, target)`` of ``spec``'s npm tarball (:func:`fetch_npm`) to ``target``."""
+    with tarfile.open(fetch_npm(spec)) as tar:
+        for member_name, target in members:
+            try:
+                member = tar.extractfile(member_name)
+            except KeyError:
+                member = None
+            if member is None:
+                raise RuntimeError(f"{spec}: no {member_name} in the tarball")
+            target.write_bytes(member.read())
+
+
 def ship_micropython(dist: Path) -> list[str]:
     """Copy MicroPython for PyScript (the version core.js would load from its CDN) into
     dist/micropython/: pages whose own glue is ``<script type="mpy">`` point PyScript's
     ``interpreter`` there and stay offline."""
     target = dist / "micropython"
     target.mkdir(exist_ok=True)
-    with tarfile.open(fetch_npm(pins.MICROPYTHON_NPM)) as tar:
-        for name in pins.MICROPYTHON_FILES:
-            try:
-                member = tar.extractfile(f"package/{name}")
-            except KeyError:
-                member = None
-            if member is None:
-                raise RuntimeError(f"{pins.MICROPYTHON_NPM}: no {name} in the tarball")
-            (target / name).write_bytes(member.read())
+    copy_from_npm(pins.MICROPYTHON_NPM, [(f"package/{name}", target / name) for name in pins.MICROPYTHON_FILES])
     return list(pins.MICROPYTHON_FILES)
 
 
 def ship_brotli_decoder(runtime_dir: Path) -> dict[str, str]:
     """Copy the brotli decoder (``pins.BROTLI_DEC_NPM``: its wasm-bindgen module and wasm, and its
     licence) into the runtime folder; returns the worker's ``RUNTIME.brotliDecoder`` (the two names)."""
-    with tarfile.open(fetch_npm(pins.BROTLI_DEC_NPM)) as tar:
-        for member_name, name in pins.BROTLI_DEC_FILES:
-            try:
-                member = tar.extractfile(member_name)
-            except KeyError:
-                member = None
-            if member is None:
-                raise RuntimeError(f"{pins.BROTLI_DEC_NPM}: no {member_name} in the tarball")
-            (runtime_dir / name).write_bytes(member.read())
+    copy_from_npm(pins.BROTLI_DEC_NPM, [(member, runtime_dir / name) for member, name in pins.BROTLI_DEC_FILES])
     module, wasm = (name for _, name in pins.BROTLI_DEC_FILES[:2])
     return {"module": module, "wasm": wasm}
 

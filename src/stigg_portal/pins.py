@@ -40,7 +40,7 @@ PYSCRIPT_NPM = "@pyscript/core@0.7.31"
 #: shipped or fetched: neither the portal nor main-thread page glue uses them.
 PYSCRIPT_FILES = ("core.js", "core-")
 
-#: A brotli decoder (Rust's brotli-decompressor as wasm, ~61 KB brotli / 99 KB gzip) for the big
+#: A brotli decoder (Rust's brotli-decompressor as wasm, 208 KB, 97 KB as gzip) for the big
 #: binaries on hosts that compress nothing: the worker fetches their .br copies and decodes them
 #: itself (8 MB on the wire instead of the .gz copies' 11 MB; docs/speed.md (k)). MIT or Apache-2.0.
 BROTLI_DEC_NPM = "brotli-dec-wasm@2.3.2"

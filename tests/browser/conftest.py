@@ -150,3 +150,65 @@ def mock_api():
     api = start_mock_api()
     yield api
     api.stop()
+
+
+@pytest.fixture(scope="module")
+def raw_host(dist_dir):
+    """dist/ from a host that compresses nothing (Python's http.server, CORS allowed), on its own
+    origin (``raw_host.url``): ``sent`` lists (path, bytes written), ``missing`` / ``halved`` make
+    paths ending so answer 404 / half their bytes (the worker's fallbacks, test_packed.py)."""
+    import io
+    import threading
+    from functools import partial
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+    from typing import ClassVar
+
+    sent: list[tuple[str, int]] = []
+    missing: set[str] = set()  # path endings this host answers 404 (a test sets and clears them)
+    halved: set[str] = set()  # path endings this host sends the first half of (a cut-off upload)
+
+    class Handler(SimpleHTTPRequestHandler):
+        extensions_map: ClassVar[dict[str, str]] = {**SimpleHTTPRequestHandler.extensions_map, ".wasm": "application/wasm",
+                          ".mjs": "text/javascript", ".js": "text/javascript"}
+
+        def end_headers(self):
+            self.send_header("Access-Control-Allow-Origin", "*")
+            super().end_headers()
+
+        def send_head(self):
+            path = self.path.split("?")[0]
+            if any(path.endswith(end) for end in missing):
+                self.send_error(404)
+                return None
+            if any(path.endswith(end) for end in halved):
+                data = (dist_dir / path.lstrip("/")).read_bytes()
+                data = data[: len(data) // 2]
+                self.send_response(200)
+                self.send_header("Content-Type", "application/octet-stream")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                return io.BytesIO(data)
+            return super().send_head()
+
+        def copyfile(self, source, outputfile):
+            size = 0
+            try:
+                while chunk := source.read(64 * 1024):
+                    outputfile.write(chunk)
+                    size += len(chunk)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the worker cancelled a raw download: expected
+            sent.append((self.path.split("?")[0], size))
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Handler, directory=str(dist_dir)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    server.sent = sent
+    server.missing = missing
+    server.halved = halved
+    server.url = f"http://localhost:{server.server_address[1]}"
+    yield server
+    server.shutdown()

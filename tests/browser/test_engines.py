@@ -57,8 +57,10 @@ def _state(selector: str, state: str = "ready") -> str:
 
 
 @pytest.fixture(scope="module")
-def steps(site, mock_api) -> list[dict]:
-    """The pages, on the page origin, loading dist/ from the other origin, each with the recorder."""
+def steps(site, mock_api, dist_dir, raw_host) -> list[dict]:
+    """The pages, on the page origin, loading dist/ from the other origin, each with the recorder;
+    the last one loads dist/ from a host that compresses nothing (the worker decodes the big
+    binaries' .br copies itself), when the build made those copies."""
     (site.root / "recorder.js").write_text((HERE / "engines" / "recorder.js").read_text())
     recorder = '<script src="recorder.js"></script>'
     for name in ("full-portal.html", "composed-sections.html", "paywall.html"):
@@ -73,6 +75,13 @@ def steps(site, mock_api) -> list[dict]:
     base = site.server.url
     heavy_only = next(f for f in metered_feature_ids("heavy-usage") if f not in metered_feature_ids("paid"))
     sections = ["stigg-subscription-overview", "stigg-usage", "stigg-payment-details", "stigg-invoices"]
+    raw = []
+    if '"packed": {' in (dist_dir / "stigg-worker.js").read_text():
+        raw_page = site.page_url('<stigg-usage id="u" client="demo" scenario="paid"></stigg-usage>',
+                                 head=recorder, name="engine-raw-host.html")
+        (site.root / "engine-raw-host.html").write_text(
+            (site.root / "engine-raw-host.html").read_text().replace(site.dist_url, raw_host.url))
+        raw = [{"name": "raw-host", "url": raw_page, "ready": _state("#u"), "act": None, "after": None}]
     return [
         {"name": "full-portal", "url": f"{base}/engine-full-portal.html",
          "ready": _state("stigg-customer-portal"), "act": None, "after": None},
@@ -85,6 +94,7 @@ def steps(site, mock_api) -> list[dict]:
          "act": 'document.querySelector("#u").setAttribute("scenario", "heavy-usage")',
          # a feature only the heavy-usage customer has
          "after": f'document.querySelector("#u .stigg-entitlement-usage-{heavy_only}") !== null'},
+        *raw,
     ]
 
 
@@ -113,6 +123,9 @@ def check_engine(engine: str, outcomes: list[dict], *, table: str = "native", tr
     assert "Invoices" in sections["text"] or "invoice" in sections["text"].lower(), sections["text"][:500]
     [selected] = [e for e in by_name["paywall"]["result"]["rec"]["events"] if e["type"] == "stigg-plan-selected"]
     assert {"plan", "intentionType", "billingPeriod"} <= set(selected["detail"]), selected
+    if "raw-host" in by_name:  # the three big binaries came as .br copies the worker decoded
+        copies = by_name["raw-host"]["result"]["bootInfo"]["packedCopies"]
+        assert len(copies) == 3 and all(c.endswith(".br") for c in copies), f"{engine} raw-host: {copies}"
     interaction = by_name["interaction"]["result"]
     errors = [e for e in interaction["rec"]["events"] if e["type"] == "stigg-error"]
     assert [e["target"] for e in errors] == ["bad"] and errors[0]["detail"]["code"] == "unauthorized", errors

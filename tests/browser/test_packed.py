@@ -11,13 +11,8 @@ another origin than the page. The session's dist/ must be built with compression
 
 from __future__ import annotations
 
-import io
 import json
 import re
-import threading
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from typing import ClassVar
 
 import pytest
 from browser_helpers import BOOT_TIMEOUT_MS
@@ -28,59 +23,10 @@ def packed_files(dist_dir) -> dict[str, int]:
     return json.loads(match.group(1)) if match else {}
 
 
-@pytest.fixture(scope="module")
-def raw_host(dist_dir):
+@pytest.fixture(autouse=True)
+def _packed_build(dist_dir):
     if not packed_files(dist_dir):
         pytest.skip("dist/ was built with --no-compress: no packed binaries")
-    sent: list[tuple[str, int]] = []
-    missing: set[str] = set()  # path endings this host answers 404 (a test sets and clears them)
-    halved: set[str] = set()  # path endings this host sends the first half of (a cut-off upload)
-
-    class Handler(SimpleHTTPRequestHandler):
-        extensions_map: ClassVar[dict[str, str]] = {**SimpleHTTPRequestHandler.extensions_map, ".wasm": "application/wasm",
-                          ".mjs": "text/javascript", ".js": "text/javascript"}
-
-        def end_headers(self):
-            self.send_header("Access-Control-Allow-Origin", "*")
-            super().end_headers()
-
-        def send_head(self):
-            path = self.path.split("?")[0]
-            if any(path.endswith(end) for end in missing):
-                self.send_error(404)
-                return None
-            if any(path.endswith(end) for end in halved):
-                data = (dist_dir / path.lstrip("/")).read_bytes()
-                data = data[: len(data) // 2]
-                self.send_response(200)
-                self.send_header("Content-Type", "application/octet-stream")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                return io.BytesIO(data)
-            return super().send_head()
-
-        def copyfile(self, source, outputfile):
-            size = 0
-            try:
-                while chunk := source.read(64 * 1024):
-                    outputfile.write(chunk)
-                    size += len(chunk)
-            except (BrokenPipeError, ConnectionResetError):
-                pass  # the worker cancelled a raw download: expected
-            sent.append((self.path.split("?")[0], size))
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(Handler, directory=str(dist_dir)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    server.sent = sent
-    server.missing = missing
-    server.halved = halved
-    server.url = f"http://localhost:{server.server_address[1]}"
-    yield server
-    server.shutdown()
 
 
 def _load_from_raw_host(page, site, raw_host, name):
@@ -102,6 +48,8 @@ def test_binaries_come_brotli_compressed_from_a_host_that_compresses_nothing(pag
     _load_from_raw_host(page, site, raw_host, "packed")
     names = [url.split("?")[0].rsplit("/", 1)[-1] for url in worker_requests]
     packed = packed_files(dist_dir)
+    assert sorted(page.evaluate("StiggPortal.bootInfo.packedCopies")) == sorted(
+        f"{name}.br" for name in packed)
     for name in packed:
         assert name + ".br" in names, (name, names)
         assert name + ".gz" not in names, (name, names)
@@ -148,8 +96,6 @@ def test_without_the_decoder_or_the_br_copies_the_gz_copies_serve(page, site, di
 
 
 def test_a_compressing_host_is_not_asked_for_the_gz_copies(page, site, dist_dir, worker_requests, watch):
-    if not packed_files(dist_dir):
-        pytest.skip("dist/ was built with --no-compress: no packed binaries")
     page.goto(site.page_url('<stigg-usage id="u" client="demo" scenario="paid"></stigg-usage>',
                             name="packed-served.html"))
     page.wait_for_selector('#u[data-stigg-state="ready"]', timeout=BOOT_TIMEOUT_MS)

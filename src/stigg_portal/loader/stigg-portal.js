@@ -619,10 +619,12 @@ function startWorker() {
       // "hit" (runtime files read from Cache Storage), "miss" (downloaded) or "off".
       StiggPortal.runtimeCache = message.runtimeCache || "off";
       // Why a plain boot happened (null after a snapshot boot), whether the engine's wasm table
-      // needed aligning ("native", "patched": WebKit, "broken") and Python's call trampoline after a
-      // restore ("wasm", or "js" where Pyodide has none: iOS).
+      // needed aligning ("native", "patched": WebKit, "broken"), Python's call trampoline after a
+      // restore ("wasm", or "js" where Pyodide has none: iOS), and the compressed copies the worker
+      // fetched and decoded itself because the host sent the raw files ("pyodide.asm.wasm.br", ...).
       StiggPortal.bootInfo = { plainBootReason: message.plainBootReason ?? null,
-        tableIdentity: message.tableIdentity ?? null, trampoline: message.trampoline ?? null };
+        tableIdentity: message.tableIdentity ?? null, trampoline: message.trampoline ?? null,
+        packedCopies: message.packed ?? [] };
       if (window.StiggPortal) {
         Object.assign(window.StiggPortal, { bootMode, runtime: StiggPortal.runtime, bootTiming: StiggPortal.bootTiming, runtimeCache: StiggPortal.runtimeCache,
           bootInfo: StiggPortal.bootInfo });
