@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 BOOT_TIMEOUT_MS = 60_000
 
@@ -16,3 +17,10 @@ def events_script(names: list[str]) -> str:
     return "<script>window.__events=[];" + "".join(
         f"document.addEventListener({json.dumps(n)},e=>window.__events.push({{type:e.type,detail:e.detail,"
         f"target:e.target.localName}}));" for n in names) + "</script>"
+
+
+def packed_files(dist_dir) -> dict[str, int]:
+    """The big binaries the build gave .br/.gz copies (RUNTIME.packed: name -> raw size); empty for
+    a ``--no-compress`` dist/."""
+    match = re.search(r'"packed": (\{[^}]*\})', (dist_dir / "stigg-worker.js").read_text())
+    return json.loads(match.group(1)) if match else {}

@@ -138,7 +138,7 @@ def worker_requests(context):
     return seen
 
 
-from browser_helpers import BOOT_TIMEOUT_MS, events_script, wait_ready  # noqa: F401  (re-exported)
+from browser_helpers import BOOT_TIMEOUT_MS, events_script, packed_files, wait_ready  # noqa: F401  (re-exported)
 
 
 @pytest.fixture(scope="module")
@@ -153,10 +153,12 @@ def mock_api():
 
 
 @pytest.fixture(scope="module")
-def raw_host(dist_dir):
+def raw_host(dist_dir, site):
     """dist/ from a host that compresses nothing (Python's http.server, CORS allowed), on its own
-    origin (``raw_host.url``): ``sent`` lists (path, bytes written), ``missing`` / ``halved`` make
-    paths ending so answer 404 / half their bytes (the worker's fallbacks, test_packed.py)."""
+    origin (``raw_host.url``; ``raw_host.page_url(body, name=...)``: a site page loading dist/ from
+    it): ``sent`` lists (path, bytes written), ``missing`` / ``halved`` make paths ending so answer
+    404 / half their bytes (the worker's fallbacks, test_packed.py); ``packed``: the binaries with
+    copies."""
     import io
     import threading
     from functools import partial
@@ -210,5 +212,14 @@ def raw_host(dist_dir):
     server.missing = missing
     server.halved = halved
     server.url = f"http://localhost:{server.server_address[1]}"
+    server.packed = packed_files(dist_dir)
+
+    def page_url(body: str, *, name: str, head: str = "") -> str:
+        url = site.page_url(body, head=head, name=name)
+        page = site.root / name
+        page.write_text(page.read_text().replace(site.dist_url, server.url))
+        return url
+
+    server.page_url = page_url
     yield server
     server.shutdown()

@@ -57,7 +57,7 @@ def _state(selector: str, state: str = "ready") -> str:
 
 
 @pytest.fixture(scope="module")
-def steps(site, mock_api, dist_dir, raw_host) -> list[dict]:
+def steps(site, mock_api, raw_host) -> list[dict]:
     """The pages, on the page origin, loading dist/ from the other origin, each with the recorder;
     the last one loads dist/ from a host that compresses nothing (the worker decodes the big
     binaries' .br copies itself), when the build made those copies."""
@@ -76,11 +76,9 @@ def steps(site, mock_api, dist_dir, raw_host) -> list[dict]:
     heavy_only = next(f for f in metered_feature_ids("heavy-usage") if f not in metered_feature_ids("paid"))
     sections = ["stigg-subscription-overview", "stigg-usage", "stigg-payment-details", "stigg-invoices"]
     raw = []
-    if '"packed": {' in (dist_dir / "stigg-worker.js").read_text():
-        raw_page = site.page_url('<stigg-usage id="u" client="demo" scenario="paid"></stigg-usage>',
-                                 head=recorder, name="engine-raw-host.html")
-        (site.root / "engine-raw-host.html").write_text(
-            (site.root / "engine-raw-host.html").read_text().replace(site.dist_url, raw_host.url))
+    if raw_host.packed:
+        raw_page = raw_host.page_url('<stigg-usage id="u" client="demo" scenario="paid"></stigg-usage>',
+                                     head=recorder, name="engine-raw-host.html")
         raw = [{"name": "raw-host", "url": raw_page, "ready": _state("#u"), "act": None, "after": None}]
     return [
         {"name": "full-portal", "url": f"{base}/engine-full-portal.html",

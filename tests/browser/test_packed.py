@@ -11,16 +11,8 @@ another origin than the page. The session's dist/ must be built with compression
 
 from __future__ import annotations
 
-import json
-import re
-
 import pytest
-from browser_helpers import BOOT_TIMEOUT_MS
-
-
-def packed_files(dist_dir) -> dict[str, int]:
-    match = re.search(r'"packed": (\{[^}]*\})', (dist_dir / "stigg-worker.js").read_text())
-    return json.loads(match.group(1)) if match else {}
+from browser_helpers import BOOT_TIMEOUT_MS, packed_files
 
 
 @pytest.fixture(autouse=True)
@@ -30,12 +22,10 @@ def _packed_build(dist_dir):
 
 
 def _load_from_raw_host(page, site, raw_host, name):
-    site.page_url('<stigg-usage id="u" client="demo" scenario="paid"></stigg-usage>', name=f"{name}.html")
     # the session's site loads dist/ from the compressing server: this page loads it from the raw host
-    (site.root / f"{name}-raw.html").write_text(
-        (site.root / f"{name}.html").read_text().replace(site.dist_url, raw_host.url))
+    url = raw_host.page_url('<stigg-usage id="u" client="demo" scenario="paid"></stigg-usage>', name=f"{name}.html")
     raw_host.sent.clear()
-    page.goto(f"{site.server.url}/{name}-raw.html")
+    page.goto(url)
     page.wait_for_selector('#u[data-stigg-state="ready"]', timeout=BOOT_TIMEOUT_MS)
     assert page.evaluate("StiggPortal.bootMode") == "snapshot"
     # real usage cards, no skeleton left
@@ -108,10 +98,8 @@ def test_a_cut_off_br_copy_is_reported_and_the_portal_still_renders(page, site, 
     snapshot = next(name for name in packed_files(dist_dir) if name.startswith("snapshot-"))
     raw_host.halved.add(snapshot + ".br")
     try:
-        site.page_url('<stigg-usage id="u" client="demo" scenario="paid"></stigg-usage>', name="packed-cut.html")
-        (site.root / "packed-cut-raw.html").write_text(
-            (site.root / "packed-cut.html").read_text().replace(site.dist_url, raw_host.url))
-        page.goto(f"{site.server.url}/packed-cut-raw.html")
+        page.goto(raw_host.page_url('<stigg-usage id="u" client="demo" scenario="paid"></stigg-usage>',
+                                    name="packed-cut.html"))
         page.wait_for_selector('#u[data-stigg-state="ready"]', timeout=BOOT_TIMEOUT_MS)
     finally:
         raw_host.halved.clear()
