@@ -2,8 +2,9 @@
 emulated (``--fast``: loopback, no emulation): dist/ with its .br copies (the worker decodes them
 with the build's wasm brotli decoder), the same dist/ without that decoder (the worker decodes
 the .gz copies with DecompressionStream), without any copy (raw), and `stigg-portal serve`
-(brotli) for scale. Loads interleaved, medians of RUNS; the bytes are what the hosts sent, minus
-what the browser cancelled unread (as far as the sockets tell). Usage:
+(brotli) for scale. Loads interleaved, medians of RUNS; the bytes are what each host wrote to its
+sockets, the raw downloads the worker cancels included (on loopback the kernel takes megabytes
+before a cancel arrives): not the bytes the emulated link carried. Usage:
 python benchmarks/raw_host.py DIST [RUNS] [--fast] (DIST built with compression, the default;
 Chromium at /usr/bin/chromium)."""
 import os
@@ -95,5 +96,5 @@ with sync_playwright() as p:
 served.stop()
 print(f"{'20 Mbit/s, 40 ms' if not FAST else 'loopback'}, cold, medians of {RUNS} (interleaved):")
 for i, (label, _, directory) in enumerate(variants):
-    mb = f", {statistics.median(sent[i]) / 1e6:.1f} MB sent by the host" if directory else ""
+    mb = f", {statistics.median(sent[i]) / 1e6:.1f} MB written by the host (cancelled raw downloads included)" if directory else ""
     print(f"{label}: {statistics.median(times[i]):.2f} s  runs {[round(x, 2) for x in times[i]]}{mb}")
