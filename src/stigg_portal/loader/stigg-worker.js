@@ -89,8 +89,12 @@ function post(text) {
   self.postMessage(text);
 }
 
+// withEarlyWasm answers Pyodide's own fetch of the wasm with a placeholder while loadPyodide runs:
+// our downloads (a late fallback included) always use the real fetch.
+const realFetch = self.fetch.bind(self);
+
 async function fetchOk(url, init) {
-  const response = await fetch(url, init);
+  const response = await realFetch(url, init);
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
   return response;
 }
