@@ -19,8 +19,14 @@ def events_script(names: list[str]) -> str:
         f"target:e.target.localName}}));" for n in names) + "</script>"
 
 
+def runtime_entry(dist_dir, key: str) -> dict:
+    """A flat object of the worker's RUNTIME (``"key": {...}``, as the build wrote it); empty when
+    the build wrote none."""
+    match = re.search(rf'"{key}": (\{{[^}}]*\}})', (dist_dir / "stigg-worker.js").read_text())
+    return json.loads(match.group(1)) if match else {}
+
+
 def packed_files(dist_dir) -> dict[str, int]:
     """The big binaries the build gave .br/.gz copies (RUNTIME.packed: name -> raw size); empty for
     a ``--no-compress`` dist/."""
-    match = re.search(r'"packed": (\{[^}]*\})', (dist_dir / "stigg-worker.js").read_text())
-    return json.loads(match.group(1)) if match else {}
+    return runtime_entry(dist_dir, "packed")

@@ -10,6 +10,7 @@ import subprocess
 import zipfile
 
 import pytest
+from browser_helpers import runtime_entry
 
 from stigg_portal import pins
 
@@ -66,11 +67,9 @@ def test_the_brotli_decoder_for_raw_hosts_ships_with_its_licence_and_decodes_our
     """RUNTIME.brotliDecoder names the decoder's two files in the runtime folder; its wasm has a
     .gz copy (what the worker fetches); run by Node, it decodes the snapshot's .br copy byte for
     byte (the same module and calls as the worker's, see brotliDecoder in stigg-worker.js)."""
-    worker = (dist_dir / "stigg-worker.js").read_text()
-    match = re.search(r'"brotliDecoder": (\{[^}]*\})', worker)
-    if match is None:
+    names = runtime_entry(dist_dir, "brotliDecoder")
+    if not names:
         pytest.skip("dist/ was built with --no-compress: no packed binaries, no decoder")
-    names = json.loads(match.group(1))
     runtime = dist_dir / f"pyodide-{pins.PYODIDE_VERSION}"
     assert (runtime / names["module"]).stat().st_size > 0
     assert (runtime / (names["wasm"] + ".gz")).stat().st_size < (runtime / names["wasm"]).stat().st_size
