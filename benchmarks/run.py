@@ -216,7 +216,7 @@ class Bench:
         return "stigg-usage", USAGE_READY
 
     def page(self, variant: str, body: str, *, ready: str | None = None, target: str | None = None,
-             stylesheet: bool = False, script_attrs: str = "", classic: bool = False) -> str:
+             stylesheet: bool = False, script_attrs: str = "", classic: bool = False, head: str = "") -> str:
         self.count += 1
         default_target, default_ready = self.target()
         config = {"target": target or default_target, "ready": ready or default_ready}
@@ -226,7 +226,7 @@ class Bench:
         html = (
             '<!doctype html><html lang="en"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">'
-            f"<title>bench {variant}</title><script>window.__benchConfig = {json.dumps(config)};</script>"
+            f"<title>bench {variant}</title><script>window.__benchConfig = {json.dumps(config)};</script>{head}"
             + (f'<link rel="stylesheet" href="{dist_url}/stigg-portal.css">' if stylesheet else "") +
             f'<script{script_type} src="{dist_url}/stigg-portal.js" {script_attrs}></script></head>'
             f'<body style="margin:0;font-family:sans-serif"><main style="max-width:1100px;margin:0 auto">{body}</main></body></html>'
@@ -484,7 +484,8 @@ class Anchor:
     """Stigg's own React portal (``../shared/anchor-react-portal``) built with Vite and served by its
     mock API, measured in the same run as ours (its README gives the 'usage shown' condition)."""
 
-    def __init__(self, stack: ExitStack, source: Path = ANCHOR_SRC) -> None:
+    def __init__(self, stack: ExitStack, source: Path = ANCHOR_SRC, *, head_html: str = "") -> None:
+        """``head_html``: markup put first in the app's ``<head>`` (served from a copy of its build)."""
         import socket
         import subprocess
 
@@ -504,9 +505,15 @@ class Anchor:
                 sock.bind(("127.0.0.1", 0))
                 return sock.getsockname()[1]
 
+        served = app / "dist"
+        if head_html:
+            served = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="stigg-bench-anchor-"))) / "dist"
+            shutil.copytree(app / "dist", served)
+            index = served / "index.html"
+            index.write_text(index.read_text().replace("<head>", "<head>" + head_html, 1))
         self.api_port, self.static_port = free_port(), free_port()
         proc = subprocess.Popen([sys.executable, str(work / "mock_stigg.py"), "--port", str(self.api_port),
-                                 "--static", str(app / "dist"), "--static-port", str(self.static_port), "--quiet"],
+                                 "--static", str(served), "--static-port", str(self.static_port), "--quiet"],
                                 cwd=work, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         stack.callback(proc.wait)
         stack.callback(proc.terminate)
