@@ -120,13 +120,13 @@ def main() -> int:
         browser = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         stack.callback(browser.close)
         profiles = {name: tempfile.mkdtemp(prefix="stigg-bench-nodevtools-") for name in pages}
-        contexts = {name: pw.chromium.launch_persistent_context(tempfile.mkdtemp(prefix="stigg-bench-pw-"),
-                                                                executable_path=executable, args=CHROMIUM_ARGS)
-                    for name in pages}
+        pw_profiles = {name: tempfile.mkdtemp(prefix="stigg-bench-pw-") for name in pages}
+        for folder in (*profiles.values(), *pw_profiles.values()):
+            stack.callback(shutil.rmtree, folder, True)
+        contexts = {name: pw.chromium.launch_persistent_context(pw_profiles[name], executable_path=executable,
+                                                                args=CHROMIUM_ARGS) for name in pages}
         for context in contexts.values():
             stack.callback(context.close)
-        for folder in profiles.values():
-            stack.callback(shutil.rmtree, folder, True)
 
         def load(harness: str, kind: str, name: str, key: str) -> Any:
             url = pages[name]
