@@ -13,6 +13,8 @@ and measures in real Chromium with Playwright, medians of ``--runs`` (default 5)
 - time from navigation to the usage section showing real data (the full portal), cold (a fresh
   browser context) and warm (a persistent context, loaded again), plain boot vs snapshot boot,
   on loopback and under an emulated 20 Mbit/s, 40 ms RTT network (CDP);
+- the same cold load, ours and Stigg's React portal's, in Chromium started with no DevTools client
+  attached (the "no DevTools" rows; an attached client slows every page down, see no_devtools_runs);
 - first paint of the element's final layout (the skeleton the loader paints), the cumulative
   layout shift until data arrived, the longest main-thread task during the load;
 - bytes of the files actually requested, summed raw / gzip / brotli (from the files on disk);
@@ -271,6 +273,24 @@ def _defines(dist: Path, tag: str) -> bool:
 
 
 # ----------------------------------------------------------------------------- browser measurements
+# What a load's observers (INIT_SCRIPT) and the portal's boot recorded, ms since navigation start.
+COLLECT = """() => {
+    const b = window.__bench;
+    const portal = window.StiggPortal || {};
+    const boot = portal.bootTiming ? Object.fromEntries(Object.entries(portal.bootTiming)
+        .map(([k, v]) => [k, Math.round(v - performance.timeOrigin)])) : null;
+    return { ready: b.ready, readyFrame: b.readyFrame, content: b.content, contentFrame: b.contentFrame,
+             contentState: b.contentState, states: b.states, fcp: b.paint["first-contentful-paint"],
+             cls: b.cls, shifts: b.shifts, longtasks: b.longtasks, bootMode: portal.bootMode || null, boot,
+             runtimeCache: portal.runtimeCache || null };
+}"""
+
+
+def with_longest_task(result: dict[str, Any]) -> dict[str, Any]:
+    result["longest_task"] = max((d for _, d in result["longtasks"]), default=0)
+    return result
+
+
 def measure(page: Any, url: str, requests: list[str] | None = None, *, until: str = "ready") -> dict[str, Any]:
     """Navigate and collect the observers' numbers (ms since navigation start)."""
     if requests is not None:
@@ -281,17 +301,7 @@ def measure(page: Any, url: str, requests: list[str] | None = None, *, until: st
     with page.expect_console_message(lambda m: m.text == f"__bench:{until}Frame", timeout=TIMEOUT_MS):
         page.goto(url, wait_until="commit", timeout=TIMEOUT_MS)
     page.wait_for_timeout(300)  # late layout shifts and long tasks
-    result = page.evaluate("""() => {
-        const b = window.__bench;
-        const portal = window.StiggPortal || {};
-        const boot = portal.bootTiming ? Object.fromEntries(Object.entries(portal.bootTiming)
-            .map(([k, v]) => [k, Math.round(v - performance.timeOrigin)])) : null;
-        return { ready: b.ready, readyFrame: b.readyFrame, content: b.content, contentFrame: b.contentFrame,
-                 contentState: b.contentState, states: b.states, fcp: b.paint["first-contentful-paint"],
-                 cls: b.cls, shifts: b.shifts, longtasks: b.longtasks, bootMode: portal.bootMode || null, boot,
-                 runtimeCache: portal.runtimeCache || null };
-    }""")
-    result["longest_task"] = max((d for _, d in result["longtasks"]), default=0)
+    result = with_longest_task(page.evaluate(COLLECT))
     if requests is not None:
         result["requests"] = list(requests)
     return result
@@ -474,10 +484,107 @@ def rerender_runs(pw: Any, bench: Bench, variant: str, runs: int) -> dict[str, A
     return out
 
 
+# ----------------------------------------------------------------------------- Chromium with nothing attached
+# Playwright drives Chromium over the DevTools protocol, and the attached client slows every page
+# down (+0.3 to +0.46 s cold for both portals here, docs/speed.md (x)). These loads start Chromium
+# from the command line instead, on a fresh profile each (cold), first on a data: page that
+# navigates after 1.5 s (the browser's own start-up out of the way); the page carries INIT_SCRIPT
+# inline and posts COLLECT's numbers to a loopback beacon 300 ms after the data is in a frame.
+# Loopback only: the emulated network needs the DevTools protocol.
+BEACON_WAIT_S = 60
+
+
+class Beacon:
+    """Loopback HTTP endpoint the pages post their numbers to: ``POST /<key>`` with a JSON body."""
+
+    def __init__(self, stack: ExitStack) -> None:
+        import http.server
+        import threading
+
+        self.got: dict[str, Any] = {}
+        got = self.got
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                got[self.path.lstrip("/")] = json.loads(self.rfile.read(int(self.headers["content-length"])))
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        stack.callback(server.shutdown)
+        self.url = f"http://127.0.0.1:{server.server_address[1]}"
+
+    def wait(self, key: str) -> dict[str, Any] | None:
+        """What the page loaded with ``bench-key=key`` posted (None after BEACON_WAIT_S)."""
+        deadline = time.monotonic() + BEACON_WAIT_S
+        while key not in self.got and time.monotonic() < deadline:
+            time.sleep(0.05)
+        result = self.got.pop(key, None)
+        return None if result is None else with_longest_task(result)
+
+    def script(self) -> str:
+        """Head markup: the observers, then the reporter (posts COLLECT's numbers)."""
+        report = ("(() => { const timer = setInterval(() => {"
+                  " const b = window.__bench; if (!b || b.readyFrame === undefined) return; clearInterval(timer);"
+                  f" setTimeout(() => fetch({json.dumps(self.url + '/')} + new URLSearchParams(location.search).get('bench-key'),"
+                  f" {{ method: 'POST', mode: 'no-cors', body: JSON.stringify(({COLLECT})()) }}), 300);"
+                  " }, 20); })();")
+        return f"<script>{INIT_SCRIPT}</script><script>{report}</script>"
+
+
+def keyed(url: str, key: str) -> str:
+    return f"{url}{'&' if '?' in url else '?'}bench-key={key}"
+
+
+def chromium_load(profile: str, url: str, beacon: Beacon, key: str) -> dict[str, Any] | None:
+    """Chromium started on ``profile`` with nothing attached; returns what the page posted."""
+    import signal
+    import subprocess
+
+    from stigg_portal.snapshot import chromium_executable
+
+    start = f"data:text/html,<script>setTimeout(() => location.href = {json.dumps(keyed(url, key))}, 1500)</script>"
+    proc = subprocess.Popen([chromium_executable() or "chromium", *CHROMIUM_ARGS, f"--user-data-dir={profile}",
+                             "--window-size=1280,720", start],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        return beacon.wait(key)
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)  # a clean exit: a reused profile keeps its caches
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def no_devtools_runs(beacon: Beacon, urls: dict[str, str], runs: int) -> dict[str, list[dict[str, Any]]]:
+    """Cold loads (a fresh profile each) of every page in ``urls`` (name -> URL), interleaved, after
+    one round that is not kept."""
+    rows: dict[str, list[dict[str, Any]]] = {name: [] for name in urls}
+    for round_ in range(runs + 1):
+        for i, name in enumerate(urls) if round_ % 2 == 0 else reversed(list(enumerate(urls))):
+            profile = tempfile.mkdtemp(prefix="stigg-bench-nodevtools-")
+            try:
+                result = chromium_load(profile, urls[name], beacon, f"{i}-{round_}")
+            finally:
+                shutil.rmtree(profile, ignore_errors=True)
+            if result is None:
+                log(f"{name}: the page posted nothing within {BEACON_WAIT_S} s")
+            elif round_:
+                rows[name].append(result)
+    return rows
+
+
 # ----------------------------------------------------------------------------- Stigg's React portal
 ANCHOR_SRC = ROOT.parent / "shared" / "anchor-react-portal"
 ANCHOR_CONFIG = {"target": "body", "ready": ".stigg-customer-portal-usage-section-title",
                  "readyText": ['[class*="stigg-entitlement-usage-"]']}
+ANCHOR_HEAD = f"<script>window.__benchConfig = {json.dumps(ANCHOR_CONFIG)};</script>"
 
 
 class Anchor:
@@ -731,7 +838,8 @@ def report(results: dict[str, Any]) -> str:
         network = " (20 Mbit/s, 40 ms)" if "Mbit" in name else ""
         kind = "warm" if "warm" in name else "cold"
         base = loads.get(f"plain {kind}{network}", {}).get("ready_ms")
-        react = loads.get(f"React portal {kind}{network}", {}).get("ready_ms")
+        devtools = ", no DevTools" if "no DevTools" in name else ""
+        react = loads.get(f"React portal {kind}{network}{devtools}", {}).get("ready_ms")
         transfer = row.get("transfer")
         size = f"{mb(transfer['raw'])} / {mb(transfer['gzip'])} / {mb(transfer['brotli'])}" if transfer and "raw" in transfer \
             else f"{mb(transfer['wire'])} on the wire" if transfer else "–"
@@ -793,6 +901,7 @@ def verdicts(results: dict[str, Any]) -> dict[str, str]:
     return {
         "cold ≤ 1.2× the React portal (loopback)": vs_react("cold", "", 1.2),
         "warm ≤ 2.5× the React portal (loopback)": vs_react("warm", "", 2.5),
+        "cold ≤ 1.2× the React portal (loopback, no DevTools attached)": vs_react("cold", ", no DevTools", 1.2),
         "cold ≤ 1.2× the React portal (20 Mbit/s, 40 ms)": vs_react("cold", network, 1.2),
         "warm ≤ 2.5× the React portal (20 Mbit/s, 40 ms)": vs_react("warm", network, 2.5),
         "cold to real data ≤ 0.9 s": check("cold", best_cold.get("ready_ms"), TARGETS["cold_s"] * 1000),
@@ -882,6 +991,15 @@ def main(argv: list[str] | None = None) -> int:
             # the README's classic <script src> in <head>: the elements are defined before the body
             # is parsed, so their skeleton is in the page's first frame
             classic = bench.page("snapshot", body, classic=True)
+            # Chromium with nothing attached (see no_devtools_runs), cold, loopback, interleaved pairs
+            no_devtools = {"snapshot cold, no DevTools": None, "React portal cold, no DevTools": None}
+            if anchor and any(wanted(name) for name in no_devtools):
+                log("cold loads with no DevTools attached")
+                beacon = Beacon(stack)
+                no_devtools = {"snapshot cold, no DevTools": bench.page("snapshot", body, head=beacon.script()),
+                               "React portal cold, no DevTools": Anchor(stack, head_html=ANCHOR_HEAD + beacon.script()).url}
+                for name, rows in no_devtools_runs(beacon, no_devtools, args.runs).items():
+                    results["loads"][name] = summarize(rows, bench)
             for network in networks:
                 suffix = " (20 Mbit/s, 40 ms)" if network else ""
                 for kind in ("cold", "warm") if anchor else ():
