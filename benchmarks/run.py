@@ -992,13 +992,13 @@ def main(argv: list[str] | None = None) -> int:
             # is parsed, so their skeleton is in the page's first frame
             classic = bench.page("snapshot", body, classic=True)
             # Chromium with nothing attached (see no_devtools_runs), cold, loopback, interleaved pairs
-            no_devtools = {"snapshot cold, no DevTools": None, "React portal cold, no DevTools": None}
-            if anchor and any(wanted(name) for name in no_devtools):
+            ours_nd, react_nd = "snapshot cold, no DevTools", "React portal cold, no DevTools"
+            if anchor and (wanted(ours_nd) or wanted(react_nd)):
                 log("cold loads with no DevTools attached")
                 beacon = Beacon(stack)
-                no_devtools = {"snapshot cold, no DevTools": bench.page("snapshot", body, head=beacon.script()),
-                               "React portal cold, no DevTools": Anchor(stack, head_html=ANCHOR_HEAD + beacon.script()).url}
-                for name, rows in no_devtools_runs(beacon, no_devtools, args.runs).items():
+                pair = {ours_nd: bench.page("snapshot", body, head=beacon.script()),
+                        react_nd: Anchor(stack, head_html=ANCHOR_HEAD + beacon.script()).url}
+                for name, rows in no_devtools_runs(beacon, pair, args.runs).items():
                     results["loads"][name] = summarize(rows, bench)
             for network in networks:
                 suffix = " (20 Mbit/s, 40 ms)" if network else ""
