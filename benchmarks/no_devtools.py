@@ -24,7 +24,17 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-from run import ANCHOR_HEAD, ROOT, Anchor, Beacon, Bench, chromium_load, keyed, launch_options
+from run import (
+    ANCHOR_HEAD,
+    ROOT,
+    Anchor,
+    Beacon,
+    Bench,
+    chromium_cold_load,
+    chromium_load,
+    keyed,
+    launch_options,
+)
 
 HARNESSES = ("Chromium alone", "Playwright")
 
@@ -58,11 +68,7 @@ def main() -> int:
             if harness == "Chromium alone":
                 if kind == "warm":
                     return chromium_load(profiles[(harness, name)], url, beacon, key)
-                fresh = tempfile.mkdtemp(prefix="stigg-bench-nodevtools-")
-                try:
-                    return chromium_load(fresh, url, beacon, key)
-                finally:
-                    shutil.rmtree(fresh, ignore_errors=True)
+                return chromium_cold_load(url, beacon, key)
             context = contexts[name] if kind == "warm" else browser.new_context()
             try:
                 page = context.pages[0] if context.pages else context.new_page()

@@ -562,17 +562,22 @@ def chromium_load(profile: str, url: str, beacon: Beacon, key: str) -> dict[str,
             proc.wait()
 
 
+def chromium_cold_load(url: str, beacon: Beacon, key: str) -> dict[str, Any] | None:
+    """:func:`chromium_load` on a fresh profile, removed afterwards (a cold visit)."""
+    profile = tempfile.mkdtemp(prefix="stigg-bench-nodevtools-")
+    try:
+        return chromium_load(profile, url, beacon, key)
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+
+
 def no_devtools_runs(beacon: Beacon, urls: dict[str, str], runs: int) -> dict[str, list[dict[str, Any]]]:
     """Cold loads (a fresh profile each) of every page in ``urls`` (name -> URL), interleaved, after
     one round that is not kept."""
     rows: dict[str, list[dict[str, Any]]] = {name: [] for name in urls}
     for round_ in range(runs + 1):
         for i, name in enumerate(urls) if round_ % 2 == 0 else reversed(list(enumerate(urls))):
-            profile = tempfile.mkdtemp(prefix="stigg-bench-nodevtools-")
-            try:
-                result = chromium_load(profile, urls[name], beacon, f"{i}-{round_}")
-            finally:
-                shutil.rmtree(profile, ignore_errors=True)
+            result = chromium_cold_load(urls[name], beacon, f"{i}-{round_}")
             if result is None:
                 log(f"{name}: the page posted nothing within {BEACON_WAIT_S} s")
             elif round_:
