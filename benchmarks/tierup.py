@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+"""What V8 compiles during one cold load of the full portal, per wasm module and tier (docs/speed.md, (y)).
+
+    PYTHONPATH=src .venv/bin/python benchmarks/tierup.py [--dist DIST] [--log FILE]
+
+Chromium started as in run.py's "no DevTools" rows (a fresh profile, nothing attached) with
+``--js-flags=--trace-wasm-compilation-times``: V8 prints one line per compiled function (its
+module, index, tier, compile time, body size). Prints, per module and tier, the number of
+functions, their CPU and the six most expensive; the raw trace stays in ``--log``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+from collections import defaultdict
+from contextlib import ExitStack
+from pathlib import Path
+
+from run import CHROMIUM_ARGS, ROOT, Beacon, Bench, keyed
+
+LINE = re.compile(r"Compiled function (0x[0-9a-f]+)#(\d+) using (\w+), took (\d+) μs.*?bodysize (\d+)")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--dist", default=str(ROOT / "dist"))
+    parser.add_argument("--log", default=str(ROOT / "build" / "tierup.log"))
+    args = parser.parse_args()
+    from stigg_portal.snapshot import chromium_executable
+
+    log = Path(args.log)
+    log.parent.mkdir(parents=True, exist_ok=True)
+    dist = Path(args.dist)
+    with ExitStack() as stack:
+        beacon = Beacon(stack)
+        bench = Bench(dist, dist, stack)
+        url = keyed(bench.page("snapshot", bench.portal_body(), head=beacon.script()), "tierup")
+        profile = tempfile.mkdtemp(prefix="stigg-bench-tierup-")
+        stack.callback(shutil.rmtree, profile, True)
+        start = f"data:text/html,<script>setTimeout(() => location.href = {url!r}, 1500)</script>"
+        chromium_args = [a for a in CHROMIUM_ARGS if not a.startswith("--js-flags")]
+        with log.open("w") as out:
+            proc = subprocess.Popen([chromium_executable() or "chromium", *chromium_args,
+                                     "--js-flags=--trace-wasm-compilation-times", f"--user-data-dir={profile}",
+                                     "--window-size=1280,720", start],
+                                    stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+            result = beacon.wait("tierup")
+            time.sleep(0.5)  # the compiles still running when the data showed
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait()
+    if result is None:
+        print("the page posted nothing")
+        return 1
+    print(f"data shown at {result['ready']:.0f} ms ({result.get('bootMode')} boot); trace in {log}")
+    modules: dict[tuple[str, str], list[tuple[float, int, int]]] = defaultdict(list)
+    for m in LINE.finditer(log.read_text(errors="replace")):
+        modules[(m[1], m[3])].append((int(m[4]) / 1000, int(m[2]), int(m[5])))
+    print("| module | tier | functions | CPU | the most expensive (index, body, ms) |")
+    print("|---|---|---|---|---|")
+    for (module, tier), functions in sorted(modules.items(), key=lambda kv: -sum(f[0] for f in kv[1])):
+        functions.sort(reverse=True)
+        top = ", ".join(f"#{i} {b / 1000:.1f} KB {t:.0f}" for t, i, b in functions[:6])
+        print(f"| {module} | {tier} | {len(functions)} | {sum(f[0] for f in functions):.0f} ms | {top} |")
+    print(f"load average {os.getloadavg()}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
