@@ -40,11 +40,11 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -540,19 +540,27 @@ def keyed(url: str, key: str) -> str:
     return f"{url}{'&' if '?' in url else '?'}bench-key={key}"
 
 
-def chromium_load(profile: str, url: str, beacon: Beacon, key: str) -> dict[str, Any] | None:
-    """Chromium started on ``profile`` with nothing attached; returns what the page posted."""
+def chromium_load(profile: str, url: str, beacon: Beacon, key: str, *, extra_args: Sequence[str] = (),
+                  output: IO[str] | None = None, settle_s: float = 0.0) -> dict[str, Any] | None:
+    """Chromium started on ``profile`` with nothing attached; returns what the page posted.
+
+    ``extra_args`` go after CHROMIUM_ARGS, the browser's stdout and stderr to ``output`` (else
+    nowhere); it runs on for ``settle_s`` after the page posted (tierup.py: the compiles still
+    under way)."""
     import signal
     import subprocess
 
     from stigg_portal.snapshot import chromium_executable
 
     start = f"data:text/html,<script>setTimeout(() => location.href = {json.dumps(keyed(url, key))}, 1500)</script>"
-    proc = subprocess.Popen([chromium_executable() or "chromium", *CHROMIUM_ARGS, f"--user-data-dir={profile}",
-                             "--window-size=1280,720", start],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    sink = output or subprocess.DEVNULL
+    proc = subprocess.Popen([chromium_executable() or "chromium", *CHROMIUM_ARGS, *extra_args,
+                             f"--user-data-dir={profile}", "--window-size=1280,720", start],
+                            stdout=sink, stderr=sink, start_new_session=True)
     try:
-        return beacon.wait(key)
+        result = beacon.wait(key)
+        time.sleep(settle_s)
+        return result
     finally:
         os.killpg(proc.pid, signal.SIGTERM)  # a clean exit: a reused profile keeps its caches
         try:
@@ -562,11 +570,11 @@ def chromium_load(profile: str, url: str, beacon: Beacon, key: str) -> dict[str,
             proc.wait()
 
 
-def chromium_cold_load(url: str, beacon: Beacon, key: str) -> dict[str, Any] | None:
-    """:func:`chromium_load` on a fresh profile, removed afterwards (a cold visit)."""
+def chromium_cold_load(url: str, beacon: Beacon, key: str, **options: Any) -> dict[str, Any] | None:
+    """:func:`chromium_load` (with ``options``) on a fresh profile, removed afterwards (a cold visit)."""
     profile = tempfile.mkdtemp(prefix="stigg-bench-nodevtools-")
     try:
-        return chromium_load(profile, url, beacon, key)
+        return chromium_load(profile, url, beacon, key, **options)
     finally:
         shutil.rmtree(profile, ignore_errors=True)
 

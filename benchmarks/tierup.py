@@ -14,16 +14,11 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import shutil
-import signal
-import subprocess
-import tempfile
-import time
 from collections import defaultdict
 from contextlib import ExitStack
 from pathlib import Path
 
-from run import CHROMIUM_ARGS, ROOT, Beacon, Bench, keyed
+from run import ROOT, Beacon, Bench, chromium_cold_load
 
 LINE = re.compile(r"Compiled function (0x[0-9a-f]+)#(\d+) using (\w+), took (\d+) μs.*?bodysize (\d+)")
 
@@ -33,28 +28,15 @@ def main() -> int:
     parser.add_argument("--dist", default=str(ROOT / "dist"))
     parser.add_argument("--log", default=str(ROOT / "build" / "tierup.log"))
     args = parser.parse_args()
-    from stigg_portal.snapshot import chromium_executable
-
     log = Path(args.log)
     log.parent.mkdir(parents=True, exist_ok=True)
     dist = Path(args.dist)
-    with ExitStack() as stack:
+    with ExitStack() as stack, log.open("w") as out:
         beacon = Beacon(stack)
         bench = Bench(dist, dist, stack)
-        url = keyed(bench.page("snapshot", bench.portal_body(), head=beacon.script()), "tierup")
-        profile = tempfile.mkdtemp(prefix="stigg-bench-tierup-")
-        stack.callback(shutil.rmtree, profile, True)
-        start = f"data:text/html,<script>setTimeout(() => location.href = {url!r}, 1500)</script>"
-        chromium_args = [a for a in CHROMIUM_ARGS if not a.startswith("--js-flags")]
-        with log.open("w") as out:
-            proc = subprocess.Popen([chromium_executable() or "chromium", *chromium_args,
-                                     "--js-flags=--trace-wasm-compilation-times", f"--user-data-dir={profile}",
-                                     "--window-size=1280,720", start],
-                                    stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-            result = beacon.wait("tierup")
-            time.sleep(0.5)  # the compiles still running when the data showed
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait()
+        url = bench.page("snapshot", bench.portal_body(), head=beacon.script())
+        result = chromium_cold_load(url, beacon, "tierup", extra_args=["--js-flags=--trace-wasm-compilation-times"],
+                                    output=out, settle_s=0.5)  # 0.5 s: the compiles still running
     if result is None:
         print("the page posted nothing")
         return 1
