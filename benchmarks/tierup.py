@@ -46,10 +46,11 @@ def main() -> int:
         modules[(m[1], m[3])].append((int(m[4]) / 1000, int(m[2]), int(m[5])))
     print("| module | tier | functions | CPU | the most expensive (index, body, ms) |")
     print("|---|---|---|---|---|")
-    for (module, tier), functions in sorted(modules.items(), key=lambda kv: -sum(f[0] for f in kv[1])):
+    cpu = {key: sum(t for t, _, _ in functions) for key, functions in modules.items()}
+    for (module, tier), functions in sorted(modules.items(), key=lambda kv: -cpu[kv[0]]):
         functions.sort(reverse=True)
         top = ", ".join(f"#{i} {b / 1000:.1f} KB {t:.0f}" for t, i, b in functions[:6])
-        print(f"| {module} | {tier} | {len(functions)} | {sum(f[0] for f in functions):.0f} ms | {top} |")
+        print(f"| {module} | {tier} | {len(functions)} | {cpu[(module, tier)]:.0f} ms | {top} |")
     print(f"load average {os.getloadavg()}")
     return 0
 
