@@ -183,10 +183,11 @@ def test_only_the_publishable_key_and_the_customer_token_are_sent(hostile_page, 
         assert urlsplit(headers.get("referer", "http://x/")).path in ("", "/")
 
 
-def test_nothing_is_stored_unless_the_page_opts_in(hostile_page):
+def test_no_customer_data_is_stored_unless_the_page_opts_in(hostile_page):
     page, _ = hostile_page
     stored = page.evaluate("""async () => ({
         local: Object.keys(localStorage),
+        shapes: localStorage.getItem("stigg-portal:shapes"),
         session: Object.fromEntries(Object.keys(sessionStorage).map((k) => [k, sessionStorage.getItem(k)])),
         cookie: document.cookie,
         indexedDB: (await indexedDB.databases()).map((d) => d.name),
@@ -206,7 +207,12 @@ def test_nothing_is_stored_unless_the_page_opts_in(hostile_page):
         runtime: (await caches.keys()).includes("stigg-portal-runtime")
           ? (await (await caches.open("stigg-portal-runtime")).keys()).map((r) => r.url) : [],
     })""")
-    assert stored["local"] == []
+    # localStorage: only the skeleton's memory, section heights per tag and viewport width (numbers)
+    assert set(stored["local"]) <= {"stigg-portal:shapes"}
+    for shape in json.loads(stored["shapes"] or "[]"):
+        assert set(shape) == {"tag", "width", "heights"} and shape["tag"].startswith("stigg-"), shape
+        assert all(k.startswith("stigg-") and isinstance(v, (int, float)) for k, v in shape["heights"].items()), shape
+    assert "customer-demo" not in (stored["shapes"] or "") and "Acme" not in (stored["shapes"] or "")
     assert stored["cookie"] == "session=page-cookie-secret"  # the page's own cookie, nothing added
     # PyScript opens its own IndexedDB stores (IDBMap/...: its fs plugin, its package cache);
     # none of them may hold anything (no customer data, no API answer)

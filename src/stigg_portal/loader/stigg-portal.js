@@ -68,6 +68,66 @@ function fitSkeleton(element, attrs) {
   }
 }
 
+// How tall each section really is depends on the data (how many usage cards, whether a
+// scheduled-update banner shows), which no skeleton can know: on a first visit the sections
+// below one that grows move down when the data arrives. So after each ready render the loader
+// keeps the height of the element's section cards (`.stigg-section-card`, by their first class)
+// in localStorage under SHAPES_KEY, per tag and viewport width: numbers only, no customer id and
+// no text. The next skeleton of that tag at that viewport width gets those heights when it is
+// inserted, and the sections stand where the data will put them. The heights are read in a
+// ResizeObserver's callback (after layout, so nothing forces one), the width from `innerWidth`
+// (which needs no layout). data-skeleton-memory="off" on the script tag turns it off (nothing is
+// read or written).
+const SHAPES_KEY = `${PREFIX}shapes`;
+const SHAPES_KEPT = 12; // tag x width pairs, the latest first
+let shapeMemoryOff = false;
+
+function sectionCards(element) {
+  return [...element.querySelectorAll(".stigg-section-card")]
+    .filter((card) => !card.parentElement.closest(".stigg-section-card"));
+}
+
+function readShapes() {
+  try {
+    const shapes = JSON.parse(localStorage.getItem(SHAPES_KEY) || "[]");
+    return Array.isArray(shapes) ? shapes.filter((shape) => shape?.heights && typeof shape.heights === "object") : [];
+  } catch (_) {
+    return []; // storage blocked, or not ours to parse: a plain skeleton
+  }
+}
+
+function rememberShape(element) {
+  if (shapeMemoryOff || typeof ResizeObserver === "undefined") return;
+  const observer = new ResizeObserver(() => {
+    observer.disconnect();
+    if (element.getAttribute("data-stigg-state") !== "ready" || !element.offsetWidth) return;
+    const heights = {};
+    for (const card of sectionCards(element)) heights[card.classList[0]] = Math.round(card.getBoundingClientRect().height * 10) / 10;
+    if (!Object.keys(heights).length) return;
+    const width = innerWidth;
+    const shapes = readShapes().filter((shape) => !(shape.tag === element.localName && shape.width === width));
+    shapes.unshift({ tag: element.localName, width, heights });
+    try {
+      localStorage.setItem(SHAPES_KEY, JSON.stringify(shapes.slice(0, SHAPES_KEPT)));
+    } catch (_) { /* storage full or blocked */ }
+  });
+  observer.observe(element);
+}
+
+function shapeSkeleton(element) {
+  if (shapeMemoryOff) return;
+  const width = innerWidth;
+  const shape = readShapes().find((s) => s.tag === element.localName && s.width === width);
+  if (!shape) return;
+  for (const card of sectionCards(element)) {
+    const height = Number(shape.heights[card.classList[0]]);
+    if (!(height > 0 && height < 20000)) continue;
+    card.style.boxSizing = "border-box";
+    card.style.height = `${height}px`;
+    card.style.overflow = "hidden";
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Page-wide configuration: data-* attributes on our script tag, then StiggPortal.configure().
 const globalConfig = {};
@@ -102,6 +162,7 @@ function newPlugins(urls) {
 for (const script of OWN_SCRIPT ? [OWN_SCRIPT] : document.querySelectorAll("script[src]")) {
   if (new URL(script.src, document.baseURI).href !== SCRIPT_URL) continue;
   if ((script.getAttribute("data-runtime-cache") || "").trim().toLowerCase() === "off") runtimeCacheOff = true;
+  if ((script.getAttribute("data-skeleton-memory") || "").trim().toLowerCase() === "off") shapeMemoryOff = true;
   if ((script.getAttribute("data-runtime") || "").trim().toLowerCase() === "worker") runtimeChoice = "worker";
   if ((script.getAttribute("data-early-requests") || "").trim().toLowerCase() === "off") earlyOff = true;
   if (script.hasAttribute("data-preload") && !/^(false|0|no|off)$/i.test(script.getAttribute("data-preload").trim())) {
@@ -961,6 +1022,7 @@ class StiggElement extends HTMLElement {
     announceLoading(this);
     setMarkup(this, this._definition.skeleton);
     fitSkeleton(this, this._attributes());
+    shapeSkeleton(this);
     this.setAttribute("aria-busy", "true");
     this.setAttribute("data-stigg-state", "loading");
   }
@@ -999,6 +1061,7 @@ class StiggElement extends HTMLElement {
       if (this.getAttribute("cache") === "session") {
         try { sessionStorage.setItem(this._cacheKey(), message.html); } catch (_) { /* full or blocked */ }
       }
+      rememberShape(this);
       this._emit("stigg-ready", { customerId: message.customerId ?? null });
       announceReady(message.announce);
     }

@@ -1,0 +1,111 @@
+"""The skeleton in the shape of the last real content: after a ready render the loader keeps the
+height of each section card (localStorage ``stigg-portal:shapes``, per tag and viewport width,
+numbers only), and the next skeleton of that tag at that width has those heights, so the sections
+do not move when the data arrives. Real Chromium, the mock Stigg API over real HTTP (slowed, so
+that the skeleton stays long enough to be measured)."""
+
+from __future__ import annotations
+
+import json
+
+from browser_helpers import wait_ready
+
+from stigg_portal.mock_api import DEFAULT_API_KEY
+
+# Every layout shift from the first moment of the page (Chromium's Layout Instability API).
+SHIFTS = ("<script>window.__shifts=[];new PerformanceObserver(l=>{for(const e of l.getEntries())"
+          "window.__shifts.push(e.value)}).observe({type:'layout-shift',buffered:true});</script>")
+# Each section card of the portal: [first class, top, height], rounded.
+BOXES = """() => [...document.querySelectorAll("#p .stigg-section-card")].map((card) => {
+  const box = card.getBoundingClientRect();
+  return [card.classList[0], Math.round(box.top), Math.round(box.height)];
+})"""
+FRAME = "() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))"
+
+
+def same_boxes(a, b) -> bool:
+    """The same sections, each within a pixel (rounding)."""
+    return [n for n, _, _ in a] == [n for n, _, _ in b] and all(
+        abs(top - top_b) <= 1 and abs(h - h_b) <= 1 for (_, top, h), (_, top_b, h_b) in zip(a, b))
+
+
+def portal_page(site, mock_api, script_attrs: str = "") -> str:
+    return site.page_url(
+        f'<stigg-customer-portal id="p" api-key="{DEFAULT_API_KEY}" customer-id="customer-demo" '
+        f'base-url="{mock_api.url}"></stigg-customer-portal><p id="below">below the portal</p>',
+        head=SHIFTS, script_attrs=script_attrs)
+
+
+def skeleton_boxes(page, mock_api, url: str):
+    """Load ``url`` with both GraphQL answers 1.5 s late; the skeleton's boxes, then the data's."""
+    mock_api.fail("slow", count=2, delay=1.5)
+    page.goto(url)
+    page.wait_for_selector('#p[data-stigg-state="loading"] .stigg-section-card')
+    page.evaluate(FRAME)  # painted
+    skeleton = page.evaluate(BOXES)
+    below = page.evaluate('document.getElementById("below").getBoundingClientRect().top')
+    page.evaluate("window.__shifts.length = 0")
+    wait_ready(page, "#p")
+    page.evaluate(FRAME)
+    return skeleton, below, page.evaluate(BOXES)
+
+
+def test_second_visit_skeleton_has_the_last_renders_shape_and_nothing_moves(page, site, mock_api, watch):
+    mock_api.reset()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    url = portal_page(site, mock_api)
+    first_skeleton, _, first_data = skeleton_boxes(page, mock_api, url)
+    # the demo customer has a scheduled-update banner and four usage cards: the default skeleton
+    # is shorter, so on the first visit the sections below the overview move down
+    assert not same_boxes(first_skeleton, first_data)
+    stored = json.loads(page.evaluate('localStorage.getItem("stigg-portal:shapes")'))
+    [shape] = stored
+    assert (shape["tag"], shape["width"], list(shape["heights"])) == (
+        "stigg-customer-portal", 1280, [name for name, _, _ in first_data])
+    assert all(abs(shape["heights"][name] - height) <= 0.5 for name, _, height in first_data)
+    assert "customer-demo" not in json.dumps(stored)  # numbers only, no customer id
+
+    second_skeleton, below_before, second_data = skeleton_boxes(page, mock_api, url)
+    assert same_boxes(second_data, first_data)
+    assert same_boxes(second_skeleton, second_data), (second_skeleton, second_data)
+    assert abs(page.evaluate('document.getElementById("below").getBoundingClientRect().top') - below_before) <= 0.5
+    assert page.evaluate("window.__shifts") == []
+    # the data's own markup carries no remembered height
+    assert page.evaluate('[...document.querySelectorAll("#p .stigg-section-card")].every(c => !c.style.height)')
+
+    # another viewport width has no remembered shape yet: the default skeleton, the same as a first visit
+    page.set_viewport_size({"width": 390, "height": 800})
+    narrow_skeleton, _, narrow_data = skeleton_boxes(page, mock_api, url)
+    assert page.evaluate('JSON.parse(localStorage.getItem("stigg-portal:shapes")).map(s => s.width)') == [390, 1280]
+    narrow_again, _, _ = skeleton_boxes(page, mock_api, url)
+    assert not same_boxes(narrow_skeleton, narrow_data)
+    assert same_boxes(narrow_again, narrow_data), (narrow_again, narrow_data)
+    assert watch.console_errors() == []
+
+
+def test_skeleton_memory_off_reads_and_writes_nothing(page, site, mock_api, watch):
+    mock_api.reset()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    url = portal_page(site, mock_api, script_attrs='data-skeleton-memory="off"')
+    first_skeleton, _, _ = skeleton_boxes(page, mock_api, url)
+    assert page.evaluate('localStorage.getItem("stigg-portal:shapes")') is None
+    # a shape stored by another page of the site is not used either
+    page.evaluate("""localStorage.setItem("stigg-portal:shapes", JSON.stringify([{tag: "stigg-customer-portal",
+        width: innerWidth, heights: {"stigg-subscription-usage-layout": 900}}]))""")
+    again, _, _ = skeleton_boxes(page, mock_api, url)
+    assert same_boxes(again, first_skeleton)
+    assert watch.console_errors() == []
+
+
+def test_unreadable_stored_shapes_give_the_default_skeleton(page, site, mock_api, watch):
+    mock_api.reset()
+    page.set_viewport_size({"width": 1280, "height": 900})
+    url = portal_page(site, mock_api)
+    default, _, _ = skeleton_boxes(page, mock_api, url)
+    for junk in ("not json", '{"tag": 1}', '[null, 3, {"tag": "stigg-customer-portal", "width": 1280}]',
+                 '[{"tag": "stigg-customer-portal", "width": 1280, "heights": null}]',
+                 '[{"tag": "stigg-customer-portal", "width": 1280, "heights": {"stigg-subscription-usage-layout": "x"}}]'):
+        page.evaluate("(junk) => localStorage.setItem('stigg-portal:shapes', junk)", junk)
+        skeleton, _, _ = skeleton_boxes(page, mock_api, url)
+        assert same_boxes(skeleton, default), junk
+    assert watch.console_errors() == []
