@@ -16,7 +16,9 @@ and measures in real Chromium with Playwright, medians of ``--runs`` (default 5)
 - the same cold load, ours and Stigg's React portal's, in Chromium started with no DevTools client
   attached (the "no DevTools" rows; an attached client slows every page down, see no_devtools_runs);
 - first paint of the element's final layout (the skeleton the loader paints), the cumulative
-  layout shift until data arrived, the longest main-thread task during the load;
+  layout shift until data arrived, how far the element's sections (and what follows it) moved
+  between the skeleton's frame and the data's (layout-shift entries miss that: the data's nodes
+  are new), the longest main-thread task during the load;
 - bytes of the files actually requested, summed raw / gzip / brotli (from the files on disk);
 - ``cache="session"`` (cached HTML painted before Python is ready) and server-rendered HTML
   (``data-stigg-ssr``) against the same plain boot;
@@ -84,8 +86,27 @@ INIT_SCRIPT = """
                     sources: (e.sources || []).slice(0, 4).map((s) => [describe(s.node), rect(s.previousRect), rect(s.currentRect)]) });
   });
   observe("paint", (e) => { b.paint[e.name] = Math.round(e.startTime); });
+  // Where the target's top-level section cards stand (page y of top, height) and where the target
+  // ends: taken at the skeleton's frame and at the data's, so the harness can tell how far the
+  // sections (and whatever follows the element) moved. Layout-shift entries miss that move: the
+  // data's nodes are new, not moved.
+  const boxes = () => {
+    const root = document.querySelector(window.__benchConfig.target);
+    if (!root) return null;
+    const out = {};
+    for (const card of root.querySelectorAll(".stigg-section-card")) {
+      if (card.parentElement.closest(".stigg-section-card")) continue;
+      const r = card.getBoundingClientRect();
+      out[card.classList[0]] = [Math.round(r.top + scrollY), Math.round(r.height)];
+    }
+    if (!Object.keys(out).length) return null;
+    out[":end"] = [Math.round(root.getBoundingClientRect().bottom + scrollY), 0];
+    return out;
+  };
   // the harness waits for these lines (see measure())
-  const frame = (key) => requestAnimationFrame(() => { b[key] = now(); console.debug("__bench:" + key); });
+  const frame = (key) => requestAnimationFrame(() => {
+    b[key] = now(); b[key + "Boxes"] = boxes(); console.debug("__bench:" + key);
+  });
   const check = () => {
     const cfg = window.__benchConfig;
     if (!cfg) return;
@@ -276,12 +297,16 @@ def _defines(dist: Path, tag: str) -> bool:
 # What a load's observers (INIT_SCRIPT) and the portal's boot recorded, ms since navigation start.
 COLLECT = """() => {
     const b = window.__bench;
+    // the largest move, in px, of a section's top or of the element's end between the first
+    // content and the data (null where the page has no section cards, as Stigg's React portal)
+    const jump = (before, after) => !before || !after ? null : Math.max(0, ...Object.keys(before)
+        .filter((k) => k in after).map((k) => Math.abs(after[k][0] - before[k][0])));
     const portal = window.StiggPortal || {};
     const boot = portal.bootTiming ? Object.fromEntries(Object.entries(portal.bootTiming)
         .map(([k, v]) => [k, Math.round(v - performance.timeOrigin)])) : null;
     return { ready: b.ready, readyFrame: b.readyFrame, content: b.content, contentFrame: b.contentFrame,
              contentState: b.contentState, states: b.states, fcp: b.paint["first-contentful-paint"],
-             cls: b.cls, shifts: b.shifts, longtasks: b.longtasks, bootMode: portal.bootMode || null, boot,
+             cls: b.cls, shifts: b.shifts, jump: jump(b.contentFrameBoxes, b.readyFrameBoxes), longtasks: b.longtasks, bootMode: portal.bootMode || null, boot,
              runtimeCache: portal.runtimeCache || null };
 }"""
 
@@ -715,6 +740,7 @@ def summarize(samples: list[dict[str, Any]], bench: Bench) -> dict[str, Any]:
         "fcp_ms": pick("fcp"),
         "cls": round(median([s["cls"] for s in samples]) or 0, 4),
         "shifts": samples[0].get("shifts") if samples else None,
+        "jump_px": pick("jump"),
         "longtasks": samples[0].get("longtasks") if samples else None,
         "longest_task_ms": max((s["longest_task"] for s in samples), default=0),
         "longest_task_median_ms": pick("longest_task"),
@@ -822,6 +848,10 @@ def fmt_ms(value: float | None) -> str:
     return "–" if value is None else f"{value / 1000:.2f} s" if value >= 1000 else f"{value:.0f} ms"
 
 
+def fmt_px(value: float | None) -> str:
+    return "–" if value is None else f"{value:.0f} px"
+
+
 def ratio(base: float | None, value: float | None) -> str:
     if not base or not value:
         return "–"
@@ -844,8 +874,8 @@ def report(results: dict[str, Any]) -> str:
          f"{results['load_end']}), Chromium {results.get('chromium', '?')}, medians of {results['runs']} runs. "
          f"Element: `{results['target']}`, data from {results['data_source']}."),
         "",
-        "| variant | real data shown | vs plain | ÷ React portal (same run) | first paint of final layout (what) | CLS | longest main-thread task | boot | transfer raw / gzip / brotli |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| variant | real data shown | vs plain | ÷ React portal (same run) | first paint of final layout (what) | CLS | sections moved when data arrived | longest main-thread task | boot | transfer raw / gzip / brotli |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, row in loads.items():
         network = " (20 Mbit/s, 40 ms)" if "Mbit" in name else ""
@@ -864,7 +894,7 @@ def report(results: dict[str, Any]) -> str:
         vs_plain = "–" if "React" in name else ratio(base, row.get("ready_ms")) if "plain" not in name else "1.0×"
         lines.append(
             f"| {name} | {fmt_ms(row.get('ready_ms'))} | {vs_plain} | {vs_react} | "
-            f"{fmt_ms(paint)} ({state}) | {row.get('cls')} | {fmt_ms(row.get('longest_task_ms'))} | "
+            f"{fmt_ms(paint)} ({state}) | {row.get('cls')} | {fmt_px(row.get('jump_px'))} | {fmt_ms(row.get('longest_task_ms'))} | "
             f"{','.join(row.get('boot_modes') or [])}{runtime_cache_note(row)} | {size} |")
     rr = results.get("rerender") or {}
     if rr:
@@ -925,6 +955,10 @@ def verdicts(results: dict[str, Any]) -> dict[str, str]:
             "paint", (loads.get("snapshot cold, classic script tag") or {}).get("first_content_frame_ms"),
             TARGETS["first_paint_ms"]),
         "no layout shift when data arrives (CLS 0)": check("cls", best_cold.get("cls"), 0.0, ""),
+        "no layout jump when data arrives, first visit (sections' boxes)": check(
+            "jump", best_cold.get("jump_px"), 0.0, "px"),
+        "no layout jump when data arrives, return visit (sections' boxes)": check(
+            "jump", best_warm.get("jump_px"), 0.0, "px"),
         "no main-thread long task > 50 ms": check("task", best_cold.get("longest_task_ms"), TARGETS["longtask_ms"]),
         "cold transfer ≤ 8 MB brotli": check("transfer", None if transfer is None else round(transfer / 1e6, 2),
                                              TARGETS["transfer_br_mb"], "MB"),
