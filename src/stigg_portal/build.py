@@ -346,6 +346,7 @@ def element_definitions() -> list[dict[str, Any]]:
                 "loadingAnnouncement": DEFAULT_TEXTS["loading"],
                 # shown when Python cannot start at all (no texts of the element's can apply then)
                 "runtimeError": render_error(prepare(tag, {}), "runtime"),
+                "shape": [list(pair) for pair in widget.skeleton_shape],
                 "loads": list(widget.loads),
                 "events": list(widget.events),
             }

@@ -277,6 +277,13 @@ class Widget:
     css_classes: ClassVar[tuple[str, ...]] = ()
     #: Template to show before data arrives; the same template with ``loading`` set by default.
     skeleton_template: ClassVar[str | None] = None
+    #: The skeleton's memory (loader: ``rememberShape``): the loader keeps the height of every
+    #: top-level ``stigg-section-card`` of a ready render (by its first class) and gives it to the
+    #: skeleton's card of that class next time. These pairs add boxes that are not section cards:
+    #: ``(class in the rendered markup, class of the skeleton box that stands for it)``; the n-th
+    #: box of the one gets the height the n-th of the other had (extra skeleton boxes are hidden,
+    #: missing ones copied from the last).
+    skeleton_shape: ClassVar[tuple[tuple[str, str], ...]] = ()
 
     @classmethod
     def loads_for(cls, attributes: ElementAttributes) -> tuple[DataKind, ...]:

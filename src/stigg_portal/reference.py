@@ -280,7 +280,7 @@ def reference_markdown() -> str:
         ("| `data-runtime=\"worker\"` | Python runs in a plain module worker instead of PyScript's "
         "`PyWorker` |"),
         "| `data-runtime-cache=\"off\"` | the runtime's files are not kept in Cache Storage |",
-        ("| `data-skeleton-memory=\"off\"` | the loader does not keep the sections' heights (localStorage "
+        ("| `data-skeleton-memory=\"off\"` | the loader does not keep the sections' and plan cards' heights (localStorage "
          "`stigg-portal:shapes`) to give the next skeleton the last render's shape |"),
         "",
         "## CSS classes",

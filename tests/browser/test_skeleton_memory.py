@@ -109,3 +109,67 @@ def test_unreadable_stored_shapes_give_the_default_skeleton(page, site, mock_api
         skeleton, _, _ = skeleton_boxes(page, mock_api, url)
         assert same_boxes(skeleton, default), junk
     assert watch.console_errors() == []
+
+
+# The pricing table's boxes, skeleton or data: the period switch, then each plan card shown.
+TABLE_BOXES = """() => [...document.querySelectorAll(
+    "#w .stigg-skeleton-loader-billing-period, #w .stigg-period-picker-container, "
+    + "#w .stigg-paywall-skeleton-plan, #w .stigg-plan-offering-container")]
+  .filter((box) => box.getClientRects().length)
+  .map((box) => { const r = box.getBoundingClientRect(); return ["box", Math.round(r.top), Math.round(r.height)]; })"""
+
+
+def test_pricing_table_on_a_phone_keeps_its_plan_cards_heights_and_count(page, site, mock_api, watch):
+    """Stacked on a phone, each plan card's height decides where the rest of a public pricing page
+    stands; the widget class names its boxes (``skeleton_shape``), the loader remembers them."""
+    mock_api.reset()
+    page.set_viewport_size({"width": 390, "height": 800})
+    # three skeleton cards for four plans: on a first visit the table grows by a card
+    url = site.page_url(
+        SHIFTS + f'<stigg-paywall id="w" api-key="{DEFAULT_API_KEY}" base-url="{mock_api.url}" '
+        'preferred-billing-period="MONTHLY" skeleton-plan-count="3"></stigg-paywall><p id="below">FAQ</p>')
+
+    def visit():
+        mock_api.fail("slow", count=1, delay=1.5)
+        page.goto(url)
+        page.wait_for_selector('#w[data-stigg-state="loading"] .stigg-paywall-skeleton-plan')
+        page.evaluate(FRAME)
+        skeleton = page.evaluate(TABLE_BOXES)
+        below = page.evaluate('document.getElementById("below").getBoundingClientRect().top')
+        page.evaluate("window.__shifts.length = 0")
+        wait_ready(page, "#w")
+        page.evaluate(FRAME)
+        return skeleton, below, page.evaluate(TABLE_BOXES), page.evaluate(
+            'document.getElementById("below").getBoundingClientRect().top')
+
+    skeleton, below, data, below_after = visit()
+    assert len(skeleton) == 4 and len(data) == 5  # the switch and 3 cards, then the switch and 4 plans
+    assert below_after - below > 100  # the FAQ moved down on the first visit
+    [shape] = json.loads(page.evaluate('localStorage.getItem("stigg-portal:shapes")'))
+    assert shape["tag"] == "stigg-paywall" and shape["width"] == 390
+    assert sorted(shape["heights"]) == ["stigg-period-picker-container#0"] + [
+        f"stigg-plan-offering-container#{n}" for n in range(4)]
+
+    skeleton, below, data_again, below_after = visit()
+    assert same_boxes(data_again, data)
+    assert same_boxes(skeleton, data), (skeleton, data)  # a fourth skeleton card, each at its plan's height
+    assert abs(below_after - below) <= 0.5
+    assert page.evaluate("window.__shifts") == []
+    assert watch.console_errors() == []
+
+
+def test_a_table_that_had_fewer_boxes_shows_that_many_skeleton_cards(page, site, mock_api, watch):
+    mock_api.reset()
+    page.set_viewport_size({"width": 390, "height": 800})
+    mock_api.fail("slow", count=1, delay=1.5)
+    # what a render with two plans and no period switch left (a table of monthly-only plans)
+    page.goto(site.page_url("<p>before</p>"))
+    page.evaluate("""localStorage.setItem("stigg-portal:shapes", JSON.stringify([{tag: "stigg-paywall", width: 390,
+        heights: {"stigg-plan-offering-container#0": 500, "stigg-plan-offering-container#1": 700}}]))""")
+    page.goto(site.page_url(
+        f'<stigg-paywall id="w" api-key="{DEFAULT_API_KEY}" base-url="{mock_api.url}"></stigg-paywall>'))
+    page.wait_for_selector('#w[data-stigg-state="loading"] .stigg-paywall-skeleton-plan')
+    assert [h for _, _, h in page.evaluate(TABLE_BOXES)] == [500, 700]
+    wait_ready(page, "#w")  # then the real table, whatever it has
+    assert page.locator("#w .stigg-plan-offering-container").count() == 4
+    assert watch.console_errors() == []

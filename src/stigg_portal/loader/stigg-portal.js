@@ -74,7 +74,10 @@ function fitSkeleton(element, attrs) {
 // keeps the height of the element's section cards (`.stigg-section-card`, by their first class)
 // in localStorage under SHAPES_KEY, per tag and viewport width: numbers only, no customer id and
 // no text. The next skeleton of that tag at that viewport width gets those heights when it is
-// inserted, and the sections stand where the data will put them. The heights are read in a
+// inserted, and the sections stand where the data will put them. An element whose boxes are not
+// section cards (the pricing table's plan cards) names them in its widget class's
+// `skeleton_shape` (the definition's `shape`: [class in the data, class of the skeleton's box]
+// pairs, kept as `class#n`). The heights are read in a
 // ResizeObserver's callback (after layout, so nothing forces one), the width from `innerWidth`
 // (which needs no layout). data-skeleton-memory="off" on the script tag turns it off (nothing is
 // read or written).
@@ -96,13 +99,24 @@ function readShapes() {
   }
 }
 
+const boxHeight = (box) => Math.round(box.getBoundingClientRect().height * 10) / 10;
+
+function fixHeight(box, height) {
+  box.style.boxSizing = "border-box";
+  box.style.height = box.style.minHeight = box.style.maxHeight = `${height}px`; // over the skeleton's own sizes
+  box.style.overflow = "hidden";
+}
+
 function rememberShape(element) {
   if (shapeMemoryOff || typeof ResizeObserver === "undefined") return;
   const observer = new ResizeObserver(() => {
     observer.disconnect();
     if (element.getAttribute("data-stigg-state") !== "ready" || !element.offsetWidth) return;
     const heights = {};
-    for (const card of sectionCards(element)) heights[card.classList[0]] = Math.round(card.getBoundingClientRect().height * 10) / 10;
+    for (const card of sectionCards(element)) heights[card.classList[0]] = boxHeight(card);
+    for (const [dataClass] of element._definition.shape || []) {
+      element.querySelectorAll(`.${dataClass}`).forEach((box, n) => { heights[`${dataClass}#${n}`] = boxHeight(box); });
+    }
     if (!Object.keys(heights).length) return;
     const width = innerWidth;
     const shapes = readShapes().filter((shape) => !(shape.tag === element.localName && shape.width === width));
@@ -119,12 +133,28 @@ function shapeSkeleton(element) {
   const width = innerWidth;
   const shape = readShapes().find((s) => s.tag === element.localName && s.width === width);
   if (!shape) return;
+  const usable = (value) => { const height = Number(value); return height > 0 && height < 20000 ? height : null; };
+  if (!Object.values(shape.heights).some(usable)) return; // nothing readable: the default skeleton
   for (const card of sectionCards(element)) {
-    const height = Number(shape.heights[card.classList[0]]);
-    if (!(height > 0 && height < 20000)) continue;
-    card.style.boxSizing = "border-box";
-    card.style.height = `${height}px`;
-    card.style.overflow = "hidden";
+    const height = usable(shape.heights[card.classList[0]]);
+    if (height) fixHeight(card, height);
+  }
+  for (const [dataClass, skeletonClass] of element._definition.shape || []) {
+    const boxes = [...element.querySelectorAll(`.${skeletonClass}`)];
+    const remembered = [];
+    for (let n = 0, height; n < 50 && (height = usable(shape.heights[`${dataClass}#${n}`])); n += 1) remembered.push(height);
+    if (!boxes.length) continue;
+    // as many boxes as the last render had (none: it had no period switch, say): copies of the
+    // last one, or the extra ones hidden
+    while (remembered.length && boxes.length < remembered.length) {
+      const copy = boxes[boxes.length - 1].cloneNode(true);
+      boxes[boxes.length - 1].after(copy);
+      boxes.push(copy);
+    }
+    boxes.forEach((box, n) => {
+      if (n < remembered.length) fixHeight(box, remembered[n]);
+      else box.style.display = "none";
+    });
   }
 }
 

@@ -60,6 +60,11 @@ class PaywallWidget(Widget):
     template = "paywall.html"
     loads = ("paywall",)
     events = BASE_EVENTS + (EVENT_PLAN_SELECTED, EVENT_BILLING_PERIOD_CHANGE)
+    # stacked on a phone, the plan cards' heights decide where everything below the table stands
+    skeleton_shape = (
+        ("stigg-period-picker-container", "stigg-skeleton-loader-billing-period"),
+        ("stigg-plan-offering-container", "stigg-paywall-skeleton-plan"),
+    )
     css_classes = (
         "stigg-paywall-container",
         "stigg-paywall-layout",
