@@ -173,3 +173,37 @@ def test_a_table_that_had_fewer_boxes_shows_that_many_skeleton_cards(page, site,
     wait_ready(page, "#w")  # then the real table, whatever it has
     assert page.locator("#w .stigg-plan-offering-container").count() == 4
     assert watch.console_errors() == []
+
+
+# Every element the demo client renders, composed section by section under one provider.
+EVERY_ELEMENT = ("stigg-subscription-overview", "stigg-usage", "stigg-addons", "stigg-promotions",
+                 "stigg-paywall", "stigg-payment-details", "stigg-invoices")
+HEIGHTS = f"""() => Object.fromEntries({list(EVERY_ELEMENT)!r}.map((tag) => {{
+  const element = document.querySelector(tag);
+  return [tag, [element.getAttribute("data-stigg-state"), Math.round(element.getBoundingClientRect().height)]];
+}}))"""
+
+
+def test_every_element_on_a_return_visit_is_as_tall_as_its_data(page, site, watch):
+    body = ('<stigg-provider client="demo" scenario="paid">'
+            + "".join(f"<{tag}></{tag}>" for tag in EVERY_ELEMENT) + "</stigg-provider><p id='below'>end</p>")
+    url = site.page_url(body)
+    for width in (390, 1280):
+        page.set_viewport_size({"width": width, "height": 800})
+        seen = []
+        for _visit in (1, 2):
+            page.goto(url)
+            page.wait_for_selector("stigg-usage[data-stigg-state='loading']")
+            page.evaluate(FRAME)
+            skeleton = page.evaluate(HEIGHTS)
+            page.wait_for_function(f"() => {list(EVERY_ELEMENT)!r}.every((tag) => "
+                                   "document.querySelector(tag).getAttribute('data-stigg-state') === 'ready')")
+            page.evaluate(FRAME)
+            seen.append((skeleton, page.evaluate(HEIGHTS)))
+        (_, first_data), (second_skeleton, second_data) = seen
+        assert all(state == "loading" for state, _ in second_skeleton.values()), second_skeleton
+        assert {tag: h for tag, (_, h) in second_data.items()} == {tag: h for tag, (_, h) in first_data.items()}
+        off = {tag: (second_skeleton[tag][1], h) for tag, (_, h) in second_data.items()
+               if abs(second_skeleton[tag][1] - h) > 1}
+        assert off == {}, f"at {width} px, skeleton vs data height: {off}"
+    assert watch.console_errors() == []

@@ -62,6 +62,7 @@ class AddonsWidget(Widget):
     template = "addons.html"
     loads = ("portal",)
     events = BASE_EVENTS
+    skeleton_shape = (("stigg-addons-list-layout", "stigg-addons-list-layout"),)  # as tall as the last render (no section card here)
     css_classes = ADDONS_CLASSES + SHARED_CLASSES
 
     def context(self, render: RenderInput) -> dict[str, Any]:

@@ -76,6 +76,7 @@ class PromotionsWidget(Widget):
     template = "promotions.html"
     loads = ("portal",)
     events = BASE_EVENTS
+    skeleton_shape = (("stigg-promotions-layout", "stigg-promotions-layout"),)  # as tall as the last render (no section card here)
     css_classes = PROMOTIONS_CLASSES + SHARED_CLASSES
 
     def context(self, render: RenderInput) -> dict[str, Any]:
