@@ -167,7 +167,7 @@ class PaywallAttributes(ElementAttributes):
     show_only_eligible_plans: bool = Field(False, description="Hide plans below the current plan")
     hide_compatible_addons: bool = Field(False, description="Leave the add-ons list out of every plan card")
     skeleton_plan_count: int | None = Field(
-        None, ge=1, le=12, description="Plan cards in the loading skeleton (default 3), to match the real count"
+        None, ge=1, le=12, description="Plan cards in the loading skeleton (default 3), to match the real count (a return visit at the same viewport width uses the last render's count)"
     )
 
     @field_validator("show_only_eligible_plans", "hide_compatible_addons", mode="before")
