@@ -1053,6 +1053,7 @@ class StiggElement extends HTMLElement {
     setMarkup(this, this._definition.skeleton);
     fitSkeleton(this, this._attributes());
     shapeSkeleton(this);
+    this._keepShape = true; // the render that replaces this skeleton is what the next one stands for
     this.setAttribute("aria-busy", "true");
     this.setAttribute("data-stigg-state", "loading");
   }
@@ -1091,7 +1092,10 @@ class StiggElement extends HTMLElement {
       if (this.getAttribute("cache") === "session") {
         try { sessionStorage.setItem(this._cacheKey(), message.html); } catch (_) { /* full or blocked */ }
       }
-      rememberShape(this);
+      // only the first render after a skeleton (not one after a click on a tab or "show more":
+      // the next visit's first render will not have those)
+      if (this._keepShape) rememberShape(this);
+      this._keepShape = false;
       this._emit("stigg-ready", { customerId: message.customerId ?? null });
       announceReady(message.announce);
     }
