@@ -70,7 +70,8 @@ function fitSkeleton(element, attrs) {
 
 // How tall each section really is depends on the data (how many usage cards, whether a
 // scheduled-update banner shows), which no skeleton can know: on a first visit the sections
-// below one that grows move down when the data arrives. So after each ready render the loader
+// below one that grows move down when the data arrives. So after the render that replaces a
+// skeleton (not later ones: a click on a tab re-renders taller than a first visit shows) the loader
 // keeps the height of the element's section cards (`.stigg-section-card`, by their first class)
 // in localStorage under SHAPES_KEY, per tag and viewport width: numbers only, no customer id and
 // no text. The next skeleton of that tag at that viewport width gets those heights when it is
