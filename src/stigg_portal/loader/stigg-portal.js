@@ -85,6 +85,7 @@ function fitSkeleton(element, attrs) {
 const SHAPES_KEY = `${PREFIX}shapes`;
 const SHAPES_KEPT = 12; // tag x width pairs, the latest first
 let shapeMemoryOff = false;
+let shapesRead = null; // SHAPES_KEY parsed once per page; rememberShape keeps it current
 
 function sectionCards(element) {
   return [...element.querySelectorAll(".stigg-section-card")]
@@ -92,12 +93,14 @@ function sectionCards(element) {
 }
 
 function readShapes() {
+  if (shapesRead) return shapesRead;
   try {
     const shapes = JSON.parse(localStorage.getItem(SHAPES_KEY) || "[]");
-    return Array.isArray(shapes) ? shapes.filter((shape) => shape?.heights && typeof shape.heights === "object") : [];
+    shapesRead = Array.isArray(shapes) ? shapes.filter((shape) => shape?.heights && typeof shape.heights === "object") : [];
   } catch (_) {
-    return []; // storage blocked, or not ours to parse: a plain skeleton
+    shapesRead = []; // storage blocked, or not ours to parse: a plain skeleton
   }
+  return shapesRead;
 }
 
 const boxHeight = (box) => Math.round(box.getBoundingClientRect().height * 10) / 10;
@@ -115,15 +118,15 @@ function rememberShape(element) {
     if (element.getAttribute("data-stigg-state") !== "ready" || !element.offsetWidth) return;
     const heights = {};
     for (const card of sectionCards(element)) heights[card.classList[0]] = boxHeight(card);
-    for (const [dataClass] of element._definition.shape || []) {
+    for (const [dataClass] of element._definition.shape) {
       element.querySelectorAll(`.${dataClass}`).forEach((box, n) => { heights[`${dataClass}#${n}`] = boxHeight(box); });
     }
     if (!Object.keys(heights).length) return;
     const width = innerWidth;
-    const shapes = readShapes().filter((shape) => !(shape.tag === element.localName && shape.width === width));
-    shapes.unshift({ tag: element.localName, width, heights });
+    shapesRead = [{ tag: element.localName, width, heights },
+      ...readShapes().filter((shape) => !(shape.tag === element.localName && shape.width === width))].slice(0, SHAPES_KEPT);
     try {
-      localStorage.setItem(SHAPES_KEY, JSON.stringify(shapes.slice(0, SHAPES_KEPT)));
+      localStorage.setItem(SHAPES_KEY, JSON.stringify(shapesRead));
     } catch (_) { /* storage full or blocked */ }
   });
   observer.observe(element);
@@ -140,14 +143,14 @@ function shapeSkeleton(element) {
     const height = usable(shape.heights[card.classList[0]]);
     if (height) fixHeight(card, height);
   }
-  for (const [dataClass, skeletonClass] of element._definition.shape || []) {
+  for (const [dataClass, skeletonClass] of element._definition.shape) {
     const boxes = [...element.querySelectorAll(`.${skeletonClass}`)];
     const remembered = [];
     for (let n = 0, height; n < 50 && (height = usable(shape.heights[`${dataClass}#${n}`])); n += 1) remembered.push(height);
     if (!boxes.length) continue;
     // as many boxes as the last render had (none: it had no period switch, say): copies of the
     // last one, or the extra ones hidden
-    while (remembered.length && boxes.length < remembered.length) {
+    while (boxes.length < remembered.length) {
       const copy = boxes[boxes.length - 1].cloneNode(true);
       boxes[boxes.length - 1].after(copy);
       boxes.push(copy);
@@ -192,10 +195,11 @@ function newPlugins(urls) {
 }
 for (const script of OWN_SCRIPT ? [OWN_SCRIPT] : document.querySelectorAll("script[src]")) {
   if (new URL(script.src, document.baseURI).href !== SCRIPT_URL) continue;
-  if ((script.getAttribute("data-runtime-cache") || "").trim().toLowerCase() === "off") runtimeCacheOff = true;
-  if ((script.getAttribute("data-skeleton-memory") || "").trim().toLowerCase() === "off") shapeMemoryOff = true;
-  if ((script.getAttribute("data-runtime") || "").trim().toLowerCase() === "worker") runtimeChoice = "worker";
-  if ((script.getAttribute("data-early-requests") || "").trim().toLowerCase() === "off") earlyOff = true;
+  const says = (name, word) => (script.getAttribute(name) || "").trim().toLowerCase() === word;
+  if (says("data-runtime-cache", "off")) runtimeCacheOff = true;
+  if (says("data-skeleton-memory", "off")) shapeMemoryOff = true;
+  if (says("data-runtime", "worker")) runtimeChoice = "worker";
+  if (says("data-early-requests", "off")) earlyOff = true;
   if (script.hasAttribute("data-preload") && !/^(false|0|no|off)$/i.test(script.getAttribute("data-preload").trim())) {
     preloadAsked = true;
   }
