@@ -1,10 +1,11 @@
 """The portal in every major engine: WebKit (Safari's engine, every iOS browser) and Firefox, beside
 Chromium, from Debian packages (see docs/speed.md, "Other engines").
 
-The same four pages run in each engine, in one browser session (the first page is a cold visit):
+The same pages run in each engine, in one browser session (the first page is a cold visit):
 the full portal (examples/full-portal.html), a provider with sections (examples/composed-sections.html),
-the paywall with a plan click (its event), and a page with an attribute change and an element in its
-error state (the API rejects its key). Every page carries a recorder (engines/recorder.js: page errors,
+the paywall with a plan click (its event), a page with an attribute change and an element in its
+error state (the API rejects its key), and the full portal again (a return visit: its skeleton has
+the shape the first visit's render left in localStorage, so nothing moves when the data arrives). Every page carries a recorder (engines/recorder.js: page errors,
 unhandled rejections, console, our events), since Selenium's WebKitGTK driver has no log. Each engine
 must boot from the memory snapshot and show no page errors; the boot mode and the time to the first
 ``stigg-ready`` are printed per engine.
@@ -93,6 +94,9 @@ def steps(site, mock_api, raw_host) -> list[dict]:
          # a feature only the heavy-usage customer has
          "after": f'document.querySelector("#u .stigg-entitlement-usage-{heavy_only}") !== null'},
         *raw,
+        # the same page again in the same profile: its skeleton has the shape the first visit stored
+        {"name": "full-portal-return", "url": f"{base}/engine-full-portal.html",
+         "ready": _state("stigg-customer-portal"), "act": None, "after": None},
     ]
 
 
@@ -124,6 +128,13 @@ def check_engine(engine: str, outcomes: list[dict], *, table: str = "native", tr
     if "raw-host" in by_name:  # the three big binaries came as .br copies the worker decoded
         copies = by_name["raw-host"]["result"]["bootInfo"]["packedCopies"]
         assert len(copies) == 3 and all(c.endswith(".br") for c in copies), f"{engine} raw-host: {copies}"
+    # the skeleton memory (localStorage + ResizeObserver): the first visit's default skeleton is
+    # shorter than the demo customer's portal; the return visit's skeleton is as tall as its data
+    first, again = (by_name[n]["result"]["rec"]["heights"]["stigg-customer-portal"]
+                    for n in ("full-portal", "full-portal-return"))
+    assert first["ready"] - first["skeleton"] > 50, f"{engine} first visit: {first}"
+    assert abs(again["ready"] - again["skeleton"]) <= 2, f"{engine} return visit: {again} (first {first})"
+    assert again["ready"] == first["ready"], f"{engine}: {first} then {again}"
     interaction = by_name["interaction"]["result"]
     errors = [e for e in interaction["rec"]["events"] if e["type"] == "stigg-error"]
     assert [e["target"] for e in errors] == ["bad"] and errors[0]["detail"]["code"] == "unauthorized", errors

@@ -16,6 +16,24 @@
       return original.apply(console, args);
     };
   }
+  // Each element's height when its skeleton goes in and when its first ready render is applied
+  // (the skeleton memory: on a return visit the two match). Read in a MutationObserver callback,
+  // that is after the loader's synchronous insertion and before the frame is painted.
+  const heights = (rec.heights = {});
+  const measure = () => {
+    for (const element of document.querySelectorAll("[data-stigg-state]")) {
+      const key = element.id || element.localName;
+      const state = element.getAttribute("data-stigg-state");
+      const entry = (heights[key] ||= {});
+      if (state === "loading" && entry.skeleton === undefined && element.firstElementChild) {
+        entry.skeleton = Math.round(element.getBoundingClientRect().height);
+      } else if (state === "ready" && entry.ready === undefined) {
+        entry.ready = Math.round(element.getBoundingClientRect().height);
+      }
+    }
+  };
+  new MutationObserver(measure).observe(document, { subtree: true, childList: true, attributes: true,
+    attributeFilter: ["data-stigg-state"] });
   const names = ["stigg-ready", "stigg-error", "stigg-plan-selected", "stigg-manage-subscription"];
   for (const name of names) {
     document.addEventListener(name, (e) => {
