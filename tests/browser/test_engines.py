@@ -5,8 +5,10 @@ The same pages run in each engine, in one browser session (the first page is a c
 the full portal (examples/full-portal.html), a provider with sections (examples/composed-sections.html),
 the paywall with a plan click (its event), a page with an attribute change and an element in its
 error state (the API rejects its key), and the full portal again (a return visit: its skeleton has
-the shape the first visit's render left in localStorage, so nothing moves when the data arrives). Every page carries a recorder (engines/recorder.js: page errors,
-unhandled rejections, console, our events), since Selenium's WebKitGTK driver has no log. Each engine
+the shape the first visit's render left in localStorage, so nothing moves when the data arrives).
+Every page carries a recorder (engines/recorder.js: page errors, unhandled rejections, console, our
+events, each element's height at its skeleton and at its first ready render), since Selenium's
+WebKitGTK driver has no log. Each engine
 must boot from the memory snapshot and show no page errors; the boot mode and the time to the first
 ``stigg-ready`` are printed per engine.
 
