@@ -141,27 +141,30 @@ def fetch_npm(spec: str) -> Path:
     return expected
 
 
-#: Node script: stdin (a JavaScript module) minified with esbuild's JS API to stdout. Syntax no
-#: newer than ES2022, license comments kept, exported names (and every property name) unchanged.
+#: Node script: stdin (JavaScript) minified with esbuild's JS API; argv[2] holds esbuild's
+#: options (the format, and for our own entry points a source map); prints {code, map} as JSON.
+#: Syntax no newer than ES2022, license comments kept, exported names (and every property name)
+#: unchanged.
 _MINIFY_JS = """
 const esbuild = require(process.argv[1]);
 const chunks = [];
 process.stdin.on("data", (chunk) => chunks.push(chunk));
 process.stdin.on("end", () => {
   const out = esbuild.transformSync(Buffer.concat(chunks).toString("utf8"),
-    { minify: true, format: "esm", target: "es2022", charset: "utf8", logLevel: "error" });
-  process.stdout.write(out.code);
+    { minify: true, target: "es2022", charset: "utf8", logLevel: "error", ...JSON.parse(process.argv[2]) });
+  process.stdout.write(JSON.stringify({ code: out.code, map: out.map || null }));
 });
 """
 
 
-def minify_js(data: bytes, name: str) -> bytes:
-    """``data`` minified by esbuild (:data:`pins.ESBUILD_WASM_NPM`, run by Node), cached by its hash;
-    the input unchanged, with a warning, when that is not possible (no Node, offline)."""
-    digest = hashlib.sha256(data).hexdigest()[:20]
-    cached = cache_dir() / "minified" / f"{digest}-{pins.ESBUILD_WASM_NPM.replace('@', '-')}-{name}"
+def _esbuild(data: bytes, name: str, options: dict[str, Any]) -> dict[str, Any] | None:
+    """esbuild's minified ``data`` ({code, map}), cached by the input's and the options' hash;
+    ``None``, with a warning, when that is not possible (no Node, offline)."""
+    key = json.dumps(options, sort_keys=True).encode()
+    digest = hashlib.sha256(data + b"\0" + key).hexdigest()[:20]
+    cached = cache_dir() / "minified" / f"{digest}-{pins.ESBUILD_WASM_NPM.replace('@', '-')}-{name}.json"
     if cached.exists():
-        return cached.read_bytes()
+        return json.loads(cached.read_text())
     from .snapshot import find_node
 
     node, why = find_node()
@@ -176,16 +179,38 @@ def minify_js(data: bytes, name: str) -> bytes:
                 shutil.rmtree(package, ignore_errors=True)
                 (tmp / "package").replace(package)
                 shutil.rmtree(tmp, ignore_errors=True)
-        result = subprocess.run([node, "-e", _MINIFY_JS, str(package / "lib" / "main.js")], input=data,
-                                capture_output=True, timeout=300, check=False)
+        result = subprocess.run([node, "-e", _MINIFY_JS, str(package / "lib" / "main.js"), key.decode()],
+                                input=data, capture_output=True, timeout=300, check=False)
         if result.returncode != 0 or not result.stdout:
             raise RuntimeError(result.stderr.decode(errors="replace").strip().splitlines()[-1:] or "no output")
     except (OSError, RuntimeError, subprocess.SubprocessError, tarfile.TarError) as exc:
-        log(f"warning: {name} shipped as Pyodide has it, not minified ({exc})")
-        return data
+        log(f"warning: {name} shipped as it is, not minified ({exc})")
+        return None
     cached.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(cached, result.stdout)
-    return result.stdout
+    return json.loads(result.stdout)
+
+
+def minify_js(data: bytes, name: str) -> bytes:
+    """A JavaScript module (Pyodide's glue) minified; unchanged when esbuild cannot run."""
+    out = _esbuild(data, name, {"format": "esm"})
+    return out["code"].encode() if out else data
+
+
+def minify_entry(source: str, name: str, *, module: bool) -> tuple[str, str | None]:
+    """One of our entry points (loader, worker) minified, with a source map holding ``source``
+    itself, so that a page author's dev tools still show the readable file: (code, map), or
+    (``source``, ``None``) when esbuild cannot run or ``STIGG_PORTAL_MINIFY=0`` asks for readable
+    files (experiments that patch the shipped text)."""
+    if os.environ.get("STIGG_PORTAL_MINIFY", "1") == "0":
+        return source, None
+    options = {"sourcemap": "external", "sourcefile": name, "sourcesContent": True}
+    if module:
+        options["format"] = "esm"
+    out = _esbuild(source.encode(), name, options)  # no format for the loader: a classic script stays one
+    if out is None:
+        return source, None
+    return f"{out['code']}//# sourceMappingURL={name}.map\n", out["map"]
 
 
 def fetch_pypi(name: str, version: str, *, sdist: bool = False, platform: bool = False) -> Path:
@@ -866,15 +891,20 @@ def build(dist: Path | str = "dist", *, compress: bool = True, snapshot: bool | 
 
     from .elements import identity_attributes, page_wide_attributes
 
+    def write_entry(name: str, source: str, *, module: bool) -> None:
+        code, source_map = minify_entry(source, name, module=module)
+        (dist / name).write_text(code)
+        (dist / f"{name}.map").unlink(missing_ok=True)
+        if source_map:
+            (dist / f"{name}.map").write_text(source_map)
+
     def write_entry_points() -> None:
-        (dist / "stigg-portal.js").write_text(
-            _fill("stigg-portal.js", {"DEFINITIONS": definitions, "RUNTIME": runtime_config, "STYLES": styles,
-                                      "FONTS": font_probes(styles),
-                                      "PAGE_WIDE_ATTRIBUTES": page_wide_attributes(),
-                                      "IDENTITY_ATTRIBUTES": identity_attributes(), "EARLY": early_plan})
-        )
+        write_entry("stigg-portal.js", _fill("stigg-portal.js", {
+            "DEFINITIONS": definitions, "RUNTIME": runtime_config, "STYLES": styles, "FONTS": font_probes(styles),
+            "PAGE_WIDE_ATTRIBUTES": page_wide_attributes(), "IDENTITY_ATTRIBUTES": identity_attributes(),
+            "EARLY": early_plan}), module=False)
         worker_source = _fill("stigg-worker.js", {"RUNTIME": runtime_config})
-        (dist / "stigg-worker.js").write_text(worker_source.replace("__RUNTIME_DIR__", runtime_name))
+        write_entry("stigg-worker.js", worker_source.replace("__RUNTIME_DIR__", runtime_name), module=True)
 
     write_entry_points()
     (dist / "stigg-portal.css").write_text(styles)

@@ -19,10 +19,20 @@ def events_script(names: list[str]) -> str:
         f"target:e.target.localName}}));" for n in names) + "</script>"
 
 
+def readable_source(dist_dir, name: str) -> str:
+    """The text the build generated for ``name`` (the loader or the worker) before minifying: the
+    source map's copy when the file shipped minified, else the file itself."""
+    source_map = dist_dir / f"{name}.map"
+    if source_map.exists():
+        [text] = json.loads(source_map.read_text())["sourcesContent"]
+        return text
+    return (dist_dir / name).read_text()
+
+
 def runtime_entry(dist_dir, key: str) -> dict:
     """A flat object of the worker's RUNTIME (``"key": {...}``, as the build wrote it); empty when
     the build wrote none."""
-    match = re.search(rf'"{key}": (\{{[^}}]*\}})', (dist_dir / "stigg-worker.js").read_text())
+    match = re.search(rf'"{key}": (\{{[^}}]*\}})', readable_source(dist_dir, "stigg-worker.js"))
     return json.loads(match.group(1)) if match else {}
 
 

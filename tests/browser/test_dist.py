@@ -47,6 +47,20 @@ def test_dist_has_loader_worker_css_and_manifest(dist_dir):
     assert "https://cdn" not in loader
 
 
+@pytest.mark.parametrize("name", ["stigg-portal.js", "stigg-worker.js"])
+def test_loader_and_worker_ship_minified_with_their_readable_source_in_a_source_map(dist_dir, name):
+    """Fewer bytes on every page (esbuild, as for Pyodide's glue), and a page author's dev tools
+    still show the generated file: the map's only source is the whole readable text."""
+    shipped = (dist_dir / name).read_text()
+    assert shipped.endswith(f"//# sourceMappingURL={name}.map\n")
+    source_map = json.loads((dist_dir / f"{name}.map").read_text())
+    assert source_map["sources"] == [name] and source_map["mappings"]
+    [readable] = source_map["sourcesContent"]
+    assert readable.startswith(f"// stigg-{'portal loader' if name == 'stigg-portal.js' else 'portal worker'}")
+    assert "/*@" not in readable and len(shipped) < 0.8 * len(readable)
+    assert "pyodide.asm.wasm" in shipped and "pyodide.asm.wasm" in readable  # the RUNTIME the build filled in
+
+
 def test_pyodide_linking_is_lazy_in_this_build(dist_dir):
     """pyodide.asm.mjs ships with the lazy GOT (build.patch_pyodide_linking): the main module's
     exports get a GOT entry and a table slot only when something imports them."""
