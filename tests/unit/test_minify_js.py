@@ -1,4 +1,5 @@
-"""build.minify_js: Pyodide's glue minified by esbuild (docs/speed.md (o)), or shipped unchanged."""
+"""build.minify_js / minify_entry: Pyodide's glue, our loader and worker minified by esbuild
+(docs/speed.md (o), (ab)), or shipped unchanged."""
 
 from __future__ import annotations
 
@@ -16,7 +17,17 @@ def test_without_node_the_file_ships_unchanged_with_a_warning(tmp_path, monkeypa
     monkeypatch.setenv("STIGG_PORTAL_CACHE", str(tmp_path))
     monkeypatch.setattr(snapshot, "find_node", lambda: (None, "no Node.js found"))
     assert build.minify_js(SOURCE, "glue.mjs") == SOURCE
-    assert "glue.mjs shipped as Pyodide has it, not minified (no Node.js found)" in capsys.readouterr().out
+    assert "glue.mjs shipped as it is, not minified (no Node.js found)" in capsys.readouterr().out
+    # our entry points too, and then without a source map
+    assert build.minify_entry("var a = 1;\n", "stigg-portal.js", module=False) == ("var a = 1;\n", None)
+    assert "stigg-portal.js shipped as it is, not minified (no Node.js found)" in capsys.readouterr().out
+
+
+def test_minify_off_ships_the_entry_points_readable(tmp_path, monkeypatch):
+    monkeypatch.setenv("STIGG_PORTAL_CACHE", str(tmp_path))
+    monkeypatch.setenv("STIGG_PORTAL_MINIFY", "0")
+    monkeypatch.setattr(snapshot, "find_node", lambda: pytest.fail("esbuild must not run"))
+    assert build.minify_entry("var a = 1;\n", "stigg-worker.js", module=True) == ("var a = 1;\n", None)
 
 
 def test_minified_module_is_smaller_and_answers_the_same(tmp_path):
