@@ -7,14 +7,23 @@
 - ``STIGG_SERVER_API_KEY``: a server key, for the own-backend route (``client="http"``) only.
 - ``STIGG_BASE_URL``: another API root, e.g. the local mock (``stigg-portal mock-api``).
 - ``STIGG_CUSTOMER_ID``: the customer the signed-in "user" is (default ``customer-demo``).
-- ``STIGG_PORTAL_DIST``: the built ``dist/`` folder (default ``./dist``), served at ``/stigg-portal/``.
+- ``STIGG_PORTAL_DIST``: the built ``dist/`` folder (default ``./dist``), served at ``/stigg-portal/``;
+  a relative path is relative to the current directory, as a shell variable is (the apps' own
+  ``DIST_DIR`` would take it relative to the app's folder, ``examples/apps/``).
 """
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from dataclasses import dataclass, field
 from typing import Any
+
+
+def _from_current_directory(path: str | None) -> str | None:
+    """``STIGG_PORTAL_DIST=dist`` from the repo root means the repo's ``dist/``: made absolute here,
+    because the integrations take a relative ``DIST_DIR`` relative to the app's root."""
+    return str(Path(path).resolve()) if path else None
 
 
 @dataclass
@@ -34,7 +43,7 @@ class ExampleSettings:
             server_api_key=os.environ.get("STIGG_SERVER_API_KEY") or None,
             base_url=os.environ.get("STIGG_BASE_URL") or None,
             customer_id=os.environ.get("STIGG_CUSTOMER_ID") or "customer-demo",
-            dist_dir=os.environ.get("STIGG_PORTAL_DIST") or None,
+            dist_dir=_from_current_directory(os.environ.get("STIGG_PORTAL_DIST")),
         )
 
     def defaults(self) -> dict[str, Any]:
