@@ -2,7 +2,7 @@
 const log = document.getElementById("log");
 const names = [
   "stigg-ready", "stigg-error", "stigg-manage-subscription", "stigg-plan-selected",
-  "stigg-contact-support", "stigg-cancel-scheduled-updates", "stigg-buy-more",
+  "stigg-contact-support", "stigg-cancel-scheduled-updates", "stigg-buy-more", "stigg-billing-period-change",
 ];
 for (const name of names) {
   document.addEventListener(name, (event) => {

@@ -114,6 +114,11 @@ def test_the_events_page_has_the_buttons_its_text_names_and_logs_them_where_it_s
     page.wait_for_function("document.getElementById('log').textContent.startsWith('stigg-contact-support')")
     page.locator("#portal").get_by_role("button", name="Manage", exact=True).click()
     page.wait_for_function("document.getElementById('log').textContent.startsWith('stigg-manage-subscription')")
+    # every event of the contract is logged, the billing-period switch's too
+    assert "Monthly / Annual switch" in intro
+    page.locator("#portal").get_by_role("switch").click()
+    page.wait_for_function("document.getElementById('log').textContent.startsWith('stigg-billing-period-change')")
+    assert json.loads(log.inner_text().splitlines()[0].split(" ", 1)[1]) == {"billingPeriod": "ANNUALLY"}
 
 
 def readme_section(title: str) -> str:
