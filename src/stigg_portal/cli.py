@@ -67,6 +67,14 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush of a closed pipe stays quiet."""
+    import os
+
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
 class UsageError(Exception):
     """A mistake on the command line: printed as one line, exit status 2."""
 
@@ -200,6 +208,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `stigg-portal render ... | head`: the reader left, no traceback
+        _silence_stdout()
+        return 141
 
 
 if __name__ == "__main__":
