@@ -44,6 +44,10 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+EXAMPLES_MOCK_URL = "http://127.0.0.1:8100"
+"""Where the example pages expect the mock Stigg API; ``demo`` rewrites it when the mock listens elsewhere."""
+
+
 def _demo(args: argparse.Namespace) -> int:
     from .serve import serve_forever
 
@@ -51,17 +55,26 @@ def _demo(args: argparse.Namespace) -> int:
         from .build import build
 
         build(args.dist)
+    from .mock_api import start_mock_api
+
     mock = None
     try:
-        from .mock_api import start_mock_api
-
         mock = start_mock_api(host=args.host, port=args.mock_port)
-        print(f"Mock Stigg API on {mock.url}/graphql (used by examples/own-api.html)", flush=True)
-    except OSError as exc:  # port taken: the demo customers work without the mock
-        print(f"(mock Stigg API not started: {exc})", file=sys.stderr)
+    except OSError as exc:  # port taken: another free one, the example pages are pointed at it
+        print(f"(port {args.mock_port} for the mock Stigg API is taken: {exc}; using a free port)", file=sys.stderr)
+        try:
+            mock = start_mock_api(host=args.host, port=0)
+        except OSError as again:  # the demo customers work without the mock
+            print(f"(mock Stigg API not started: {again})", file=sys.stderr)
+    replacements = {}
+    if mock:
+        print(f"Mock Stigg API on {mock.url}/graphql (used by examples/own-api.html and python-plugin.html)", flush=True)
+        if mock.url != EXAMPLES_MOCK_URL:
+            replacements[EXAMPLES_MOCK_URL] = mock.url
     examples = examples_dir()
     print(f"Demo: http://{args.host}:{args.port}/  (examples from {examples})", flush=True)
-    serve_forever(examples, args.host, args.port, mounts={"dist": args.dist, "examples": examples})
+    serve_forever(examples, args.host, args.port, mounts={"dist": args.dist, "examples": examples},
+                  page_replacements=replacements)
     if mock:
         mock.stop()
     return 0

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import email.utils
 import hashlib
+import io
 import mimetypes
 import os
 import posixpath
@@ -191,6 +192,7 @@ class DistHandler(SimpleHTTPRequestHandler):
     disable_nagle_algorithm = True  # headers and body are separate writes: never wait for an ACK
     extra_headers: ClassVar[dict[str, str]] = {}
     mounts: ClassVar[dict[str, str]] = {}
+    page_replacements: ClassVar[dict[str, str]] = {}
 
     def log_message(self, format: str, *args) -> None:
         if self.verbose:
@@ -238,6 +240,8 @@ class DistHandler(SimpleHTTPRequestHandler):
         if path is None or not path.is_file():
             self.send_error(HTTPStatus.NOT_FOUND, "File not found")
             return None
+        if self.page_replacements and path.suffix == ".html" and not self._in_mount(path):
+            return self._rewritten_page(path)
         answer = static_answer(path, _relative(path, [self.directory, *self.mounts.values()]), self.headers)
         self.send_response(answer.status)
         for key, value in answer.headers.items():
@@ -245,6 +249,25 @@ class DistHandler(SimpleHTTPRequestHandler):
                 self.send_header(key, value)
         self.end_headers()
         return answer.body.open("rb") if answer.body else None
+
+
+    def _in_mount(self, path: Path) -> bool:
+        """In a mounted folder other than the served one (dist/ is sent exactly as built)."""
+        return any(path.is_relative_to(root) for root in self.mounts.values() if root != self.directory)
+
+    def _rewritten_page(self, path: Path):
+        """An HTML page of the served folder with ``page_replacements`` applied (the demo points its
+        examples at the mock API's real address), sent uncompressed and never cached."""
+        text = path.read_text(encoding="utf-8")
+        for old, new in self.page_replacements.items():
+            text = text.replace(old, new)
+        body = text.encode("utf-8")
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-cache")
+        self.end_headers()
+        return io.BytesIO(body)
 
 
 class _QuietServer(ThreadingHTTPServer):
@@ -271,12 +294,14 @@ class Server:
 
     def __init__(self, directory: str | os.PathLike, host: str = "127.0.0.1", port: int = 0,
                  headers: dict[str, str] | None = None, verbose: bool = False,
-                 mounts: dict[str, str | os.PathLike] | None = None) -> None:
+                 mounts: dict[str, str | os.PathLike] | None = None,
+                 page_replacements: dict[str, str] | None = None) -> None:
         directory = str(Path(directory).resolve())
         handler = type("Handler", (DistHandler,), {
             "verbose": verbose,
             "extra_headers": dict(headers or {}),
             "mounts": {k.strip("/"): str(Path(v).resolve()) for k, v in (mounts or {}).items()},
+            "page_replacements": dict(page_replacements or {}),
         })
 
         def factory(*args, **kwargs):
@@ -299,8 +324,9 @@ class Server:
 
 
 def serve_forever(directory: str | os.PathLike, host: str = "127.0.0.1", port: int = 8000,
-                  mounts: dict[str, str | os.PathLike] | None = None) -> None:
-    server = Server(directory, host, port, verbose=True, mounts=mounts)
+                  mounts: dict[str, str | os.PathLike] | None = None,
+                  page_replacements: dict[str, str] | None = None) -> None:
+    server = Server(directory, host, port, verbose=True, mounts=mounts, page_replacements=page_replacements)
     print(f"Serving {Path(directory).resolve()} on {server.url}/ (Ctrl+C to stop)", flush=True)
     try:
         server.thread.join()

@@ -157,6 +157,12 @@ def test_demo_serves_the_examples_and_dist(venv, built_dist, progress):
                 assert time.monotonic() < deadline, "the demo did not answer within 30 s"
                 time.sleep(0.2)
         assert "<stigg-customer-portal" in html
+        # the pages that call the mock Stigg API are pointed at the port it really listens on
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/own-api.html", timeout=5) as page:
+            own_api = page.read().decode()
+        assert f'base-url="http://127.0.0.1:{mock_port}"' in own_api and ":8100" not in own_api
+        with urllib.request.urlopen(f"http://127.0.0.1:{mock_port}/rest/customers/customer-demo/portal", timeout=5) as rest:
+            assert rest.status == 200
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/dist/stigg-portal.js", timeout=5) as loader:
             assert loader.headers["Content-Type"] == "text/javascript"
             assert loader.headers["Access-Control-Allow-Origin"] == "*"

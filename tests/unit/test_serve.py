@@ -115,6 +115,27 @@ def test_the_demo_mount_serves_dist_with_the_same_rules(tmp_path):
         assert get("/dist/../../build/stigg-portal.js", {}).status == 404
 
 
+def test_the_demo_points_its_pages_at_the_mock_api_it_started(tmp_path):
+    """``stigg-portal demo --mock-port N`` (or 8100 taken): the example pages name the mock's real address."""
+    dist = make_dist(tmp_path / "build")
+    (dist / "page.html").write_text('<stigg-usage base-url="http://127.0.0.1:8100"></stigg-usage>')
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "own-api.html").write_text('<stigg-customer-portal base-url="http://127.0.0.1:8100">')
+    with Server(pages, mounts={"dist": dist, "examples": pages}, page_replacements={"http://127.0.0.1:8100": "http://127.0.0.1:9123"}) as server:
+        get = raw_get(server.url)
+        page = get("/own-api.html", {})
+        assert page.status == 200
+        assert page.headers["content-type"] == "text/html; charset=utf-8"
+        assert page.body == b'<stigg-customer-portal base-url="http://127.0.0.1:9123">'
+        assert page.headers["access-control-allow-origin"] == "*"
+        assert get("/examples/own-api.html", {}).body == page.body  # the demo mounts its pages again
+        assert b"8100" in get("/dist/page.html", {}).body  # dist/ is served as built
+    with Server(pages) as server:  # no replacements: the file as it is, with the usual headers
+        page = raw_get(server.url)("/own-api.html", {})
+        assert b"8100" in page.body and page.headers["etag"]
+
+
 def test_header_rules():
     assert content_type("a/pyodide.asm.wasm") == "application/wasm"
     assert content_type("pyodide.mjs") == "text/javascript"
