@@ -7,7 +7,8 @@ const names = [
 for (const name of names) {
   document.addEventListener(name, (event) => {
     const line = `${name} ${JSON.stringify(event.detail, (k, v) => (typeof v === "function" ? "[function]" : v))}`;
-    log.textContent = `${line}\n${log.textContent}`.slice(0, 5000);
+    // newest first; the 20 latest events are kept whole (a cut line would not be valid JSON)
+    log.textContent = [line, ...log.textContent.split("\n").filter(Boolean)].slice(0, 20).join("\n");
     if (name === "stigg-cancel-scheduled-updates") {
       // The button shows a spinner until this settles (e.g. your backend call).
       event.detail.waitUntil(new Promise((resolve) => setTimeout(resolve, 1200)));

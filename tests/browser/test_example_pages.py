@@ -119,6 +119,13 @@ def test_the_events_page_has_the_buttons_its_text_names_and_logs_them_where_it_s
     page.locator("#portal").get_by_role("switch").click()
     page.wait_for_function("document.getElementById('log').textContent.startsWith('stigg-billing-period-change')")
     assert json.loads(log.inner_text().splitlines()[0].split(" ", 1)[1]) == {"billingPeriod": "ANNUALLY"}
+    # a long session: the log keeps whole events, every line still reads as JSON
+    for _ in range(30):
+        page.locator("#portal").get_by_role("switch").click()
+    page.wait_for_function("document.getElementById('log').textContent.split('\\n').length >= 20")
+    lines = log.inner_text().splitlines()
+    assert len(lines) == 20
+    assert all(json.loads(line.split(" ", 1)[1]) is not None for line in lines)
 
 
 def readme_section(title: str) -> str:
