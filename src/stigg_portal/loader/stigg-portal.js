@@ -910,6 +910,21 @@ function announceReady(text) {
   announce(text);
 }
 
+// Once per page: a press or click outside an open price-tier menu closes it.
+let dismissalsListening = false;
+function listenForDismissals() {
+  if (dismissalsListening) return;
+  dismissalsListening = true;
+  document.addEventListener("pointerdown", (event) => {
+    const path = event.composedPath();
+    for (const element of elements.values()) {
+      for (const menu of element.querySelectorAll("details.stigg-price-tier-dropdown[open]")) {
+        if (!path.includes(menu)) menu.open = false;
+      }
+    }
+  }, true);
+}
+
 const ownerOf = (node) => {
   for (let n = node; n; n = n.parentElement) if (n instanceof StiggElement) return n;
   return null;
@@ -928,6 +943,7 @@ class StiggElement extends HTMLElement {
     this._earlyKeys = new Set(); // the early requests of its latest render (see useEarlyRequests)
     this._onClick = this._onClick.bind(this);
     this._onKeydown = this._onKeydown.bind(this);
+    this._onFocusout = this._onFocusout.bind(this);
   }
 
   get _definition() {
@@ -939,6 +955,8 @@ class StiggElement extends HTMLElement {
     elements.set(this._id, this);
     this.addEventListener("click", this._onClick);
     this.addEventListener("keydown", this._onKeydown);
+    this.addEventListener("focusout", this._onFocusout);
+    listenForDismissals();
     this._paintInitial();
     this._schedule();
   }
@@ -946,6 +964,7 @@ class StiggElement extends HTMLElement {
   disconnectedCallback() {
     this.removeEventListener("click", this._onClick);
     this.removeEventListener("keydown", this._onKeydown);
+    this.removeEventListener("focusout", this._onFocusout);
     // A move (remove + insert in the same task) keeps the element's state in the worker.
     queueMicrotask(() => {
       if (this.isConnected) return;
@@ -1081,7 +1100,10 @@ class StiggElement extends HTMLElement {
     setMarkup(this, message.html);
     if (focusKey) {
       const again = this.querySelector(`[data-stigg-focus-key="${CSS.escape(focusKey)}"]`);
-      again?.focus({ preventScroll: true });
+      // an option of a price-tier menu that this render closed cannot hold the focus: its menu's
+      // button takes it
+      const target = again?.closest("details:not([open])")?.querySelector("summary") || again;
+      target?.focus({ preventScroll: true });
     }
     for (const key of this._styleKeys) this.style.removeProperty(key);
     this._styleKeys = Object.keys(message.style || {});
@@ -1149,6 +1171,13 @@ class StiggElement extends HTMLElement {
     const next = tabs[(moves[event.key] + tabs.length) % tabs.length];
     next.focus();
     next.click();
+  }
+
+  /** An open price-tier menu closes when the keyboard focus leaves it (its options would cover
+   * the control that now has the focus). */
+  _onFocusout(event) {
+    const menu = event.target.closest?.("details.stigg-price-tier-dropdown");
+    if (menu?.open && event.relatedTarget && !menu.contains(event.relatedTarget)) menu.open = false;
   }
 
   _onMenuKeydown(event, menu) {
