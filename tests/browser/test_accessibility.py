@@ -178,3 +178,34 @@ def test_forced_colors_and_reduced_motion_are_respected(page, site):
     bar = page.locator("#p [role=progressbar]").first
     assert bar.evaluate("(e) => getComputedStyle(e).borderStyle") != "none" or bar.evaluate(
         "(e) => getComputedStyle(e).outlineStyle") != "none"
+
+
+def test_retry_by_keyboard_keeps_the_focus_in_the_element(page, site, mock_api, watch):
+    """Try again, pressed from the keyboard: the focus stays on it while it works, comes back to it
+    when the retry fails again, and stays in the element (not lost to <body>) when data arrives."""
+    from stigg_portal.mock_api import DEFAULT_API_KEY
+
+    mock_api.reset()
+    mock_api.fail("500", customer="demo-paid")
+    page.goto(site.page_url(
+        f'<main><h1>Billing</h1><stigg-payment-details id="p" client="stigg" base-url="{mock_api.url}"'
+        f' api-key="{DEFAULT_API_KEY}" customer-id="demo-paid"></stigg-payment-details></main>'))
+    page.wait_for_selector('#p[data-stigg-state="error"]', timeout=BOOT_TIMEOUT_MS)
+    retry = "#p [data-stigg-action=retry]"
+    in_element = "document.getElementById('p').contains(document.activeElement)"
+    page.focus(retry)
+    page.keyboard.press("Enter")
+    assert page.get_attribute("#p", "aria-busy") == "true"
+    assert page.evaluate(in_element)  # a busy retry button keeps the focus
+    page.wait_for_function("() => !document.getElementById('p').hasAttribute('aria-busy')", timeout=20_000)
+    assert page.get_attribute("#p", "data-stigg-state") == "error"
+    assert page.evaluate("document.activeElement.getAttribute('data-stigg-action')") == "retry"
+    mock_api.fail(None, customer="demo-paid")
+    page.keyboard.press("Enter")
+    wait_ready(page, "#p")
+    assert page.evaluate(in_element)
+    page.keyboard.press("Tab")  # and Tab goes on inside the loaded section
+    assert page.evaluate("document.activeElement.closest('stigg-payment-details')?.id") == "p"
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Edit"
+    mock_api.reset()
+    assert watch.errors == []

@@ -944,6 +944,7 @@ class StiggElement extends HTMLElement {
     this._onClick = this._onClick.bind(this);
     this._onKeydown = this._onKeydown.bind(this);
     this._onFocusout = this._onFocusout.bind(this);
+    this._onFocusin = this._onFocusin.bind(this);
   }
 
   get _definition() {
@@ -956,6 +957,7 @@ class StiggElement extends HTMLElement {
     this.addEventListener("click", this._onClick);
     this.addEventListener("keydown", this._onKeydown);
     this.addEventListener("focusout", this._onFocusout);
+    this.addEventListener("focusin", this._onFocusin);
     listenForDismissals();
     this._paintInitial();
     this._schedule();
@@ -965,6 +967,7 @@ class StiggElement extends HTMLElement {
     this.removeEventListener("click", this._onClick);
     this.removeEventListener("keydown", this._onKeydown);
     this.removeEventListener("focusout", this._onFocusout);
+    this.removeEventListener("focusin", this._onFocusin);
     // A move (remove + insert in the same task) keeps the element's state in the worker.
     queueMicrotask(() => {
       if (this.isConnected) return;
@@ -1098,12 +1101,14 @@ class StiggElement extends HTMLElement {
     const focusKey = focused?.getAttribute("data-stigg-focus-key");
     if (message.status !== "loading") useDesignerSheet(this, message.designer);
     setMarkup(this, message.html);
-    if (focusKey) {
-      const again = this.querySelector(`[data-stigg-focus-key="${CSS.escape(focusKey)}"]`);
+    if (focused) {
+      const again = focusKey && this.querySelector(`[data-stigg-focus-key="${CSS.escape(focusKey)}"]`);
       // an option of a price-tier menu that this render closed cannot hold the focus: its menu's
-      // button takes it
+      // button takes it; a control that is gone (Try again, once the data came) leaves it in the
+      // element, so the next Tab goes on from here and not from the top of the page
       const target = again?.closest("details:not([open])")?.querySelector("summary") || again;
-      target?.focus({ preventScroll: true });
+      if (target) target.focus({ preventScroll: true });
+      if (!this.contains(document.activeElement)) this._holdFocus();
     }
     for (const key of this._styleKeys) this.style.removeProperty(key);
     this._styleKeys = Object.keys(message.style || {});
@@ -1173,9 +1178,33 @@ class StiggElement extends HTMLElement {
     next.click();
   }
 
+  /** The focus stays in the element when the control that held it is gone: the element itself
+   * takes it (tabindex="-1" while it has it), so Tab moves on to the element's first control. */
+  _holdFocus() {
+    if (this.hasAttribute("tabindex")) {
+      this.focus({ preventScroll: true });
+      return;
+    }
+    this.setAttribute("tabindex", "-1");
+    this.setAttribute("data-stigg-held-focus", "");
+    this.focus({ preventScroll: true });
+  }
+
+  _onFocusin(event) {
+    if (event.target !== this && this.hasAttribute("data-stigg-held-focus")) {
+      this.removeAttribute("data-stigg-held-focus");
+      this.removeAttribute("tabindex");
+    }
+  }
+
   /** An open price-tier menu closes when the keyboard focus leaves it (its options would cover
-   * the control that now has the focus). */
+   * the control that now has the focus); the element lets go of a held focus. */
   _onFocusout(event) {
+    if (event.target === this && this.hasAttribute("data-stigg-held-focus")) {
+      this.removeAttribute("data-stigg-held-focus");
+      this.removeAttribute("tabindex");
+      return;
+    }
     const menu = event.target.closest?.("details.stigg-price-tier-dropdown");
     if (menu?.open && event.relatedTarget && !menu.contains(event.relatedTarget)) menu.open = false;
   }
@@ -1218,7 +1247,8 @@ class StiggElement extends HTMLElement {
       return;
     }
     if (target.getAttribute("data-stigg-action") === "retry") {
-      target.setAttribute("disabled", "");
+      // aria-disabled, not disabled: a disabled button drops the keyboard focus to <body>
+      target.setAttribute("aria-disabled", "true");
       target.classList.add("stigg-busy");
       this.setAttribute("aria-busy", "true");
       this.refresh();
