@@ -910,7 +910,8 @@ function announceReady(text) {
   announce(text);
 }
 
-// Once per page: a press or click outside an open price-tier menu closes it.
+// Once per page: a press or click outside an open price-tier menu closes it, and Escape hides a
+// price tooltip shown by the pointer alone (the keyboard focus being elsewhere, WCAG 1.4.13).
 let dismissalsListening = false;
 function listenForDismissals() {
   if (dismissalsListening) return;
@@ -923,6 +924,12 @@ function listenForDismissals() {
       }
     }
   }, true);
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    for (const element of elements.values()) {
+      for (const coin of element.querySelectorAll(".stigg-usage-priced:hover")) coin.setAttribute("data-stigg-tooltip", "dismissed");
+    }
+  });
 }
 
 const ownerOf = (node) => {
@@ -945,6 +952,7 @@ class StiggElement extends HTMLElement {
     this._onKeydown = this._onKeydown.bind(this);
     this._onFocusout = this._onFocusout.bind(this);
     this._onFocusin = this._onFocusin.bind(this);
+    this._onMouseover = this._onMouseover.bind(this);
   }
 
   get _definition() {
@@ -958,6 +966,7 @@ class StiggElement extends HTMLElement {
     this.addEventListener("keydown", this._onKeydown);
     this.addEventListener("focusout", this._onFocusout);
     this.addEventListener("focusin", this._onFocusin);
+    this.addEventListener("mouseover", this._onMouseover);
     listenForDismissals();
     this._paintInitial();
     this._schedule();
@@ -968,6 +977,7 @@ class StiggElement extends HTMLElement {
     this.removeEventListener("keydown", this._onKeydown);
     this.removeEventListener("focusout", this._onFocusout);
     this.removeEventListener("focusin", this._onFocusin);
+    this.removeEventListener("mouseover", this._onMouseover);
     // A move (remove + insert in the same task) keeps the element's state in the worker.
     queueMicrotask(() => {
       if (this.isConnected) return;
@@ -1166,6 +1176,12 @@ class StiggElement extends HTMLElement {
       this._onMenuKeydown(event, menu);
       return;
     }
+    const coin = event.key === "Escape" && event.target.closest?.(".stigg-usage-priced");
+    if (coin && !coin.hasAttribute("data-stigg-tooltip")) {
+      coin.setAttribute("data-stigg-tooltip", "dismissed"); // WCAG 1.4.13: dismissable in place
+      event.stopPropagation(); // this Escape was for the tooltip, not for a dialog around the element
+      return;
+    }
     const tab = event.target.closest?.('[role="tab"]');
     if (!tab || !this.contains(tab)) return;
     const tabs = [...tab.closest('[role="tablist"]').querySelectorAll('[role="tab"]')];
@@ -1195,6 +1211,7 @@ class StiggElement extends HTMLElement {
       this.removeAttribute("data-stigg-held-focus");
       this.removeAttribute("tabindex");
     }
+    event.target.closest?.(".stigg-usage-priced")?.removeAttribute("data-stigg-tooltip");
   }
 
   /** An open price-tier menu closes when the keyboard focus leaves it (its options would cover
@@ -1207,6 +1224,12 @@ class StiggElement extends HTMLElement {
     }
     const menu = event.target.closest?.("details.stigg-price-tier-dropdown");
     if (menu?.open && event.relatedTarget && !menu.contains(event.relatedTarget)) menu.open = false;
+  }
+
+  /** A tooltip dismissed with Escape shows again when the pointer comes back to its coin. */
+  _onMouseover(event) {
+    const coin = event.target.closest?.(".stigg-usage-priced");
+    if (coin && !(event.relatedTarget && coin.contains(event.relatedTarget))) coin.removeAttribute("data-stigg-tooltip");
   }
 
   _onMenuKeydown(event, menu) {
