@@ -178,3 +178,74 @@ def test_forced_colors_and_reduced_motion_are_respected(page, site):
     bar = page.locator("#p [role=progressbar]").first
     assert bar.evaluate("(e) => getComputedStyle(e).borderStyle") != "none" or bar.evaluate(
         "(e) => getComputedStyle(e).outlineStyle") != "none"
+
+
+TOOLTIP_SHOWN = "(e) => getComputedStyle(e.querySelector('.stigg-tooltip')).display !== 'none'"
+
+
+def test_price_tooltip_is_dismissable_and_hoverable(page, site, watch):
+    """WCAG 1.4.13 (content on hover or focus): Escape hides the "Billed for …" tooltip without
+    moving focus or pointer, and the pointer can move from the coin onto the tooltip."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(site.page_url('<main><h1>Usage</h1><button id="before">before</button>'
+                            '<stigg-usage id="u" client="demo" scenario="heavy-usage"></stigg-usage></main>'))
+    wait_ready(page, "#u")
+    coin = page.locator("#u .stigg-usage-priced").first
+    page.focus("#before")
+    for _ in range(5):  # keyboard focus on the first coin
+        page.keyboard.press("Tab")
+        if coin.evaluate("(e) => e === document.activeElement"):
+            break
+    assert coin.evaluate("(e) => e === document.activeElement")
+    assert coin.evaluate(TOOLTIP_SHOWN)
+    page.keyboard.press("Escape")
+    assert not coin.evaluate(TOOLTIP_SHOWN)
+    assert coin.evaluate("(e) => e === document.activeElement")  # focus stays where it was
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")  # focus leaves and comes back: the tooltip shows again
+    assert coin.evaluate(TOOLTIP_SHOWN)
+    # by pointer: hover the coin, move up onto the tooltip across the gap between them
+    page.focus("#before")
+    box = coin.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    assert coin.evaluate(TOOLTIP_SHOWN)
+    tip = coin.locator(".stigg-tooltip").bounding_box()
+    page.mouse.move(tip["x"] + tip["width"] / 2, tip["y"] + tip["height"] / 2, steps=12)
+    assert coin.evaluate(TOOLTIP_SHOWN)
+    page.keyboard.press("Escape")  # focus is elsewhere: Escape still hides the hovered tooltip
+    assert not coin.evaluate(TOOLTIP_SHOWN)
+    page.mouse.move(5, 5)
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    assert coin.evaluate(TOOLTIP_SHOWN)
+    assert watch.errors == []
+
+
+def test_retry_by_keyboard_keeps_the_focus_in_the_element(page, site, mock_api, watch):
+    """Try again, pressed from the keyboard: the focus stays on it while it works, comes back to it
+    when the retry fails again, and stays in the element (not lost to <body>) when data arrives."""
+    from stigg_portal.mock_api import DEFAULT_API_KEY
+
+    mock_api.reset()
+    mock_api.fail("500", customer="demo-paid")
+    page.goto(site.page_url(
+        f'<main><h1>Billing</h1><stigg-payment-details id="p" client="stigg" base-url="{mock_api.url}"'
+        f' api-key="{DEFAULT_API_KEY}" customer-id="demo-paid"></stigg-payment-details></main>'))
+    page.wait_for_selector('#p[data-stigg-state="error"]', timeout=BOOT_TIMEOUT_MS)
+    retry = "#p [data-stigg-action=retry]"
+    in_element = "document.getElementById('p').contains(document.activeElement)"
+    page.focus(retry)
+    page.keyboard.press("Enter")
+    assert page.get_attribute("#p", "aria-busy") == "true"
+    assert page.evaluate(in_element)  # a busy retry button keeps the focus
+    page.wait_for_function("() => !document.getElementById('p').hasAttribute('aria-busy')", timeout=20_000)
+    assert page.get_attribute("#p", "data-stigg-state") == "error"
+    assert page.evaluate("document.activeElement.getAttribute('data-stigg-action')") == "retry"
+    mock_api.fail(None, customer="demo-paid")
+    page.keyboard.press("Enter")
+    wait_ready(page, "#p")
+    assert page.evaluate(in_element)
+    page.keyboard.press("Tab")  # and Tab goes on inside the loaded section
+    assert page.evaluate("document.activeElement.closest('stigg-payment-details')?.id") == "p"
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Edit"
+    mock_api.reset()
+    assert watch.errors == []

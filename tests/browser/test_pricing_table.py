@@ -169,6 +169,55 @@ def test_the_tier_menu_closes_with_escape_and_moves_with_arrows(page, site, api,
     assert watch.console_errors() == []
 
 
+FOCUSED = "document.activeElement?.className || document.activeElement?.localName"
+# what a sighted keyboard user sees at the focused control's centre: the control, or what covers it
+COVERED_BY = """() => { const e = document.activeElement; const r = e.getBoundingClientRect();
+  const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+  return e.contains(hit) ? null : hit?.className; }"""
+
+
+def test_an_open_tier_menu_closes_when_focus_or_a_click_leaves_it(page, site, api, watch):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(public_page(site, api))
+    wait_ready(page, "#w")
+    menu = page.locator("#w .stigg-plan-pro details.stigg-price-tier-dropdown").first
+    menu.locator("summary").focus()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("End")
+    page.keyboard.press("Tab")  # past the last option: on to the plan's button, under the menu
+    assert page.evaluate(FOCUSED) == "stigg-paywall-plan-button"
+    assert not menu.evaluate("d => d.open")
+    assert page.evaluate(COVERED_BY) is None  # the focused button is not hidden under the menu
+    # a click elsewhere on the page closes it too
+    menu.locator("summary").click()
+    assert menu.evaluate("d => d.open")
+    page.click("#below")
+    assert not menu.evaluate("d => d.open")
+    # Shift+Tab out of it, back to the summary, keeps it open (focus is still in the menu)
+    menu.locator("summary").focus()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Shift+Tab")
+    assert page.evaluate("document.activeElement?.localName") == "summary" and menu.evaluate("d => d.open")
+    assert watch.console_errors() == []
+
+
+def test_choosing_a_tier_by_keyboard_keeps_focus_on_the_menu(page, site, api, watch):
+    page.goto(public_page(site, api))
+    wait_ready(page, "#w")
+    pro = page.locator("#w .stigg-plan-pro")
+    pro.locator(".stigg-price-tier-summary").focus()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")  # chooses "500 AI credits"; the card re-renders with the menu shut
+    page.wait_for_function('document.querySelector("#w .stigg-plan-pro .stigg-price-tier-summary").innerText === "500 AI credits"')
+    # the focus is on the menu's button again (not lost to the page's <body>), so Tab goes on from there
+    assert page.evaluate(FOCUSED) == "stigg-price-tier-summary"
+    assert page.evaluate("document.activeElement.innerText") == "500 AI credits"
+    page.keyboard.press("Tab")
+    assert page.evaluate(FOCUSED) == "stigg-paywall-plan-button"
+    assert watch.console_errors() == []
+
+
 def test_credit_pack_and_seat_tier_by_keyboard_go_into_the_detail(page, site, api, watch):
     page.goto(public_page(site, api))
     wait_ready(page, "#w")

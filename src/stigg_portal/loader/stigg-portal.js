@@ -910,6 +910,28 @@ function announceReady(text) {
   announce(text);
 }
 
+// Once per page: a press or click outside an open price-tier menu closes it, and Escape hides a
+// price tooltip shown by the pointer alone (the keyboard focus being elsewhere, WCAG 1.4.13).
+let dismissalsListening = false;
+function listenForDismissals() {
+  if (dismissalsListening) return;
+  dismissalsListening = true;
+  document.addEventListener("pointerdown", (event) => {
+    const path = event.composedPath();
+    for (const element of elements.values()) {
+      for (const menu of element.querySelectorAll("details.stigg-price-tier-dropdown[open]")) {
+        if (!path.includes(menu)) menu.open = false;
+      }
+    }
+  }, true);
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    for (const element of elements.values()) {
+      for (const coin of element.querySelectorAll(".stigg-usage-priced:hover")) coin.setAttribute("data-stigg-tooltip", "dismissed");
+    }
+  });
+}
+
 const ownerOf = (node) => {
   for (let n = node; n; n = n.parentElement) if (n instanceof StiggElement) return n;
   return null;
@@ -928,6 +950,9 @@ class StiggElement extends HTMLElement {
     this._earlyKeys = new Set(); // the early requests of its latest render (see useEarlyRequests)
     this._onClick = this._onClick.bind(this);
     this._onKeydown = this._onKeydown.bind(this);
+    this._onFocusout = this._onFocusout.bind(this);
+    this._onFocusin = this._onFocusin.bind(this);
+    this._onMouseover = this._onMouseover.bind(this);
   }
 
   get _definition() {
@@ -939,6 +964,10 @@ class StiggElement extends HTMLElement {
     elements.set(this._id, this);
     this.addEventListener("click", this._onClick);
     this.addEventListener("keydown", this._onKeydown);
+    this.addEventListener("focusout", this._onFocusout);
+    this.addEventListener("focusin", this._onFocusin);
+    this.addEventListener("mouseover", this._onMouseover);
+    listenForDismissals();
     this._paintInitial();
     this._schedule();
   }
@@ -946,6 +975,9 @@ class StiggElement extends HTMLElement {
   disconnectedCallback() {
     this.removeEventListener("click", this._onClick);
     this.removeEventListener("keydown", this._onKeydown);
+    this.removeEventListener("focusout", this._onFocusout);
+    this.removeEventListener("focusin", this._onFocusin);
+    this.removeEventListener("mouseover", this._onMouseover);
     // A move (remove + insert in the same task) keeps the element's state in the worker.
     queueMicrotask(() => {
       if (this.isConnected) return;
@@ -1079,9 +1111,14 @@ class StiggElement extends HTMLElement {
     const focusKey = focused?.getAttribute("data-stigg-focus-key");
     if (message.status !== "loading") useDesignerSheet(this, message.designer);
     setMarkup(this, message.html);
-    if (focusKey) {
-      const again = this.querySelector(`[data-stigg-focus-key="${CSS.escape(focusKey)}"]`);
-      again?.focus({ preventScroll: true });
+    if (focused) {
+      const again = focusKey && this.querySelector(`[data-stigg-focus-key="${CSS.escape(focusKey)}"]`);
+      // an option of a price-tier menu that this render closed cannot hold the focus: its menu's
+      // button takes it; a control that is gone (Try again, once the data came) leaves it in the
+      // element, so the next Tab goes on from here and not from the top of the page
+      const target = again?.closest("details:not([open])")?.querySelector("summary") || again;
+      if (target) target.focus({ preventScroll: true });
+      if (!this.contains(document.activeElement)) this._holdFocus();
     }
     for (const key of this._styleKeys) this.style.removeProperty(key);
     this._styleKeys = Object.keys(message.style || {});
@@ -1139,6 +1176,12 @@ class StiggElement extends HTMLElement {
       this._onMenuKeydown(event, menu);
       return;
     }
+    const coin = event.key === "Escape" && event.target.closest?.(".stigg-usage-priced");
+    if (coin && !coin.hasAttribute("data-stigg-tooltip")) {
+      coin.setAttribute("data-stigg-tooltip", "dismissed"); // WCAG 1.4.13: dismissable in place
+      event.stopPropagation(); // this Escape was for the tooltip, not for a dialog around the element
+      return;
+    }
     const tab = event.target.closest?.('[role="tab"]');
     if (!tab || !this.contains(tab)) return;
     const tabs = [...tab.closest('[role="tablist"]').querySelectorAll('[role="tab"]')];
@@ -1149,6 +1192,44 @@ class StiggElement extends HTMLElement {
     const next = tabs[(moves[event.key] + tabs.length) % tabs.length];
     next.focus();
     next.click();
+  }
+
+  /** The focus stays in the element when the control that held it is gone: the element itself
+   * takes it (tabindex="-1" while it has it), so Tab moves on to the element's first control. */
+  _holdFocus() {
+    if (this.hasAttribute("tabindex")) {
+      this.focus({ preventScroll: true });
+      return;
+    }
+    this.setAttribute("tabindex", "-1");
+    this.setAttribute("data-stigg-held-focus", "");
+    this.focus({ preventScroll: true });
+  }
+
+  _onFocusin(event) {
+    if (event.target !== this && this.hasAttribute("data-stigg-held-focus")) {
+      this.removeAttribute("data-stigg-held-focus");
+      this.removeAttribute("tabindex");
+    }
+    event.target.closest?.(".stigg-usage-priced")?.removeAttribute("data-stigg-tooltip");
+  }
+
+  /** An open price-tier menu closes when the keyboard focus leaves it (its options would cover
+   * the control that now has the focus); the element lets go of a held focus. */
+  _onFocusout(event) {
+    if (event.target === this && this.hasAttribute("data-stigg-held-focus")) {
+      this.removeAttribute("data-stigg-held-focus");
+      this.removeAttribute("tabindex");
+      return;
+    }
+    const menu = event.target.closest?.("details.stigg-price-tier-dropdown");
+    if (menu?.open && event.relatedTarget && !menu.contains(event.relatedTarget)) menu.open = false;
+  }
+
+  /** A tooltip dismissed with Escape shows again when the pointer comes back to its coin. */
+  _onMouseover(event) {
+    const coin = event.target.closest?.(".stigg-usage-priced");
+    if (coin && !(event.relatedTarget && coin.contains(event.relatedTarget))) coin.removeAttribute("data-stigg-tooltip");
   }
 
   _onMenuKeydown(event, menu) {
@@ -1189,7 +1270,8 @@ class StiggElement extends HTMLElement {
       return;
     }
     if (target.getAttribute("data-stigg-action") === "retry") {
-      target.setAttribute("disabled", "");
+      // aria-disabled, not disabled: a disabled button drops the keyboard focus to <body>
+      target.setAttribute("aria-disabled", "true");
       target.classList.add("stigg-busy");
       this.setAttribute("aria-busy", "true");
       this.refresh();
