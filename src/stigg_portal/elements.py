@@ -202,7 +202,8 @@ EVENTS: dict[str, EventInfo] = {
     "stigg-ready": EventInfo("The element rendered real data", {"customerId": "string"}),
     "stigg-error": EventInfo(
         "Loading or configuration failed (the element shows an error state; the page keeps working)",
-        {"code": "StiggErrorCode", "message": "string", "attribute?": "string", "status?": "number"},
+        {"code": "StiggErrorCode", "message": "string", "attribute?": "string", "status?": "number",
+         "section?": '"paywall"'},
     ),
     "stigg-manage-subscription": EventInfo(
         "Manage, Upgrade or Upgrade plan (trial) was clicked; unless preventDefault() is called the "
@@ -246,6 +247,8 @@ class LoadedData:
 
     portal: Any = None
     paywall: Any = None
+    #: the error when the portal's GetPaywall failed alone (a ``ClientError``: its Plans section says so)
+    paywall_error: Any = None
 
 
 @dataclass

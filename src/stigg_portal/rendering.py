@@ -10,7 +10,7 @@ import html as html_module
 import json
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -90,6 +90,9 @@ class RenderResult:
     problems: list[AttributeProblem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     customer_id: str | None = None
+    #: Sections that could not load while the rest rendered (``{code, message, section}``; the
+    #: portal's Plans section when only its paywall failed): the section shows the error state.
+    section_errors: list[dict[str, str]] = field(default_factory=list)
     #: The widget designer's stylesheet for this element (empty when there is none, or on an error).
     designer: DesignerSheet = field(default_factory=lambda: DesignerSheet("", ""))
 
@@ -187,8 +190,27 @@ async def load(widget: type[Widget], client: Any, attributes: ElementAttributes 
     """Run the loads a widget declares (for these attributes), concurrently."""
     kinds = widget.loads_for(attributes) if attributes is not None else widget.loads
     calls = {"portal": client.get_customer_portal, "paywall": client.get_paywall}
-    results = await asyncio.gather(*(calls[k]() for k in kinds))
-    return LoadedData(**dict(zip(kinds, results)))
+    results = await asyncio.gather(*(calls[k]() for k in kinds), return_exceptions=True)
+    return loaded_data(kinds, results)
+
+
+def loaded_data(kinds: Sequence[str], results: Sequence[Any]) -> LoadedData:
+    """The loads' answers (exceptions among them, from ``gather(..., return_exceptions=True)``) as
+    :class:`LoadedData`. As upstream, the portal's paywall failing alone with a :class:`ClientError`
+    costs its Plans section only (``paywall_error``: that section shows the error state); any other
+    failure is raised, the first one first, and the element shows its error state."""
+    from .clients import ClientError
+
+    by_kind = dict(zip(kinds, results))
+    partial = by_kind.get("paywall") if "portal" in by_kind else None
+    if not isinstance(partial, ClientError) or isinstance(by_kind["portal"], BaseException):
+        partial = None
+    for result in results:
+        if isinstance(result, BaseException) and result is not partial:
+            raise result
+    if partial is None:
+        return LoadedData(**by_kind)
+    return LoadedData(**{**by_kind, "paywall": None}, paywall_error=partial)
 
 
 def render_prepared(
@@ -311,6 +333,11 @@ async def render_async(
         logger.warning("stigg-portal <%s customer-id=%r>: %s (%s)", prepared.widget.tag, attrs.customer_id,
                        exc.message, exc.code)
         return result
+    if data.paywall_error is not None:  # the rest of the portal is shown, its Plans section says so
+        failed = data.paywall_error
+        result.section_errors.append({"code": failed.code, "message": failed.message, "section": "paywall"})
+        logger.warning("stigg-portal <%s customer-id=%r>: the plans could not be loaded: %s (%s)",
+                       prepared.widget.tag, attrs.customer_id, failed.message, failed.code)
     result.html = render_prepared(prepared, data, now=now, state=state, demo_notice=demo_notice)
     result.designer = designer_sheet_for(prepared.widget.tag, data, attrs.theme)
     return result

@@ -25,6 +25,7 @@ from .rendering import (
     Prepared,
     client_config,
     demo_warning,
+    loaded_data,
     prepare,
     render_error,
     render_prepared,
@@ -200,7 +201,8 @@ class PortalRuntime:
                     entry = LoadEntry(asyncio.ensure_future(fetch()))
                     self.loads[key] = entry
                 tasks.append(entry.task)
-            results = await asyncio.gather(*(asyncio.shield(t) for t in tasks)) if tasks else []
+            results = await asyncio.gather(*(asyncio.shield(t) for t in tasks), return_exceptions=True) if tasks else []
+            data = loaded_data(kinds, results)
         except ClientError as exc:
             self._forget_failed_loads()
             if self._current(element, seq):
@@ -217,9 +219,13 @@ class PortalRuntime:
             return
         if not self._current(element, seq):
             return  # a newer render for this element (or its removal) superseded this answer
-        data = LoadedData(**dict(zip(kinds, results)))
+        section_errors = []
+        if data.paywall_error is not None:  # the rest is shown; Try again in the Plans section loads it anew
+            self._forget_failed_loads()
+            failed = data.paywall_error
+            section_errors.append({"code": failed.code, "message": failed.message, "section": "paywall"})
         element.data = data
-        self._paint(element, prepared, data)
+        self._paint(element, prepared, data, section_errors=section_errors)
 
     def _demo_owner(self, element: ElementState) -> str | None:
         """The one element of a provider group that warns about demo data and shows the badge: the
@@ -247,7 +253,8 @@ class PortalRuntime:
                 fresh.append({"attribute": problem.attribute, "message": problem.message})
         return fresh
 
-    def _paint(self, element: ElementState, prepared: Prepared, data: LoadedData) -> None:
+    def _paint(self, element: ElementState, prepared: Prepared, data: LoadedData,
+               section_errors: list[dict[str, str]] | None = None) -> None:
         now = self._now() if self._now else None
         html = render_prepared(prepared, data, now=now, state=element.state,
                                demo_notice=None if self._demo_owner(element) == element.id else False)
@@ -263,6 +270,7 @@ class PortalRuntime:
                 "problems": self._problems(element, prepared),
                 "customerId": shown_customer_id(prepared.attributes),
                 "announce": prepared.texts["readyAnnouncement"],
+                "sectionErrors": section_errors or [],
             }
         )
 

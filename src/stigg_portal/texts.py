@@ -195,6 +195,9 @@ DEFAULT_TEXTS: dict[str, Any] = {
     "demoBadge": "Demo data",
     # the customer's words; the technical reason goes to the console and stigg-error's detail
     "errorTitle": "We couldn\u2019t load your billing details right now.",
+    # the same, where only the plans could not be loaded (a pricing table, the portal's Plans section):
+    # a visitor of a public pricing table has no billing details
+    "plansErrorTitle": "We couldn\u2019t load the plans right now.",
     "errorMessage": "Please try again in a moment.",
     "retry": "Try again",
     "loading": "Loading\u2026",

@@ -491,3 +491,43 @@ def test_adding_and_removing_elements_500_times_leaks_nothing(race_page, record_
     assert after["worker"]["jsRefs"] - warm["worker"]["jsRefs"] < 20
     assert heap_after - heap_before < 1_000_000
     assert watch.errors == [] and [t for k, t in watch.console if k == "error"] == []
+
+
+# =============================================================================== partial failure
+def test_portal_whose_plans_fail_still_shows_the_rest(page, site, mock_api):
+    """GetPaywall failing (here a 500 on that request alone) costs the Plans section only: the
+    customer still sees the subscription, usage, payment details and invoices; the Plans section
+    says so in plain words with Try again; the page gets one stigg-error and one console line."""
+    mock_api.reset()
+    failing = {"on": True}
+
+    def paywall_fails(route):
+        if failing["on"] and "GetPaywall" in (route.request.post_data or ""):
+            return route.fulfill(status=500, body="Internal Server Error")
+        return route.continue_()
+
+    page.route("**/graphql", paywall_fails)
+    watch = Watch(page)
+    attrs = stigg_attrs(mock_api, "customer-demo")
+    page.goto(site.page_url(EVENTS + f'<stigg-customer-portal id="p" {attrs_html(attrs)}></stigg-customer-portal>'))
+    page.wait_for_function("() => ['ready', 'error'].includes(document.getElementById('p').dataset.stiggState)",
+                           timeout=BOOT_MS)
+    assert state_of(page, "#p") == "ready"
+    assert "Acme Inc." in page.inner_text("#p .stigg-payment-details-section-layout")
+    assert page.locator("#p .stigg-customer-portal-subscriptions-overview .stigg-error-state").count() == 0
+    plans = page.locator("#p .stigg-customer-portal-paywall-section")
+    assert plans.locator(".stigg-error-state[role=alert]").count() == 1
+    assert plans.locator(".stigg-error-title").inner_text() == "We couldn\u2019t load the plans right now."
+    assert page.locator("#p .stigg-error-state").count() == 1  # only there
+    events = events_for(page, "p")
+    assert [e["type"] for e in events] == ["stigg-error", "stigg-ready"]
+    assert events[0]["detail"]["code"] == "network" and events[0]["detail"]["section"] == "paywall"
+    assert len(watch.lines_about("p")) == 1 and watch.lines_about("p")[0].endswith("(network)")
+    assert "500" not in plans.inner_text()
+    # Try again, once the API answers, brings the plans in
+    failing["on"] = False
+    plans.locator("[data-stigg-action=retry]").click()
+    page.wait_for_selector("#p .stigg-customer-portal-paywall-section .stigg-plan-offering-container", timeout=20_000)
+    assert page.locator("#p .stigg-error-state").count() == 0
+    assert watch.errors == []
+    mock_api.reset()

@@ -1131,6 +1131,10 @@ class StiggElement extends HTMLElement {
       console.error(`${this._label()}: ${text} (${code})`);
       this._emit("stigg-error", { code, message: text });
     } else if (message.status === "ready") {
+      for (const { code, message: text, section } of message.sectionErrors || []) {
+        console.error(`${this._label()}: ${text} (${code})`);
+        this._emit("stigg-error", { code, message: text, section });
+      }
       if (this.getAttribute("cache") === "session") {
         try { sessionStorage.setItem(this._cacheKey(), message.html); } catch (_) { /* full or blocked */ }
       }

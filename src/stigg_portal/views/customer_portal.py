@@ -70,6 +70,18 @@ def embedded_paywall(render: RenderInput) -> Markup | None:
     return Markup(html)
 
 
+def plans_html(render: RenderInput) -> Markup | None:
+    """The Plans section's content: the paywall, or the error state (the plans' own words, Try
+    again) when only GetPaywall failed; the rest of the portal is shown."""
+    failed = render.data.paywall_error if render.data is not None else None
+    if failed is not None:
+        from ..rendering import environment
+
+        error = environment().get_template("_error.html")
+        return Markup(error.render(code=failed.code, retryable=True, texts=render.texts, tag="stigg-paywall"))
+    return embedded_paywall(render)
+
+
 LAYOUT_CLASSES = (
     "stigg-customer-portal-layout",
     "stigg-customer-portal-header-layout",
@@ -123,7 +135,7 @@ class CustomerPortalWidget(Widget):
             "usage": usage_context(render, options),
             "payment": payment,
             "invoices": invoices,
-            "paywall_html": None if hide_plans else embedded_paywall(render),
+            "paywall_html": None if hide_plans else plans_html(render),
             "hide_plans": hide_plans,
             "hide_usage": options.is_hidden("usage"),
             "hide_payment": options.is_hidden("paymentDetails", "billingInformation"),
