@@ -218,6 +218,24 @@ def test_choosing_a_tier_by_keyboard_keeps_focus_on_the_menu(page, site, api, wa
     assert watch.console_errors() == []
 
 
+def test_a_tier_menu_names_its_plan_to_a_screen_reader(page, site, api, watch):
+    """Several cards may each have a "1 seat" menu: the accessible name (as Chromium computes it) says
+    whose, starting with the visible text (WCAG 2.5.3), and follows the choice."""
+    page.goto(public_page(site, api))
+    wait_ready(page, "#w")
+    pro = page.locator("#w .stigg-plan-pro")
+    summary = pro.locator(".stigg-price-tier-summary")
+    assert summary.inner_text() == "100 AI credits"  # what is seen is unchanged
+    name = pro.locator("h3.stigg-plan-header").inner_text()
+    assert pro.get_by_label(f"100 AI credits, {name}", exact=True).evaluate("e => e.localName") == "summary"
+    summary.click()
+    assert pro.get_by_role("list", name=name, exact=True).count() == 1
+    pro.locator(".stigg-price-tier-menu-item", has_text="500 AI credits").click()
+    page.wait_for_function('document.querySelector("#w .stigg-plan-pro .stigg-price-tier-summary").innerText === "500 AI credits"')
+    assert pro.get_by_label(f"500 AI credits, {name}", exact=True).evaluate("e => e.localName") == "summary"
+    assert watch.console_errors() == []
+
+
 def test_credit_pack_and_seat_tier_by_keyboard_go_into_the_detail(page, site, api, watch):
     page.goto(public_page(site, api))
     wait_ready(page, "#w")
