@@ -250,6 +250,14 @@ class LoadedData:
     #: the error when the portal's GetPaywall failed alone (a ``ClientError``: its Plans section says so)
     paywall_error: Any = None
 
+    def section_errors(self) -> list[dict[str, str]]:
+        """The sections that could not be loaded while the rest was shown, as ``stigg-error`` reports
+        them (``code``, ``message``, ``section``); empty when everything came."""
+        failed = self.paywall_error
+        if failed is None:
+            return []
+        return [{"code": failed.code, "message": failed.message, "section": "paywall"}]
+
 
 @dataclass
 class RenderInput:

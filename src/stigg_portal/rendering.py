@@ -282,11 +282,14 @@ def render_error(prepared: Prepared, code: str) -> str:
     """The error state an element shows when loading failed: the customer's words (overridable
     texts) and Retry; never the technical reason, which goes to the console / ``stigg-error``
     in the browser and to :attr:`RenderResult.error` and the ``stigg_portal`` logger on a server."""
-    return (
-        environment()
-        .get_template("_error.html")
-        .render(code=code, retryable=code not in NO_RETRY_CODES, texts=prepared.texts, tag=prepared.widget.tag)
-    )
+    return error_markup(code, prepared.texts, prepared.widget.tag)
+
+
+def error_markup(code: str, texts: Mapping[str, Any], tag: str) -> Markup:
+    """The error state's markup for the element (or section) ``tag``: an element's whole state, or
+    the portal's Plans section (``tag="stigg-paywall"``) when only its plans failed."""
+    template = environment().get_template("_error.html")
+    return Markup(template.render(code=code, retryable=code not in NO_RETRY_CODES, texts=texts, tag=tag))
 
 
 def demo_warning(attrs: ElementAttributes) -> str | None:
@@ -335,7 +338,7 @@ async def render_async(
         return result
     if data.paywall_error is not None:  # the rest of the portal is shown, its Plans section says so
         failed = data.paywall_error
-        result.section_errors.append({"code": failed.code, "message": failed.message, "section": "paywall"})
+        result.section_errors = data.section_errors()
         logger.warning("stigg-portal <%s customer-id=%r>: the plans could not be loaded: %s (%s)",
                        prepared.widget.tag, attrs.customer_id, failed.message, failed.code)
     result.html = render_prepared(prepared, data, now=now, state=state, demo_notice=demo_notice)

@@ -219,13 +219,10 @@ class PortalRuntime:
             return
         if not self._current(element, seq):
             return  # a newer render for this element (or its removal) superseded this answer
-        section_errors = []
         if data.paywall_error is not None:  # the rest is shown; Try again in the Plans section loads it anew
             self._forget_failed_loads()
-            failed = data.paywall_error
-            section_errors.append({"code": failed.code, "message": failed.message, "section": "paywall"})
         element.data = data
-        self._paint(element, prepared, data, section_errors=section_errors)
+        self._paint(element, prepared, data, section_errors=data.section_errors())
 
     def _demo_owner(self, element: ElementState) -> str | None:
         """The one element of a provider group that warns about demo data and shows the badge: the

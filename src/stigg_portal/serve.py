@@ -250,7 +250,6 @@ class DistHandler(SimpleHTTPRequestHandler):
         self.end_headers()
         return answer.body.open("rb") if answer.body else None
 
-
     def _in_mount(self, path: Path) -> bool:
         """In a mounted folder other than the served one (dist/ is sent exactly as built)."""
         return any(path.is_relative_to(root) for root in self.mounts.values() if root != self.directory)

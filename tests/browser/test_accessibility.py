@@ -149,6 +149,70 @@ def test_loading_and_ready_are_announced_once_politely(page, site):
     assert page.locator("[aria-live=assertive]").count() == 0
 
 
+SAID = """<script>window.__said = [];
+new MutationObserver(() => { const r = document.querySelector('[aria-live]');
+  if (r && r.textContent !== window.__said.at(-1)) window.__said.push(r.textContent); })
+  .observe(document, {subtree: true, childList: true, characterData: true});</script>"""
+
+
+def settled(page, *ids: str) -> None:
+    page.wait_for_function(
+        "(ids) => ids.every((id) => ['ready', 'error'].includes(document.getElementById(id).dataset.stiggState))",
+        arg=list(ids), timeout=BOOT_TIMEOUT_MS)
+    page.wait_for_timeout(100)
+
+
+def test_the_live_region_stops_saying_loading_when_every_element_failed(page, site, mock_api):
+    """Each failed element says so itself (role=alert); the page's polite region is emptied, not
+    left on "Loading…" for a screen-reader user who reads it later."""
+    from stigg_portal.mock_api import DEFAULT_API_KEY
+
+    failing = f'client="stigg" base-url="{mock_api.url}" api-key="{DEFAULT_API_KEY}" customer-id="demo-paid"'
+    page.route("**/graphql", lambda route: route.fulfill(status=500, body="down"))
+    page.goto(site.page_url(f'<stigg-usage id="u" {failing}></stigg-usage>'
+                            f'<stigg-invoices id="i" {failing}></stigg-invoices>', head=SAID))
+    settled(page, "u", "i")
+    assert page.locator("#u .stigg-error-state[role=alert]").count() == 1
+    assert page.locator("#i .stigg-error-state[role=alert]").count() == 1
+    assert page.evaluate("window.__said") == ["Loading\u2026", ""]
+    # Try again, once the API answers, says the ready text
+    page.unroute("**/graphql")
+    page.locator("#u [data-stigg-action=retry]").click()
+    page.locator("#i [data-stigg-action=retry]").click()
+    page.wait_for_selector('#u[data-stigg-state="ready"]', timeout=20_000)
+    page.wait_for_selector('#i[data-stigg-state="ready"]', timeout=20_000)
+    page.wait_for_timeout(100)
+    assert page.evaluate("window.__said")[-1] == "Billing details loaded."
+
+
+def test_ready_is_announced_when_the_last_element_to_finish_failed(page, site, mock_api):
+    """One section ready, the other failing last: the region still says the ready text once."""
+    from stigg_portal.mock_api import DEFAULT_API_KEY
+
+    held, hold = [], {"on": True}
+
+    def graphql(route):  # held until the other section is ready, then a 500
+        if hold["on"]:
+            held.append(route)
+        else:
+            route.fulfill(status=500, body="down")
+
+    page.route("**/graphql", graphql)
+    page.goto(site.page_url(
+        '<stigg-payment-details id="p" client="demo"></stigg-payment-details>'
+        f'<stigg-usage id="u" client="stigg" base-url="{mock_api.url}" api-key="{DEFAULT_API_KEY}"'
+        ' customer-id="demo-paid"></stigg-usage>', head=SAID))
+    wait_ready(page, "#p")
+    assert page.get_attribute("#u", "data-stigg-state") == "loading"
+    hold["on"] = False
+    while held:
+        held.pop().fulfill(status=500, body="down")
+    settled(page, "p", "u")
+    assert page.get_attribute("#p", "data-stigg-state") == "ready"
+    assert page.get_attribute("#u", "data-stigg-state") == "error"
+    assert page.evaluate("window.__said") == ["Loading\u2026", "Billing details loaded."]
+
+
 def test_every_scroller_is_focusable_or_absent(page, site):
     page.goto(site.page_url('<stigg-customer-portal id="p" client="demo" scenario="heavy-usage"></stigg-customer-portal>'))
     wait_ready(page, "#p")

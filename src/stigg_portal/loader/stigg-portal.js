@@ -879,13 +879,17 @@ function useDesignerSheet(element, designer) {
 // Screen readers hear "Loading…" once when the first element starts loading and the ready text
 // once when no element is loading any more (not once per section or per re-render), from one
 // polite live region of the page that stays in place (a region inside an element would be
-// replaced with the element's HTML, and replaced regions are not reliably announced).
+// replaced with the element's HTML, and replaced regions are not reliably announced). An element
+// that failed announces its own error (role="alert"); when every element failed the region is
+// emptied, so it never goes on saying "Loading…".
 let announcer = null;
 let announcedLoading = false;
 let announcedReady = false;
+let readyText = null;
 function announce(text) {
-  if (!text || !document.body) return;
+  if (!document.body) return;
   if (!announcer) {
+    if (!text) return;
     announcer = document.createElement("div");
     announcer.className = "stigg-announcer";
     announcer.setAttribute("role", "status");
@@ -894,20 +898,26 @@ function announce(text) {
       "clip-path:inset(50%);white-space:nowrap;border:0";
     document.body.appendChild(announcer);
   }
-  announcer.textContent = text;
+  announcer.textContent = text || "";
 }
 function announceLoading(element) {
   if (announcedLoading) return;
   announcedLoading = true;
   announce(element._definition.loadingAnnouncement);
 }
-function announceReady(text) {
+/** An element finished (``text``: its ready announcement, or null when it failed). */
+function announceSettled(text) {
+  if (text) readyText = text;
   if (announcedReady) return;
   for (const element of elements.values()) {
     if (!(element instanceof StiggProviderElement) && element.getAttribute("data-stigg-state") === "loading") return;
   }
-  announcedReady = true;
-  announce(text);
+  if (readyText) {
+    announcedReady = true;
+    announce(readyText);
+  } else {
+    announce(""); // every element failed: each one's alert says so
+  }
 }
 
 // Once per page: a press or click outside an open price-tier menu closes it, and Escape hides a
@@ -1130,6 +1140,7 @@ class StiggElement extends HTMLElement {
       const { code, message: text } = message.error;
       console.error(`${this._label()}: ${text} (${code})`);
       this._emit("stigg-error", { code, message: text });
+      announceSettled(null);
     } else if (message.status === "ready") {
       for (const { code, message: text, section } of message.sectionErrors || []) {
         console.error(`${this._label()}: ${text} (${code})`);
@@ -1143,7 +1154,7 @@ class StiggElement extends HTMLElement {
       if (this._keepShape) rememberShape(this);
       this._keepShape = false;
       this._emit("stigg-ready", { customerId: message.customerId ?? null });
-      announceReady(message.announce);
+      announceSettled(message.announce);
     }
     for (const resolve of this._refreshWaiters.splice(0)) resolve();
   }
@@ -1163,6 +1174,7 @@ class StiggElement extends HTMLElement {
     this.setAttribute("data-stigg-state", "error");
     console.error(`${this._label()}: ${text} (${code})`);
     this._emit("stigg-error", { code, message: text });
+    announceSettled(null);
     for (const resolve of this._refreshWaiters.splice(0)) resolve();
   }
 

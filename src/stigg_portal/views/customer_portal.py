@@ -75,10 +75,9 @@ def plans_html(render: RenderInput) -> Markup | None:
     again) when only GetPaywall failed; the rest of the portal is shown."""
     failed = render.data.paywall_error if render.data is not None else None
     if failed is not None:
-        from ..rendering import environment
+        from ..rendering import error_markup
 
-        error = environment().get_template("_error.html")
-        return Markup(error.render(code=failed.code, retryable=True, texts=render.texts, tag="stigg-paywall"))
+        return error_markup(failed.code, render.texts, PAYWALL_TAG)
     return embedded_paywall(render)
 
 
