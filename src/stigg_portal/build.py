@@ -175,7 +175,7 @@ def _esbuild(data: bytes, name: str, options: dict[str, Any]) -> dict[str, Any] 
         if not (package / "package.json").exists():
             with tarfile.open(fetch_npm(pins.ESBUILD_WASM_NPM)) as tar:
                 tmp = package.with_name(f"{package.name}.{os.getpid()}.tmp")
-                tar.extractall(tmp, filter="data")
+                extract_tar(tar, tmp)
                 shutil.rmtree(package, ignore_errors=True)
                 (tmp / "package").replace(package)
                 shutil.rmtree(tmp, ignore_errors=True)
@@ -189,6 +189,28 @@ def _esbuild(data: bytes, name: str, options: dict[str, Any]) -> dict[str, Any] 
     cached.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(cached, result.stdout)
     return json.loads(result.stdout)
+
+
+def extract_tar(tar: tarfile.TarFile, target: Path) -> None:
+    """Unpack a downloaded tarball's regular files and folders under ``target``, and nothing
+    outside it. Python 3.11.4+ does this with ``filter="data"``; Debian 12's 3.11.2 has no filters,
+    so there each member is checked here (links, devices and paths leaving ``target`` refused)."""
+    if hasattr(tarfile, "data_filter"):
+        tar.extractall(target, filter="data")
+        return
+    root = Path(target).resolve()
+    for member in tar.getmembers():
+        path = (root / member.name).resolve()
+        if not (member.isfile() or member.isdir()) or not path.is_relative_to(root):
+            raise tarfile.TarError(f"refusing to unpack {member.name!r} from {tar.name}")
+        if member.isdir():
+            path.mkdir(parents=True, exist_ok=True)
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        source = tar.extractfile(member)
+        assert source is not None  # a regular file
+        path.write_bytes(source.read())
+        path.chmod(0o755 if member.mode & 0o111 else 0o644)
 
 
 def minify_js(data: bytes, name: str) -> bytes:
