@@ -1,7 +1,9 @@
 """WCAG 2.2 AA in real Chromium: axe-core (npm, tests/js) on every element, every demo scenario and
 every example page, at 1280 and 390 px, must find no serious or critical violation. Plus what axe
 cannot judge alone: focusable scrollers, polite announcements of loading and ready, the
-screen-reader names of plan and usage cards, forced-colors and reduced motion.
+screen-reader names of plan and usage cards, forced-colors and reduced motion. And more states on one
+booted page: the paywall's demo customers and options, customers without a live subscription, an
+open price-tier menu, forced colours (with a visible focus ring) and WCAG 1.4.12 text spacing.
 """
 
 from __future__ import annotations
@@ -313,3 +315,186 @@ def test_retry_by_keyboard_keeps_the_focus_in_the_element(page, site, mock_api, 
     assert page.evaluate("document.activeElement.textContent.trim()") == "Edit"
     mock_api.reset()
     assert watch.errors == []
+
+
+# ------------------------------------------------------------------ more states, one booted page
+# One booted page for the module's state tests: each state swaps in fresh elements (no new boot).
+@pytest.fixture(scope="module")
+def shared_page(browser, site):
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.errors = errors
+    page.goto(site.page_url('<main id="m"><h1>States</h1></main>'))
+    yield page
+    context.close()
+
+
+def show(page, markup: str) -> None:
+    """Replace the page's content with ``markup`` and wait until every stigg element is settled."""
+    page.errors.clear()  # each state's own page errors
+    page.set_viewport_size({"width": WIDTHS[0], "height": 900})
+    page.evaluate("(html) => { document.getElementById('m').innerHTML = '<h1>States</h1>' + html; }", markup)
+    page.wait_for_function(SETTLED, timeout=BOOT_TIMEOUT_MS)
+    failed = page.evaluate("""() => [...document.querySelectorAll('#m *')].filter((e) => e.localName.startsWith('stigg-')
+        && e.localName !== 'stigg-provider' && e.dataset.stiggState !== 'ready').map((e) => e.localName)""")
+    assert failed == [], "elements that did not load"
+
+
+# The paywall's demo customers and options: current plan with a scheduled downgrade, trial, custom
+# price, free, no and canceled subscription, per-seat price, EUR in German, the public table (no
+# customer) with its tier menus and a localized price book; monthly and annual prices (without
+# preferred-billing-period a customer with no monthly subscription starts on annual), a highlighted
+# plan, only eligible plans, no add-ons.
+PAYWALL_STATES = {
+    "paid": 'scenario="paid"',
+    "paid-annual-eligible": 'scenario="paid" preferred-billing-period="ANNUALLY" show-only-eligible-plans',
+    "trial-highlighted": 'scenario="trial" highlighted-plan-id="plan-enterprise"',
+    "custom-price": 'scenario="custom-price"',
+    "free-monthly": 'scenario="free" preferred-billing-period="MONTHLY"',
+    "no-subscription": 'scenario="no-subscription"',
+    "canceled": 'scenario="canceled"',
+    "unit-amount-change": 'scenario="unit-amount-change"',
+    "eur-annual-de": 'scenario="eur-annual" locale="de-DE" preferred-billing-period="ANNUALLY"',
+    "public-monthly-highlighted": 'scenario="public" preferred-billing-period="MONTHLY" highlighted-plan-id="plan-pro"',
+    "public-annual-gb-no-addons": 'scenario="public" preferred-billing-period="ANNUALLY" billing-country-code="GB"'
+                                  ' hide-compatible-addons',
+}
+
+
+@pytest.mark.parametrize("state", PAYWALL_STATES)
+def test_every_paywall_state_has_no_serious_violation(shared_page, state):
+    show(shared_page, f'<stigg-paywall client="demo" {PAYWALL_STATES[state]}></stigg-paywall>')
+    assert shared_page.locator("#m .stigg-plan-offering-container").count() >= 2
+    assert check_widths(shared_page) == {}
+    assert shared_page.errors == []
+
+
+SECTIONS = "".join(f"<{tag}></{tag}>" for tag in (
+    "stigg-subscription-overview", "stigg-usage", "stigg-addons", "stigg-promotions", "stigg-payment-details",
+    "stigg-invoices"))
+
+
+@pytest.mark.parametrize("scenario", ["no-subscription", "canceled"])
+def test_a_customer_without_a_live_subscription_has_no_serious_violation(shared_page, scenario):
+    """Every section on its own (empty states) and the portal, for a customer with no subscription
+    and one whose only subscription is canceled."""
+    show(shared_page, f'<stigg-provider client="demo" scenario="{scenario}">{SECTIONS}</stigg-provider>'
+                      f'<stigg-customer-portal client="demo" scenario="{scenario}"></stigg-customer-portal>')
+    assert shared_page.locator("#m stigg-subscription-overview .stigg-overview-empty").count() == 1
+    assert check_widths(shared_page) == {}
+    assert shared_page.errors == []
+
+
+def test_an_open_price_tier_menu_has_no_serious_violation(shared_page):
+    show(shared_page, '<stigg-paywall client="demo" scenario="public"></stigg-paywall>')
+    menu = shared_page.locator("#m .stigg-plan-pro details.stigg-price-tier-dropdown").first
+    found = {}
+    for width in WIDTHS:
+        shared_page.set_viewport_size({"width": width, "height": 900})
+        menu.locator("summary").click()
+        assert menu.evaluate("(d) => d.open")
+        items = menu.locator(".stigg-price-tier-menu-item")
+        assert items.count() >= 2 and items.first.is_visible()
+        box = menu.locator(".stigg-price-tier-menu-item").last.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width, (width, box)  # the whole menu on screen
+        problems = axe_violations(shared_page)
+        if problems:
+            found[width] = problems
+        shared_page.keyboard.press("Escape")
+        assert not menu.evaluate("(d) => d.open")
+    assert found == {}
+    assert shared_page.errors == []
+
+
+# What a focused control looks like in forced colours: an outline, or a border that grows (a style or
+# width change: colours are the system's there, so a colour change alone is no indicator). Forced
+# colours drop box-shadow, so a ring made of box-shadow alone computes to none and does not count.
+RING = """(e) => { const s = getComputedStyle(e);
+  return {outline: !['none', 'hidden'].includes(s.outlineStyle) && parseFloat(s.outlineWidth) > 0
+            && s.outlineColor !== 'transparent' && !/,\\s*0\\)$/.test(s.outlineColor),
+          border: ['Top', 'Right', 'Bottom', 'Left'].map((side) => s[`border${side}Style`] === 'none' ? 0
+            : parseFloat(s[`border${side}Width`])),
+          shadow: s.boxShadow !== 'none'}; }"""
+FOCUSABLE = {  # a plan's button, the overview's tab, the billing-period switch, a tier menu, Manage
+    "plan button": "#m stigg-customer-portal .stigg-paywall-plan-button:not([disabled]):not([aria-disabled=true])",
+    "overview tab": "#m stigg-customer-portal .stigg-overview-tab",
+    "period switch": "#m stigg-customer-portal .stigg-period-switch",
+    "tier menu": "#m stigg-paywall .stigg-price-tier-summary",
+    "manage": "#m stigg-customer-portal .stigg-manage-subscription-button",
+}
+
+
+def test_forced_colors_keep_no_serious_violation_and_a_visible_focus_ring(shared_page):
+    page = shared_page
+    page.emulate_media(forced_colors="active")
+    try:
+        assert page.evaluate("matchMedia('(forced-colors: active)').matches")
+        show(page, '<stigg-customer-portal client="demo" scenario="paid"></stigg-customer-portal>'
+                   '<stigg-paywall client="demo" scenario="public"></stigg-paywall>')
+        assert check_widths(page) == {}
+        page.set_viewport_size({"width": WIDTHS[0], "height": 900})
+        invisible = {}
+        for name, selector in FOCUSABLE.items():
+            control = page.locator(selector).first
+            page.evaluate("document.activeElement?.blur()")
+            rest = control.evaluate(RING)
+            page.keyboard.press("Shift")  # a keyboard user's focus (:focus-visible)
+            control.focus()
+            assert control.evaluate("(e) => e === document.activeElement && e.matches(':focus-visible')"), name
+            focused = control.evaluate(RING)
+            grown = any(after > before for before, after in zip(rest["border"], focused["border"], strict=True))
+            if not (focused["outline"] or focused["shadow"] or grown):
+                invisible[name] = {"rest": rest, "focused": focused}
+        assert invisible == {}
+        assert page.errors == []
+    finally:
+        page.emulate_media(forced_colors="none")
+
+
+# WCAG 1.4.12: the text-spacing bookmarklet's style (on everything, the elements' light DOM included)
+TEXT_SPACING = ("* { line-height: 1.5 !important; letter-spacing: 0.12em !important;"
+                " word-spacing: 0.16em !important; } p { margin-bottom: 2em !important; }")
+CLIPPED = """() => [...document.querySelectorAll('#m :is(stigg-customer-portal, stigg-provider, stigg-paywall) *')].filter((e) => {
+  const s = getComputedStyle(e); const r = e.getBoundingClientRect();
+  if (r.width <= 1 || r.height <= 1) return false;  // visually hidden text (screen readers only)
+  const cut = ['hidden', 'clip'];
+  return (cut.includes(s.overflowX) && e.scrollWidth > e.clientWidth + 1)
+    || (cut.includes(s.overflowY) && e.scrollHeight > e.clientHeight + 1)
+    || (s.textOverflow === 'ellipsis' && e.scrollWidth > e.clientWidth + 1);
+}).map((e) => `${e.localName}.${[...e.classList].join('.')} "${e.textContent.trim().slice(0, 30)}"`
+  + ` ${e.scrollWidth}x${e.scrollHeight} in ${e.clientWidth}x${e.clientHeight}`)"""
+SHOTS = ROOT / "test-results" / "text-spacing"
+
+
+SPACED = (ALL_ELEMENTS.replace("<main>", "").replace("</main>", "").replace("<h1>Every element</h1>", "")
+          + '<stigg-paywall client="demo" scenario="public"></stigg-paywall>'
+          + '<stigg-customer-portal client="demo" scenario="heavy-usage"></stigg-customer-portal>')
+
+
+def test_text_spacing_clips_no_text(shared_page):
+    """Every element (and the public table, and 32 usage cards) with the text spacing at 1280, 640
+    and 390 px: no text cut off by an overflow-hidden box, no sideways scroll of the page."""
+    page = shared_page
+    show(page, SPACED)
+    page.add_style_tag(content=TEXT_SPACING)
+    try:
+        # the style reaches inside the elements (light DOM: no shadow root keeps it out)
+        header = page.locator("#m stigg-paywall .stigg-plan-header").first
+        assert page.evaluate("document.querySelector('#m stigg-paywall').shadowRoot") is None
+        spacing, size = header.evaluate("(e) => [getComputedStyle(e).letterSpacing, getComputedStyle(e).fontSize]")
+        assert float(spacing[:-2]) == pytest.approx(0.12 * float(size[:-2]), abs=0.05)
+        found = {}
+        for width in (1280, 640, 390):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.wait_for_timeout(100)
+            clipped = page.evaluate(CLIPPED)
+            sideways = page.evaluate("document.documentElement.scrollWidth") - width
+            if clipped or sideways > 0:
+                SHOTS.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(SHOTS / f"text-spacing-{width}.png"), full_page=True)
+                found[width] = {"clipped": clipped, "sideways_px": sideways}
+        assert found == {}, f"screenshots in {SHOTS}"
+    finally:
+        page.evaluate("document.querySelectorAll('head style').forEach((s) => s.textContent.includes('0.16em') && s.remove())")

@@ -172,3 +172,47 @@ def test_the_standalone_addon_and_promotion_lists_sit_under_a_heading_of_the_pag
                         before: !!(title.compareDocumentPosition(document.querySelector(tag)) & 4)} : null; })""")
     assert named == [{"tag": "H2", "text": "Your add-ons", "before": True},
                      {"tag": "H2", "text": "Promotions", "before": True}]
+
+
+@pytest.fixture(scope="module")
+def flask_example(dist_dir):
+    """examples/apps/flask_app.py as its README runs it (demo client, dist/ served at /stigg-portal/)."""
+    import sys
+    import threading
+
+    from werkzeug.serving import make_server
+
+    apps = str(ROOT / "examples" / "apps")
+    if apps not in sys.path:  # the app imports example_config from its folder
+        sys.path.insert(0, apps)
+    from example_config import ExampleSettings
+    from flask_app import create_app
+
+    server = make_server("127.0.0.1", 0, create_app(ExampleSettings(dist_dir=str(dist_dir))), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(5)
+
+
+CARD_GAP = """() => {
+  const last = [...document.querySelectorAll('stigg-subscription-overview .stigg-section-card')].at(-1);
+  const first = document.querySelector('stigg-usage .stigg-section-card');
+  return {gap: first.getBoundingClientRect().top - last.getBoundingClientRect().bottom,
+          scroll: document.documentElement.scrollWidth}; }"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_example_apps_sections_page_spaces_its_two_cards(page, flask_example, width):
+    """/sections of the example apps: the overview and usage cards of one provider are apart, not
+    touching (the host page lays them out, as composed-sections.html does), and nothing scrolls sideways."""
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(f"{flask_example}/sections")
+    wait_ready(page, "stigg-subscription-overview")
+    wait_ready(page, "stigg-usage")
+    layout = page.evaluate(CARD_GAP)
+    assert layout["gap"] >= 12, layout
+    assert layout["scroll"] <= width, layout

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from integration_support import (
     API_KEY,
+    APPS_DIR,
     CUSTOMER_ID,
     SIGNING_SECRET,
     Answer,
@@ -67,6 +70,11 @@ def test_composed_sections_render_from_one_load(portal_settings, api):
         assert attribute(html, tag, "data-stigg-ssr") == "ready"
     assert SIGNING_SECRET not in html
     assert len(hardened_requests(api)) == 1
+    # the same host layout as the Jinja apps' /sections (cards spaced apart: test_example_pages.py)
+    jinja_page = (APPS_DIR / "templates" / "sections.html").read_text()
+    style = re.search(r"<style>.*?</style>", jinja_page, re.DOTALL).group(0)
+    assert "gap:" in style and style in html
+    assert '<meta name="viewport" content="width=device-width, initial-scale=1">' in html
 
 
 def test_the_view_serves_dist_with_the_right_headers(portal_settings):
