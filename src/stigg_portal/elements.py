@@ -163,7 +163,7 @@ class PaywallAttributes(ElementAttributes):
     highlighted_plan_id: str | None = Field(None, description="Plan id shown as Recommended")
     preferred_billing_period: str | None = Field(None, description="Billing period the switch starts on",
                                                  json_schema_extra={"allowed": ["MONTHLY", "ANNUALLY"],
-                                                                    "shown_default": "MONTHLY"})
+                                                                    "shown_default": "the active subscription's, else the period most prices use"})
     show_only_eligible_plans: bool = Field(False, description="Hide plans below the current plan")
     hide_compatible_addons: bool = Field(False, description="Leave the add-ons list out of every plan card")
     skeleton_plan_count: int | None = Field(
