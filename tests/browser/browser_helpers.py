@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 BOOT_TIMEOUT_MS = 60_000
 
@@ -11,6 +14,21 @@ BOOT_TIMEOUT_MS = 60_000
 def wait_ready(page, selector: str, timeout: int = BOOT_TIMEOUT_MS) -> None:
     """Wait until the element rendered real data (state ready)."""
     page.wait_for_selector(f'{selector}[data-stigg-state="ready"]', timeout=timeout)
+
+
+@contextmanager
+def serve_wsgi(app) -> Iterator[str]:
+    """A WSGI app (Flask's, say) served on a free loopback port in a thread: yields its base URL."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(5)
 
 
 def events_script(names: list[str]) -> str:

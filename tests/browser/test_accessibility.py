@@ -39,6 +39,11 @@ ALL_ELEMENTS = """
 """
 SETTLED = """() => [...document.querySelectorAll('*')].filter((e) => e.localName.startsWith('stigg-')
     && e.localName !== 'stigg-provider').every((e) => ['ready', 'error'].includes(e.getAttribute('data-stigg-state')))"""
+# every text the page's one live region says, recorded as it changes
+SAID = """<script>window.__said = [];
+new MutationObserver(() => { const r = document.querySelector('[aria-live]');
+  if (r && r.textContent !== window.__said.at(-1)) window.__said.push(r.textContent); })
+  .observe(document, {subtree: true, childList: true, characterData: true});</script>"""
 
 
 def axe_violations(page) -> list[str]:
@@ -131,13 +136,8 @@ def test_plans_and_usage_read_sensibly(page, site):
 
 
 def test_loading_and_ready_are_announced_once_politely(page, site):
-    # every text the page's one live region says, recorded as it changes
-    head = """<script>window.__said = [];
-    new MutationObserver(() => { const r = document.querySelector('[aria-live]');
-      if (r && r.textContent !== window.__said.at(-1)) window.__said.push(r.textContent); })
-      .observe(document, {subtree: true, childList: true, characterData: true});</script>"""
     page.goto(site.page_url('<stigg-usage id="u" client="demo"></stigg-usage>'
-                            '<stigg-payment-details id="p" client="demo"></stigg-payment-details>', head=head))
+                            '<stigg-payment-details id="p" client="demo"></stigg-payment-details>', head=SAID))
     wait_ready(page, "#u")
     wait_ready(page, "#p")
     page.wait_for_timeout(100)
@@ -151,19 +151,6 @@ def test_loading_and_ready_are_announced_once_politely(page, site):
     assert page.locator("[aria-live=assertive]").count() == 0
 
 
-SAID = """<script>window.__said = [];
-new MutationObserver(() => { const r = document.querySelector('[aria-live]');
-  if (r && r.textContent !== window.__said.at(-1)) window.__said.push(r.textContent); })
-  .observe(document, {subtree: true, childList: true, characterData: true});</script>"""
-
-
-def settled(page, *ids: str) -> None:
-    page.wait_for_function(
-        "(ids) => ids.every((id) => ['ready', 'error'].includes(document.getElementById(id).dataset.stiggState))",
-        arg=list(ids), timeout=BOOT_TIMEOUT_MS)
-    page.wait_for_timeout(100)
-
-
 def test_the_live_region_stops_saying_loading_when_every_element_failed(page, site, mock_api):
     """Each failed element says so itself (role=alert); the page's polite region is emptied, not
     left on "Loading…" for a screen-reader user who reads it later."""
@@ -173,7 +160,8 @@ def test_the_live_region_stops_saying_loading_when_every_element_failed(page, si
     page.route("**/graphql", lambda route: route.fulfill(status=500, body="down"))
     page.goto(site.page_url(f'<stigg-usage id="u" {failing}></stigg-usage>'
                             f'<stigg-invoices id="i" {failing}></stigg-invoices>', head=SAID))
-    settled(page, "u", "i")
+    page.wait_for_function(SETTLED, timeout=BOOT_TIMEOUT_MS)
+    page.wait_for_timeout(100)
     assert page.locator("#u .stigg-error-state[role=alert]").count() == 1
     assert page.locator("#i .stigg-error-state[role=alert]").count() == 1
     assert page.evaluate("window.__said") == ["Loading\u2026", ""]
@@ -209,7 +197,8 @@ def test_ready_is_announced_when_the_last_element_to_finish_failed(page, site, m
     hold["on"] = False
     while held:
         held.pop().fulfill(status=500, body="down")
-    settled(page, "p", "u")
+    page.wait_for_function(SETTLED, timeout=BOOT_TIMEOUT_MS)
+    page.wait_for_timeout(100)
     assert page.get_attribute("#p", "data-stigg-state") == "ready"
     assert page.get_attribute("#u", "data-stigg-state") == "error"
     assert page.evaluate("window.__said") == ["Loading\u2026", "Billing details loaded."]

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from browser_helpers import BOOT_TIMEOUT_MS, wait_ready
+from browser_helpers import BOOT_TIMEOUT_MS, serve_wsgi, wait_ready
 
 from stigg_portal.cli import examples_dir
 from stigg_portal.serve import Server
@@ -178,9 +178,6 @@ def test_the_standalone_addon_and_promotion_lists_sit_under_a_heading_of_the_pag
 def flask_example(dist_dir):
     """examples/apps/flask_app.py as its README runs it (demo client, dist/ served at /stigg-portal/)."""
     import sys
-    import threading
-
-    from werkzeug.serving import make_server
 
     apps = str(ROOT / "examples" / "apps")
     if apps not in sys.path:  # the app imports example_config from its folder
@@ -188,14 +185,8 @@ def flask_example(dist_dir):
     from example_config import ExampleSettings
     from flask_app import create_app
 
-    server = make_server("127.0.0.1", 0, create_app(ExampleSettings(dist_dir=str(dist_dir))), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join(5)
+    with serve_wsgi(create_app(ExampleSettings(dist_dir=str(dist_dir)))) as url:
+        yield url
 
 
 CARD_GAP = """() => {

@@ -6,12 +6,9 @@ serve the sheet, the loader applies the design itself, still exactly once."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from browser_helpers import BOOT_TIMEOUT_MS, wait_ready
+from browser_helpers import BOOT_TIMEOUT_MS, serve_wsgi, wait_ready
 from flask import Flask, render_template_string
-from werkzeug.serving import make_server
 
 from stigg_portal.integrations.flask import init_app
 from stigg_portal.mock_api import DEFAULT_API_KEY, DESIGNER_CUSTOMER
@@ -82,14 +79,8 @@ def flask_site(dist_dir, mock_api):
     def index():
         return render_template_string(PAGE, customer=DESIGNER_CUSTOMER)
 
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}", csp
-    finally:
-        server.shutdown()
-        thread.join(5)
+    with serve_wsgi(app) as url:
+        yield url, csp
 
 
 def open_page(browser, url: str, *, lose_sheets: bool = False):
