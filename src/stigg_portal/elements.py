@@ -15,6 +15,8 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from .shapes import ShapeRule
+
 DataKind = Literal["portal", "paywall"]
 
 #: Section names accepted by ``hidden-sections`` (spec §6.1).
@@ -295,6 +297,9 @@ class Widget:
     #: box of the one gets the height the n-th of the other had (extra skeleton boxes are hidden,
     #: missing ones copied from the last).
     skeleton_shape: ClassVar[tuple[tuple[str, str], ...]] = ()
+    #: A first visit's skeleton shaped by the early GraphQL answer (see :mod:`stigg_portal.shapes`):
+    #: how many of a skeleton box the data will show, read off the raw answer before Python runs.
+    early_shape: ClassVar[tuple[ShapeRule, ...]] = ()
 
     @classmethod
     def loads_for(cls, attributes: ElementAttributes) -> tuple[DataKind, ...]:

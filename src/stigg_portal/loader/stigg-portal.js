@@ -13,6 +13,9 @@ const FONTS = /*@FONTS@*/null;
 // What the early GraphQL requests need (operations, documents, attribute -> header / variable),
 // generated from the Python client (stigg_portal.clients.early.loader_plan); never hand-written.
 const EARLY = /*@EARLY@*/null;
+// How many of a skeleton box an early answer says the data will show (first visits), generated
+// from the widget classes' early_shape (stigg_portal/shapes.py); see shapeFromAnswers.
+const SHAPE_RULES = /*@SHAPE_RULES@*/null;
 
 // This script's own URL, which everything else is found relative to. A classic script (sync,
 // async or defer) is document.currentScript while it runs; a module is not, so there the URL of
@@ -133,12 +136,12 @@ function rememberShape(element) {
 }
 
 function shapeSkeleton(element) {
-  if (shapeMemoryOff) return;
+  if (shapeMemoryOff) return false;
   const width = innerWidth;
   const shape = readShapes().find((s) => s.tag === element.localName && s.width === width);
-  if (!shape) return;
+  if (!shape) return false;
   const usable = (value) => { const height = Number(value); return height > 0 && height < 20000 ? height : null; };
-  if (!Object.values(shape.heights).some(usable)) return; // nothing readable: the default skeleton
+  if (!Object.values(shape.heights).some(usable)) return false; // nothing readable: the default skeleton
   for (const card of sectionCards(element)) {
     const height = usable(shape.heights[card.classList[0]]);
     if (height) fixHeight(card, height);
@@ -159,6 +162,98 @@ function shapeSkeleton(element) {
       if (n < remembered.length) fixHeight(box, remembered[n]);
       else box.style.display = "none";
     });
+  }
+  return true;
+}
+
+// A first visit has no remembered shape, but the early GraphQL answers (below) arrive long before
+// Python renders, and the widget classes declare how many of a skeleton box the data will show,
+// read off such an answer (SHAPE_RULES: a rule's picks of list items by field tests, summed, less
+// `minus`, at most `at_most`, 0 unless each of its `requires` picks something; with `flag`, an
+// attribute set when that is above 0). So a skeleton
+// that no memory shaped takes that shape as soon as the answer is in: a scheduled-update banner,
+// as many usage cards as the data has, no usage section when it has none. Python still renders
+// everything from its own reading of the answer; tests/unit/test_shapes.py keeps each rule equal to
+// its view's filter on every fixture, and stigg_portal/shapes.py evaluates them the same way.
+function fieldOf(item, dotted) {
+  for (const part of dotted.split(".")) {
+    if (!item || typeof item !== "object" || Array.isArray(item)) return null;
+    item = item[part] ?? null;
+  }
+  return item;
+}
+function numberOf(value) {
+  if (typeof value === "number") return Number.isFinite(value) ? value : null;
+  if (typeof value !== "string" || !value.trim()) return null;
+  const number = Number(value.trim());
+  return Number.isFinite(number) ? number : null;
+}
+function passes(item, [name, op, operand]) {
+  const value = fieldOf(item, name);
+  if (op === "in") return operand.includes(value);
+  if (op === "not in") return !operand.includes(value);
+  const number = numberOf(value);
+  if (op === "!=") return number === null || number !== operand;
+  if (op === ">") return number !== null && number > operand;
+  return false;
+}
+const isObject = (value) => value !== null && typeof value === "object" && !Array.isArray(value);
+function pickedItems(data, pick) {
+  let items = fieldOf(data, pick.path);
+  if ((!Array.isArray(items) || !items.length) && pick.fallback) {
+    const legacy = fieldOf(data, pick.fallback);
+    items = Array.isArray(legacy) ? legacy.filter(isObject)
+      .map((item) => (pick.fallback_typename ? { __typename: pick.fallback_typename, ...item } : item)) : [];
+  }
+  if (!Array.isArray(items)) return [];
+  const passed = items.filter((item) => isObject(item) && pick.where.every((test) => passes(item, test)));
+  return pick.first ? passed.slice(0, 1) : passed;
+}
+function pickedCount(data, pick) {
+  const items = pickedItems(data, pick);
+  return pick.then ? items.reduce((sum, item) => sum + pickedCount(item, pick.then), 0) : items.length;
+}
+function ruleCount(rule, answer) {
+  if (!isObject(answer) || !isObject(answer.data) || answer.errors) return null;
+  if (!rule.requires.every((pick) => pickedCount(answer.data, pick) > 0)) return 0;
+  const n = Math.max(0, rule.count.reduce((sum, pick) => sum + pickedCount(answer.data, pick), 0) - rule.minus);
+  return rule.at_most === null ? n : Math.min(n, rule.at_most);
+}
+function shapeFromAnswers(element) {
+  if (!SHAPE_RULES || !element._earlyAnswers.length || element._shapedByMemory) return;
+  if (element.getAttribute("data-stigg-state") !== "loading") return;
+  for (const { operation, answer } of element._earlyAnswers) {
+    for (const rule of SHAPE_RULES) {
+      if (rule.operation !== operation) continue;
+      const boxes = [...element.querySelectorAll(`.${rule.box}`)];
+      const n = boxes.length ? ruleCount(rule, answer) : null;
+      if (n === null) continue;
+      if (rule.flag) {
+        for (const box of boxes) box.toggleAttribute(rule.flag, n > 0);
+        continue;
+      }
+      while (boxes.length < n) {
+        const copy = boxes[boxes.length - 1].cloneNode(true);
+        boxes[boxes.length - 1].after(copy);
+        boxes.push(copy);
+      }
+      boxes.forEach((box, index) => box.classList.toggle("stigg-skeleton-optional", index >= n));
+    }
+  }
+}
+// An early answer for these elements: kept on each (parsed once) while it shows its skeleton.
+function earlyAnswerArrived(users, key, operation, answer) {
+  const waiting = [...users].filter((element) => !element._shapedByMemory && element.getAttribute("data-stigg-state") === "loading");
+  if (!SHAPE_RULES || !waiting.length || answer.status !== 200 || !SHAPE_RULES.some((rule) => rule.operation === operation)) return;
+  let parsed;
+  try {
+    parsed = JSON.parse(answer.text);
+  } catch (_) {
+    return; // Python reports a malformed answer
+  }
+  for (const element of waiting) {
+    element._earlyAnswers.push({ key, operation, answer: parsed });
+    shapeFromAnswers(element);
   }
 }
 
@@ -632,7 +727,7 @@ function earlyRequestsFor(tag, attrs) {
     if (parsed.protocol !== "https:" && parsed.protocol !== "http:") continue;
     const seconds = Number(value("timeout"));
     const timeout = seconds > 0 && seconds <= 300 ? seconds : EARLY.defaultTimeout;
-    requests.push({ method: op.method, url, headers, body, timeout });
+    requests.push({ method: op.method, url, headers, body, timeout, operation });
   }
   return requests;
 }
@@ -642,13 +737,18 @@ function earlyRequestsFor(tag, attrs) {
 function useEarlyRequests(element, attrs) {
   const before = element._earlyKeys;
   element._earlyKeys = new Set();
-  if (workerReady && !earlyRequests.size) return before; // nothing in flight, nothing to start
-  for (const { timeout, ...request } of earlyRequestsFor(element.localName, attrs)) {
+  if (workerReady && !earlyRequests.size) {
+    element._earlyAnswers = [];
+    return before; // nothing in flight, nothing to start
+  }
+  for (const { timeout, operation, ...request } of earlyRequestsFor(element.localName, attrs)) {
     const key = earlyKey(request);
     element._earlyKeys.add(key);
-    const entry = earlyRequests.get(key) || (workerReady ? null : startEarlyRequest(key, request, timeout));
+    const entry = earlyRequests.get(key) || (workerReady ? null : startEarlyRequest(key, request, timeout, operation));
     entry?.users.add(element);
   }
+  // the answers of requests this render no longer makes (another customer) shape nothing
+  element._earlyAnswers = element._earlyAnswers.filter((held) => element._earlyKeys.has(held.key));
   return before;
 }
 function releaseEarlyRequests(element, keys) {
@@ -660,7 +760,7 @@ function releaseEarlyRequests(element, keys) {
     post({ type: "early-cancel", request: entry.request });
   }
 }
-function startEarlyRequest(key, request, timeout) {
+function startEarlyRequest(key, request, timeout, operation) {
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => { timedOut = true; controller.abort(); }, timeout * 1000);
@@ -672,6 +772,7 @@ function startEarlyRequest(key, request, timeout) {
     if (earlyRequests.get(key) !== entry) return; // cancelled: the worker has forgotten it
     earlyRequests.delete(key);
     post({ type: "early-answer", request, answer });
+    earlyAnswerArrived(entry.users, key, operation, answer);
   };
   fetch(request.url, { method: request.method, headers: request.headers, body: request.body, mode: "cors",
     credentials: "omit", signal: controller.signal })
@@ -958,6 +1059,8 @@ class StiggElement extends HTMLElement {
     this._styleKeys = [];
     this._refreshWaiters = [];
     this._earlyKeys = new Set(); // the early requests of its latest render (see useEarlyRequests)
+    this._earlyAnswers = []; // their answers, while the skeleton shows (see shapeFromAnswers)
+    this._shapedByMemory = false; // the skeleton has the last render's shape (see shapeSkeleton)
     this._onClick = this._onClick.bind(this);
     this._onKeydown = this._onKeydown.bind(this);
     this._onFocusout = this._onFocusout.bind(this);
@@ -1051,7 +1154,10 @@ class StiggElement extends HTMLElement {
       if (provider && !provider._id) provider._id = `e${++nextId}`;
       const attrs = this._attributes();
       const identity = JSON.stringify(IDENTITY_ATTRIBUTES.map((name) => attrs[name] ?? null));
-      if (this._identity !== undefined && identity !== this._identity) this._paintLoading();
+      if (this._identity !== undefined && identity !== this._identity) {
+        this._earlyAnswers = []; // another customer's answers shape nothing
+        this._paintLoading();
+      }
       // While the runtime boots, the render's GraphQL requests start now (announced before it).
       const earlier = useEarlyRequests(this, attrs);
       this._identity = identity;
@@ -1099,10 +1205,11 @@ class StiggElement extends HTMLElement {
     announceLoading(this);
     setMarkup(this, this._definition.skeleton);
     fitSkeleton(this, this._attributes());
-    shapeSkeleton(this);
+    this._shapedByMemory = shapeSkeleton(this);
     this._keepShape = true; // the render that replaces this skeleton is what the next one stands for
     this.setAttribute("aria-busy", "true");
     this.setAttribute("data-stigg-state", "loading");
+    shapeFromAnswers(this); // answers that came before this skeleton did
   }
 
   /** How console lines name this element: its tag, id and customer. */

@@ -52,6 +52,7 @@ SHARED_CLASSES = (
     "stigg-icon",
     "stigg-icon-{name}",
     "stigg-skeleton",
+    "stigg-skeleton-optional",
     "stigg-spinner",
     "stigg-busy",
 ) + STATE_CLASSES

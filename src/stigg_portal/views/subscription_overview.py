@@ -34,6 +34,7 @@ from ..models import (
     SubscriptionScheduleType,
     SubscriptionStatus,
 )
+from ..shapes import Pick, ShapeRule
 from ..texts import format_text, rich_text
 from .addons import AddonsView, build_addons_view
 from .common import (
@@ -59,7 +60,7 @@ from .common import (
     shown_subscription,
 )
 from .promotions import PromotionsView, build_promotions_view
-from .usage import feature_figures, progress_bar, usage_action, usage_value_text
+from .usage import PORTAL_OPERATION, feature_figures, progress_bar, usage_action, usage_value_text
 
 #: ``render.state`` key of the selected tab (``addons`` or ``promotions``).
 TAB_STATE = "overviewTab"
@@ -358,6 +359,36 @@ def _list_row(
     return None
 
 
+#: Whether the overview will show a scheduled-update banner, read off the raw answer before Python
+#: runs (:mod:`stigg_portal.shapes`): the ACTIVE subscription's pending updates of the kinds the
+#: banner words, each with what its sentence needs (:func:`build_scheduled_banner`;
+#: tests/unit/test_shapes.py keeps the two equal).
+_PENDING = ("scheduleStatus", "not in", [SubscriptionScheduleStatus.DONE.value, SubscriptionScheduleStatus.FAILED.value,
+                                         SubscriptionScheduleStatus.CANCELED.value])
+SCHEDULED_UPDATES = tuple(
+    Pick("customerPortal.subscriptions", where=(("status", "in", [SubscriptionStatus.ACTIVE.value]),), first=True,
+         then=Pick("scheduledUpdates", where=(_PENDING, ("subscriptionScheduleType", "in", [kind.value]), *needs)))
+    for kind, needs in (
+        (SubscriptionScheduleType.DOWNGRADE, ()),
+        (SubscriptionScheduleType.BILLING_PERIOD, (("scheduleVariables.billingPeriod", "not in", [None]),)),
+        (SubscriptionScheduleType.UNIT_AMOUNT, (("scheduleVariables.newUnitAmount", "not in", [None]),)),
+    )
+)
+
+
+#: Whether the overview will have its Add-ons / Promotions tabs: an add-on of a current subscription
+#: or a promotional entitlement (:func:`build_overview_view`), ...
+OVERVIEW_TABS = (
+    Pick("customerPortal.subscriptions", where=(("status", "not in", [SubscriptionStatus.CANCELED.value,
+                                                                       SubscriptionStatus.EXPIRED.value]),),
+         then=Pick("addons")),
+    Pick("customerPortal.promotionalEntitlements"),
+)
+#: ... when the overview shows a subscription at all (:func:`~.common.shown_subscription`).
+SHOWN_SUBSCRIPTION = Pick("customerPortal.subscriptions", where=(
+    ("status", "in", [SubscriptionStatus.ACTIVE.value, SubscriptionStatus.IN_TRIAL.value]),))
+
+
 def build_scheduled_banner(
     portal: CustomerPortal, *, texts: dict[str, Any], locale: str, options: PortalOptions
 ) -> ScheduledBanner | None:
@@ -507,6 +538,8 @@ OVERVIEW_CLASSES = (
     "stigg-charge-side",
     "stigg-bill-{kind}",
     "stigg-bill-skeleton",
+    "stigg-scheduled-updates-skeleton",
+    "stigg-overview-tabs-skeleton",
     "stigg-usage-divider",
     "stigg-usage-over-limit",
     "stigg-usage-unavailable",
@@ -524,6 +557,12 @@ class SubscriptionOverviewWidget(Widget):
     loads = ("portal",)
     events = BASE_EVENTS + (EVENT_MANAGE, EVENT_CONTACT_SUPPORT, EVENT_CANCEL_UPDATES, EVENT_BUY_MORE)
     css_classes = OVERVIEW_CLASSES + SHARED_CLASSES
+    # the banner's skeleton shows when the answer has a pending update the banner words
+    early_shape = (
+        ShapeRule(PORTAL_OPERATION, "stigg-scheduled-updates-skeleton", SCHEDULED_UPDATES, at_most=1),
+        ShapeRule(PORTAL_OPERATION, "stigg-overview-tabs-skeleton", OVERVIEW_TABS, at_most=1,
+                  requires=(SHOWN_SUBSCRIPTION,)),
+    )
 
     def context(self, render: RenderInput) -> dict[str, Any]:
         options = PortalOptions.from_attributes(render.attributes)

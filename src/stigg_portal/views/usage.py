@@ -28,6 +28,7 @@ from ..models import (
     MeterType,
     SubscriptionPrice,
 )
+from ..shapes import Pick, ShapeRule
 from ..texts import format_text
 from .common import (
     BASE_EVENTS,
@@ -54,6 +55,21 @@ from .common import (
 PAGE_SIZE = 6
 #: ``render.state`` key of the Show more / Show less toggle.
 SHOW_ALL_STATE = "usageShowAll"
+#: The Stigg operation whose answer the usage section is built from.
+PORTAL_OPERATION = "GetCustomerPortalByRefId"
+#: The usage section's items read off the raw answer, before Python runs: the filters of
+#: :func:`usage_entitlements` (metered features without a zero limit, credits with a positive one),
+#: written as data for the loader's first-visit skeleton (:mod:`stigg_portal.shapes`;
+#: tests/unit/test_shapes.py keeps the two equal on every fixture).
+USAGE_ITEMS = (
+    Pick("customerPortal.entitlementsV2", fallback="customerPortal.entitlements",
+         fallback_typename="FeatureEntitlement",
+         where=(("__typename", "in", ["FeatureEntitlement"]),
+                ("feature.meterType", "in", [MeterType.FLUCTUATING.value, MeterType.INCREMENTAL.value]),
+                ("usageLimit", "!=", 0))),
+    Pick("customerPortal.entitlementsV2",
+         where=(("__typename", "in", ["CreditEntitlement"]), ("usageLimit", ">", 0))),
+)
 
 
 @dataclass(frozen=True)
@@ -372,6 +388,8 @@ USAGE_CLASSES = (
     "stigg-usage-card-row",
     "stigg-usage-card-priced",
     "stigg-usage-card-skeleton",
+    "stigg-usage-skeleton-cell",
+    "stigg-usage-toggle-skeleton",
     "stigg-usage-over-limit",
     "stigg-usage-unavailable",
     "stigg-usage-priced",
@@ -393,6 +411,17 @@ class UsageWidget(Widget):
     loads = ("portal",)
     events = BASE_EVENTS + (EVENT_MANAGE, EVENT_BUY_MORE)
     css_classes = USAGE_CLASSES + SHARED_CLASSES
+    early_shape = (
+        # no items: no usage section at all
+        ShapeRule(PORTAL_OPERATION, "stigg-subscription-usage-layout", USAGE_ITEMS, at_most=1),
+        # a card per item, up to a page of them
+        ShapeRule(PORTAL_OPERATION, "stigg-usage-skeleton-cell", USAGE_ITEMS, at_most=PAGE_SIZE),
+        # three per row on wide screens when there are more than two
+        ShapeRule(PORTAL_OPERATION, "stigg-subscription-usage-skeleton-layout", USAGE_ITEMS, minus=2,
+                  flag="data-stigg-many"),
+        # "Show more" under a full page
+        ShapeRule(PORTAL_OPERATION, "stigg-usage-toggle-skeleton", USAGE_ITEMS, minus=PAGE_SIZE, at_most=1),
+    )
 
     def context(self, render: RenderInput) -> dict[str, Any]:
         options = PortalOptions.from_attributes(render.attributes)

@@ -1,0 +1,151 @@
+"""The skeleton shaped by an early GraphQL answer, before Python runs (first visits).
+
+On a first visit nothing tells the skeleton how tall the data will be (a return visit has the
+loader's memory of the last render, see ``Widget.skeleton_shape``): a customer with four usage cards
+gets a skeleton of three in one row, one with a scheduled update a skeleton with no banner, and the
+sections below move when the data arrives ~1 s later. The loader holds the early GraphQL answers
+(``clients/early.py``) long before Python renders, so a widget class declares here, once, how many
+of a skeleton box its data will show, as data the build hands the loader (``DEFINITIONS``'s
+``shapeRules``) and this module evaluates the same way in Python. The views keep their own filters;
+``tests/unit/test_shapes.py`` checks on every fixture that the count a rule reads off the raw answer
+is the count the view renders, so a filter that changes without its rule fails a test.
+
+A rule only shapes a skeleton no memory shaped, and only while the skeleton shows; it never
+decides what the data shows. A wrong count costs what no rule costs: the sections move when the
+data arrives.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from typing import Any
+
+__all__ = ["Pick", "ShapeRule", "count", "loader_rules"]
+
+#: Comparison operators a :class:`Pick` test may use (the loader implements the same four).
+OPERATORS = ("in", "not in", "!=", ">")
+
+
+@dataclass(frozen=True)
+class Pick:
+    """The items of a list in an answer's ``data`` that pass every test.
+
+    ``path`` is dotted (``customerPortal.entitlementsV2``); when it is missing or empty,
+    ``fallback`` (a path beside it, an older answer shape) is read instead, each of its items
+    tagged ``__typename = fallback_typename`` unless it has one. ``where`` holds
+    ``(dotted field, operator, operand)`` tests: ``in`` / ``not in`` a list of values, ``!=`` and
+    ``>`` a number (numbers written as strings count as numbers; a missing field is ``None``).
+    ``first`` keeps only the first item that passes; ``then`` counts, instead of the items, the
+    items of a list inside each of them that pass its own tests."""
+
+    path: str
+    where: tuple[tuple[str, str, Any], ...] = ()
+    fallback: str | None = None
+    fallback_typename: str | None = None
+    first: bool = False
+    then: Pick | None = None
+
+    def __post_init__(self) -> None:
+        for _, op, _ in self.where:
+            if op not in OPERATORS:
+                raise ValueError(f"unknown operator {op!r}; known: {', '.join(OPERATORS)}")
+
+
+@dataclass(frozen=True)
+class ShapeRule:
+    """How many copies of a skeleton box (class ``box``) to show, read off the early answer of
+    ``operation``: the sum of the ``count`` picks, less ``minus``, at least 0 and at most
+    ``at_most``; 0 when one of the ``requires`` picks counts nothing. With ``flag``, the box is not
+    repeated: the attribute ``flag`` is set on it when that number is above 0 and removed when it
+    is 0."""
+
+    operation: str
+    box: str
+    count: tuple[Pick, ...]
+    minus: int = 0
+    at_most: int | None = None
+    flag: str | None = None
+    requires: tuple[Pick, ...] = ()
+
+
+def _field(item: Any, dotted: str) -> Any:
+    for part in dotted.split("."):
+        if not isinstance(item, dict):
+            return None
+        item = item.get(part)
+    return item
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        number = float(value)
+    elif isinstance(value, str) and value.strip():
+        try:
+            number = float(value.strip())
+        except ValueError:
+            return None
+    else:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _passes(item: Any, test: tuple[str, str, Any]) -> bool:
+    name, op, operand = test
+    value = _field(item, name)
+    if op == "in":
+        return value in operand
+    if op == "not in":
+        return value not in operand
+    number = _number(value)
+    if op == "!=":
+        return number is None or number != operand
+    return number is not None and number > operand  # ">"
+
+
+def _items(data: Any, pick: Pick) -> list[Any]:
+    items = _field(data, pick.path)
+    if (not isinstance(items, list) or not items) and pick.fallback:
+        legacy = _field(data, pick.fallback)
+        items = [{"__typename": pick.fallback_typename, **item} if pick.fallback_typename else item
+                 for item in legacy if isinstance(item, dict)] if isinstance(legacy, list) else []
+    if not isinstance(items, list):
+        return []
+    passed = [item for item in items if isinstance(item, dict) and all(_passes(item, t) for t in pick.where)]
+    return passed[:1] if pick.first else passed
+
+
+def _picked(data: Any, pick: Pick) -> int:
+    items = _items(data, pick)
+    if pick.then is None:
+        return len(items)
+    return sum(_picked(item, pick.then) for item in items)
+
+
+def count(rule: ShapeRule, answer: Any) -> int | None:
+    """The number of boxes ``rule`` reads off a GraphQL answer (``{"data": ...}``), or ``None``
+    when the answer has no data (an error): the skeleton is left as it is."""
+    data = answer.get("data") if isinstance(answer, dict) else None
+    if not isinstance(data, dict) or answer.get("errors"):
+        return None
+    if not all(_picked(data, pick) for pick in rule.requires):
+        return 0
+    n = sum(_picked(data, pick) for pick in rule.count) - rule.minus
+    n = max(0, n)
+    return n if rule.at_most is None else min(n, rule.at_most)
+
+
+def loader_rules() -> list[dict[str, Any]]:
+    """Every widget's rules, as the loader's ``DEFINITIONS`` carry them (one list: a rule applies to
+    any element whose skeleton has its box, so the portal gets its sections' rules)."""
+    from .elements import all_widgets
+
+    seen: list[dict[str, Any]] = []
+    for _, widget in sorted(all_widgets().items()):
+        for rule in widget.early_shape:
+            entry = asdict(rule)
+            if entry not in seen:
+                seen.append(entry)
+    return seen

@@ -1,0 +1,159 @@
+"""A first visit's skeleton shaped by the early GraphQL answer (stigg_portal/shapes.py): before
+Python renders, the loader reads off the answer it fetched how many usage cards, whether a
+scheduled-update banner and the overview's tabs will show, and whether there is a usage section at
+all. Real Chromium, the mock Stigg API over real HTTP, no remembered shape (a fresh profile, or the
+memory off). What the loader counts must be what the Python rule counts on the same answer (which
+tests/unit/test_shapes.py holds equal to the views), and the shaped skeleton must stand where the
+data will."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from browser_helpers import wait_ready
+
+from stigg_portal.demo_data import load_fixture, scenario_answers
+from stigg_portal.mock_api import DEFAULT_API_KEY
+from stigg_portal.shapes import count
+from stigg_portal.views.usage import PORTAL_OPERATION
+
+# Records, at every change while #p shows its skeleton, what the skeleton shows (DOM only) and where
+# its top-level section cards stand: the last record is the skeleton the data replaces.
+RECORDER = """<script>
+window.__skeletons = [];
+const visible = (p, cls) => p.querySelectorAll("." + cls + ":not(.stigg-skeleton-optional)").length;
+const record = () => {
+  const p = document.getElementById("p");
+  if (!p || p.getAttribute("data-stigg-state") !== "loading") return;
+  window.__skeletons.push({
+    section: visible(p, "stigg-subscription-usage-layout"), cells: visible(p, "stigg-usage-skeleton-cell"),
+    many: p.querySelector(".stigg-subscription-usage-skeleton-layout")?.hasAttribute("data-stigg-many") ?? null,
+    toggle: visible(p, "stigg-usage-toggle-skeleton"), banner: visible(p, "stigg-scheduled-updates-skeleton"),
+    tabs: visible(p, "stigg-overview-tabs-skeleton"),
+    boxes: [...p.querySelectorAll(".stigg-section-card")].filter((c) => !c.parentElement.closest(".stigg-section-card"))
+      .filter((c) => c.getBoundingClientRect().height > 0)
+      .map((c) => [c.classList[0], Math.round(c.getBoundingClientRect().top), Math.round(c.getBoundingClientRect().height)]),
+    end: Math.round(p.getBoundingClientRect().bottom),
+  });
+};
+new MutationObserver(record).observe(document, { subtree: true, childList: true, attributes: true });
+</script>"""
+DATA_BOXES = """() => { const p = document.getElementById("p"); return {
+  boxes: [...p.querySelectorAll(".stigg-section-card")].filter((c) => !c.parentElement.closest(".stigg-section-card"))
+    .map((c) => [c.classList[0], Math.round(c.getBoundingClientRect().top), Math.round(c.getBoundingClientRect().height)]),
+  end: Math.round(p.getBoundingClientRect().bottom) }; }"""
+
+
+def answer_for(customer: str) -> dict:
+    if customer.startswith("demo-"):
+        return scenario_answers(customer.removeprefix("demo-"))[PORTAL_OPERATION]
+    return load_fixture(customer)[PORTAL_OPERATION]
+
+
+def expected(widgets, answer: dict) -> dict:
+    """What the Python rules say the skeleton shows for ``answer``."""
+    rules = {rule.box: rule for tag in ("stigg-usage", "stigg-subscription-overview")
+             for rule in widgets[tag].early_shape}
+    return {
+        "section": count(rules["stigg-subscription-usage-layout"], answer),
+        "cells": count(rules["stigg-usage-skeleton-cell"], answer),
+        "many": count(rules["stigg-subscription-usage-skeleton-layout"], answer) > 0,
+        "toggle": count(rules["stigg-usage-toggle-skeleton"], answer),
+        "banner": count(rules["stigg-scheduled-updates-skeleton"], answer),
+        "tabs": count(rules["stigg-overview-tabs-skeleton"], answer),
+    }
+
+
+def load(page, site, mock_api, customer: str, *, mode: str | None = None):
+    """A first visit (no memory); the first and last skeleton records and the data's boxes."""
+    mock_api.reset()
+    if mode:
+        mock_api.fail(mode, count=2)
+    url = site.page_url(
+        f'<stigg-customer-portal id="p" api-key="{DEFAULT_API_KEY}" customer-id="{customer}" '
+        f'base-url="{mock_api.url}"></stigg-customer-portal><p id="below">below</p>',
+        head=RECORDER, script_attrs='data-skeleton-memory="off"')
+    page.goto(url)
+    wait_ready(page, "#p")
+    skeletons = page.evaluate("window.__skeletons")
+    return skeletons[0], skeletons[-1], page.evaluate(DATA_BOXES)
+
+
+SHOWN = ("section", "cells", "many", "toggle", "banner", "tabs")
+
+
+@pytest.mark.parametrize("customer", [
+    "customer-demo", "customer-trial", "customer-custom", "demo-no-subscription", "demo-free",
+    "demo-heavy-usage", "demo-billing-period-change", "demo-unit-amount-change", "demo-canceled",
+])
+def test_the_loader_counts_what_the_python_rules_count(page, site, mock_api, customer):
+    from stigg_portal.elements import all_widgets
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    _, shaped, _ = load(page, site, mock_api, customer)
+    want = expected(all_widgets(), answer_for(customer))
+    assert {key: shaped[key] for key in SHOWN} == want, customer
+    # and what the data shows agrees: as many usage cards (up to a page), a banner or none
+    rendered = page.evaluate("""() => { const p = document.getElementById("p"); return {
+      cells: p.querySelectorAll(".stigg-usage-cell").length,
+      banner: p.querySelectorAll(".stigg-scheduled-updates-alert-container").length,
+      tabs: p.querySelectorAll(".stigg-overview-tab").length > 0 ? 1 : 0,
+      section: p.querySelectorAll(".stigg-subscription-usage-layout").length }; }""")
+    assert rendered == {key: want[key] for key in ("cells", "banner", "tabs", "section")}
+
+
+def test_more_than_a_page_of_usage_gets_six_cards_three_a_row_and_show_more(page, site, mock_api):
+    from stigg_portal.elements import all_widgets
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    _, shaped, _ = load(page, site, mock_api, "customer-demo", mode="huge")
+    assert {key: shaped[key] for key in ("cells", "many", "toggle")} == {"cells": 6, "many": True, "toggle": 1}
+    assert page.locator("#p .stigg-usage-toggle-many-button").count() == 1
+    assert expected(all_widgets(), answer_for("customer-demo"))["toggle"] == 0  # the mode made the difference
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_demo_customers_sections_stand_where_the_data_puts_them(page, site, mock_api, width):
+    """The default skeleton is shorter than the demo customer's data (a banner, four usage cards):
+    shaped by the answer, the overview and usage boxes match the data's, and what follows the
+    element moves far less when the data arrives than from the default skeleton."""
+    page.set_viewport_size({"width": width, "height": 900})
+    default, shaped, data = load(page, site, mock_api, "customer-demo")
+    by_name = lambda record: {name: (top, height) for name, top, height in record["boxes"]}
+    before, after, final = by_name(default), by_name(shaped), by_name(data)
+    usage = "stigg-subscription-usage-layout"
+    overview = "stigg-customer-portal-subscriptions-overview"
+    assert abs(final[usage][1] - before[usage][1]) > 150  # the default skeleton is far off
+    assert abs(final[usage][1] - after[usage][1]) <= 40, (after[usage], final[usage])
+    if width == 1280:
+        assert abs(final[overview][1] - after[overview][1]) <= 5, (after[overview], final[overview])
+        assert abs(final[usage][0] - after[usage][0]) <= 5
+    moved_default = abs(data["end"] - default["end"])
+    moved_shaped = abs(data["end"] - shaped["end"])
+    assert moved_shaped < moved_default / 2, (moved_default, moved_shaped)
+
+
+def test_a_customer_without_usage_has_no_usage_section_in_its_skeleton(page, site, mock_api):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    answer = answer_for("demo-no-subscription")
+    from stigg_portal.elements import all_widgets
+
+    assert expected(all_widgets(), answer)["section"] == 0, "the scenario has usage now: pick another"
+    default, shaped, data = load(page, site, mock_api, "demo-no-subscription")
+    assert default["section"] == 1 and shaped["section"] == 0
+    assert "stigg-subscription-usage-layout" not in json.dumps(shaped["boxes"])
+    assert "stigg-subscription-usage-layout" not in json.dumps(data["boxes"])
+
+
+def test_an_error_answer_leaves_the_default_skeleton(page, site, mock_api):
+    page.set_viewport_size({"width": 1280, "height": 900})
+    mock_api.reset()
+    mock_api.fail("graphql-errors", count=2)
+    url = site.page_url(
+        f'<stigg-customer-portal id="p" api-key="{DEFAULT_API_KEY}" customer-id="customer-demo" '
+        f'base-url="{mock_api.url}"></stigg-customer-portal>', head=RECORDER, script_attrs='data-skeleton-memory="off"')
+    page.goto(url)
+    page.wait_for_selector('#p[data-stigg-state="error"], #p[data-stigg-state="ready"]', timeout=60_000)
+    skeletons = page.evaluate("window.__skeletons")
+    assert {key: skeletons[-1][key] for key in SHOWN} == {key: skeletons[0][key] for key in SHOWN}

@@ -1,0 +1,197 @@
+"""The first visit's skeleton rules (stigg_portal/shapes.py) against the views they stand for.
+
+A widget class declares, as data, how many of a skeleton box its data will show, read off the raw
+GraphQL answer before Python runs; the views keep their own filters. On every fixture here (the
+reference customers, every demo scenario, the hostile fixtures and variations made from them:
+legacy entitlement lists, numbers as strings, zero and missing limits, more than a page of items,
+updates in every status and kind, no active subscription), the count a rule reads must be the count
+the view renders. A view filter changed without its rule fails here."""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from stigg_portal.clients.early import loader_plan
+from stigg_portal.demo_data import (
+    DEMO_SCENARIOS,
+    FIXTURE_NAMES,
+    REFERENCE_NOW,
+    load_fixture,
+    scenario_answers,
+)
+from stigg_portal.elements import all_widgets
+from stigg_portal.models import parse_customer_portal
+from stigg_portal.rendering import render_skeleton
+from stigg_portal.shapes import Pick, ShapeRule, count, loader_rules
+from stigg_portal.texts import resolve_texts
+from stigg_portal.views.common import PortalOptions
+from stigg_portal.views.subscription_overview import build_overview_view, build_scheduled_banner
+from stigg_portal.views.usage import PAGE_SIZE, PORTAL_OPERATION, USAGE_ITEMS, build_usage_view
+
+TEXTS = resolve_texts(None, {})[0]
+HOSTILE = Path(__file__).resolve().parents[1] / "fixtures" / "hostile"
+
+
+def base_answers() -> list[tuple[str, dict[str, Any]]]:
+    out = [(f"fixture {name}", load_fixture(name)[PORTAL_OPERATION]) for name in FIXTURE_NAMES]
+    out += [(f"scenario {name}", scenario_answers(name, REFERENCE_NOW)[PORTAL_OPERATION]) for name in DEMO_SCENARIOS]
+    for path in sorted(HOSTILE.glob("*.json")):
+        answers = json.loads(path.read_text())
+        if PORTAL_OPERATION in answers:
+            out.append((f"hostile {path.stem}", answers[PORTAL_OPERATION]))
+    return out
+
+
+def _portal(answer: dict[str, Any]) -> dict[str, Any]:
+    return answer["data"]["customerPortal"]
+
+
+def variations(name: str, answer: dict[str, Any]):
+    """The answer, and copies that exercise each test of the rules."""
+    yield name, answer
+    portal = _portal(answer)
+    entitlements = portal.get("entitlementsV2") or []
+
+    legacy = copy.deepcopy(answer)
+    p = _portal(legacy)
+    p["entitlements"] = [{k: v for k, v in e.items() if k != "__typename"} for e in entitlements
+                         if e.get("__typename") == "FeatureEntitlement"]
+    p["entitlementsV2"] = []
+    yield f"{name}, legacy list only", legacy
+    missing = copy.deepcopy(legacy)
+    del _portal(missing)["entitlementsV2"]
+    yield f"{name}, no entitlementsV2 key", missing
+
+    strings = copy.deepcopy(answer)
+    for e in _portal(strings).get("entitlementsV2") or []:
+        if isinstance(e.get("usageLimit"), (int, float)):
+            e["usageLimit"] = str(e["usageLimit"])
+    yield f"{name}, limits as strings", strings
+
+    for limit in (0, None, -5, "0"):
+        changed = copy.deepcopy(answer)
+        for e in _portal(changed).get("entitlementsV2") or []:
+            e["usageLimit"] = limit
+        yield f"{name}, every limit {limit!r}", changed
+
+    for k in range(1, len(entitlements)):
+        fewer = copy.deepcopy(answer)
+        _portal(fewer)["entitlementsV2"] = copy.deepcopy(entitlements[:k])
+        yield f"{name}, its first {k} entitlements", fewer
+
+    if entitlements:
+        many = copy.deepcopy(answer)
+        extra = []
+        for n, e in enumerate(itertools.islice(itertools.cycle(entitlements), 3 * PAGE_SIZE)):
+            e = copy.deepcopy(e)
+            if isinstance(e.get("feature"), dict):
+                e["feature"]["refId"] = f"{e['feature'].get('refId')}-{n}"
+            if isinstance(e.get("currency"), dict):
+                e["currency"]["currencyId"] = f"{e['currency'].get('currencyId')}-{n}"
+            extra.append(e)
+        _portal(many)["entitlementsV2"] = entitlements + extra
+        yield f"{name}, more than a page", many
+
+    subscriptions = portal.get("subscriptions") or []
+    for status, kind in itertools.product(("Scheduled", "PendingPayment", "Done", "Failed", "Canceled"),
+                                          ("Downgrade", "BillingPeriod", "UnitAmount", "Plan", "Addon")):
+        for existing in subscriptions[:1]:
+            changed = copy.deepcopy(answer)
+            sub = _portal(changed)["subscriptions"][0]
+            template = (existing.get("scheduledUpdates") or [{}])[0]
+            update = {**copy.deepcopy(template), "scheduleStatus": status, "subscriptionScheduleType": kind}
+            sub["scheduledUpdates"] = [update]
+            yield f"{name}, one update {status} {kind}", copy.deepcopy(changed)
+            for variables in ({"billingPeriod": "ANNUALLY"}, {"newUnitAmount": 5, "featureId": "seats"},
+                              {"newUnitAmount": None, "billingPeriod": None}, None):
+                sub["scheduledUpdates"] = [{**update, "scheduleVariables": variables}]
+                yield f"{name}, one update {status} {kind} with {variables}", copy.deepcopy(changed)
+            sub["scheduledUpdates"] = [update, {**update, "subscriptionScheduleType": "Downgrade"}]
+            yield f"{name}, updates {status} {kind} and {status} Downgrade", copy.deepcopy(changed)
+            sub["scheduledUpdates"] = [update, {**update, "scheduleStatus": "Done"}]
+            yield f"{name}, an update {status} {kind} and a done one", copy.deepcopy(changed)
+    for drop in ("promotionalEntitlements", "addons", "both"):
+        changed = copy.deepcopy(answer)
+        if drop in ("promotionalEntitlements", "both"):
+            _portal(changed)["promotionalEntitlements"] = []
+        if drop in ("addons", "both"):
+            for sub in _portal(changed).get("subscriptions") or []:
+                sub["addons"] = []
+        yield f"{name}, no {drop}", changed
+    for status in ("IN_TRIAL", "CANCELED", "EXPIRED", "NOT_STARTED"):
+        changed = copy.deepcopy(answer)
+        for sub in _portal(changed).get("subscriptions") or []:
+            sub["status"] = status
+        yield f"{name}, every subscription {status}", changed
+
+
+CASES = [case for name, answer in base_answers() for case in variations(name, answer)]
+
+
+def usage_rules() -> dict[str, ShapeRule]:
+    return {rule.box: rule for rule in all_widgets()["stigg-usage"].early_shape}
+
+
+def overview_rules() -> dict[str, ShapeRule]:
+    return {rule.box: rule for rule in all_widgets()["stigg-subscription-overview"].early_shape}
+
+
+@pytest.mark.parametrize(("name", "answer"), CASES, ids=[name for name, _ in CASES])
+def test_each_rule_counts_what_its_view_renders(name: str, answer: dict[str, Any]):
+    portal = parse_customer_portal(answer)
+    view = build_usage_view(portal, now=REFERENCE_NOW, texts=TEXTS, locale="en-US")
+    items = ShapeRule(PORTAL_OPERATION, "-", USAGE_ITEMS)
+    assert count(items, answer) == view.total
+    rules = usage_rules()
+    assert count(rules["stigg-subscription-usage-layout"], answer) == int(view.visible)
+    assert count(rules["stigg-usage-skeleton-cell"], answer) == len(view.items)
+    assert (count(rules["stigg-subscription-usage-skeleton-layout"], answer) > 0) == view.many
+    assert count(rules["stigg-usage-toggle-skeleton"], answer) == int(view.toggle is not None)
+
+    banner = build_scheduled_banner(portal, texts=TEXTS, locale="en-US", options=PortalOptions())
+    overview = build_overview_view(portal, now=REFERENCE_NOW, texts=TEXTS, locale="en-US")
+    rules = overview_rules()
+    assert count(rules["stigg-scheduled-updates-skeleton"], answer) == int(banner is not None)
+    assert count(rules["stigg-overview-tabs-skeleton"], answer) == int(bool(overview.tabs))
+
+
+def test_the_variations_cover_each_outcome():
+    """Not a corpus of one shape: cards from none to a full page, the toggle, banners and none."""
+    rules = usage_rules()
+    cells = {count(rules["stigg-usage-skeleton-cell"], a) for _, a in CASES}
+    assert {0, 1, 2, 3, PAGE_SIZE} <= cells
+    assert {count(rules["stigg-usage-toggle-skeleton"], a) for _, a in CASES} == {0, 1}
+    for rule in overview_rules().values():
+        assert {count(rule, a) for _, a in CASES} == {0, 1}, rule.box
+
+
+def test_an_answer_without_data_shapes_nothing():
+    rule = ShapeRule(PORTAL_OPERATION, "x", USAGE_ITEMS)
+    assert count(rule, {"errors": [{"message": "no"}], "data": None}) is None
+    assert count(rule, {"data": {"customerPortal": None}, "errors": [{"message": "partial"}]}) is None
+    assert count(rule, "not an object") is None
+    assert count(rule, {"data": {"customerPortal": {"entitlementsV2": "not a list"}}}) == 0
+
+
+def test_an_unknown_operator_is_refused_where_it_is_declared():
+    with pytest.raises(ValueError, match="unknown operator"):
+        Pick("a.b", where=(("x", "==", 1),))
+
+
+def test_every_rule_names_an_early_operation_and_a_box_of_a_skeleton():
+    operations = set(loader_plan()["operations"])
+    skeletons = {tag: render_skeleton(tag) for tag in all_widgets()}
+    for tag, widget in all_widgets().items():
+        for rule in widget.early_shape:
+            assert rule.operation in operations
+            assert f'{rule.box}"' in skeletons[tag] or f"{rule.box} " in skeletons[tag], (tag, rule.box)
+    # the portal composes the sections: their boxes are in its skeleton too
+    for rule in loader_rules():
+        assert rule["box"] in skeletons["stigg-customer-portal"], rule["box"]
+    json.dumps(loader_rules())  # the loader's DEFINITIONS carry them as JSON
