@@ -105,7 +105,13 @@ INIT_SCRIPT = """
   };
   // the harness waits for these lines (see measure())
   const frame = (key) => requestAnimationFrame(() => {
-    b[key] = now(); b[key + "Boxes"] = boxes(); console.debug("__bench:" + key);
+    const seen = boxes();
+    if (key === "skeletonFrame") { // kept only when the skeleton's boxes changed, while it still shows
+      const root = document.querySelector(window.__benchConfig.target);
+      if (b.ready !== undefined || root?.getAttribute("data-stigg-state") !== "loading") return;
+      if (JSON.stringify(seen) === JSON.stringify(b.skeletonFrameBoxes || b.contentFrameBoxes)) return;
+    }
+    b[key] = now(); b[key + "Boxes"] = seen; console.debug("__bench:" + key);
   });
   const check = () => {
     const cfg = window.__benchConfig;
@@ -115,6 +121,8 @@ INIT_SCRIPT = """
       const state = root.getAttribute("data-stigg-state") || (root.hasAttribute("data-stigg-ssr") ? "ssr" : "");
       if (b.states[b.states.length - 1] !== state) b.states.push(state);
       if (b.content === undefined && root.firstElementChild) { b.content = now(); b.contentState = state; frame("contentFrame"); }
+      // the skeleton changed after its first frame (the early answer shaped it): its latest frame
+      else if (b.content !== undefined && b.ready === undefined && state === "loading") frame("skeletonFrame");
     }
     // cfg.ready: a selector; cfg.readyText: selectors that must each match an element with text
     const ready = document.querySelector(cfg.ready) && (cfg.readyText || []).every((sel) =>
@@ -306,7 +314,11 @@ COLLECT = """() => {
         .map(([k, v]) => [k, Math.round(v - performance.timeOrigin)])) : null;
     return { ready: b.ready, readyFrame: b.readyFrame, content: b.content, contentFrame: b.contentFrame,
              contentState: b.contentState, states: b.states, fcp: b.paint["first-contentful-paint"],
-             cls: b.cls, shifts: b.shifts, jump: jump(b.contentFrameBoxes, b.readyFrameBoxes), longtasks: b.longtasks, bootMode: portal.bootMode || null, boot,
+             cls: b.cls, shifts: b.shifts, jump: jump(b.contentFrameBoxes, b.readyFrameBoxes),
+             // the part of it when the data replaced the skeleton, and the skeleton's own move before
+             jumpAtData: jump(b.skeletonFrameBoxes || b.contentFrameBoxes, b.readyFrameBoxes),
+             skeletonMoved: b.skeletonFrameBoxes ? Math.round(b.skeletonFrame) : null,
+             longtasks: b.longtasks, bootMode: portal.bootMode || null, boot,
              runtimeCache: portal.runtimeCache || null };
 }"""
 
@@ -741,6 +753,8 @@ def summarize(samples: list[dict[str, Any]], bench: Bench) -> dict[str, Any]:
         "cls": round(median([s["cls"] for s in samples]) or 0, 4),
         "shifts": samples[0].get("shifts") if samples else None,
         "jump_px": pick("jump"),
+        "jump_at_data_px": pick("jumpAtData"),
+        "skeleton_moved_ms": pick("skeletonMoved"),
         "longtasks": samples[0].get("longtasks") if samples else None,
         "longest_task_ms": max((s["longest_task"] for s in samples), default=0),
         "longest_task_median_ms": pick("longest_task"),
@@ -852,6 +866,15 @@ def fmt_px(value: float | None) -> str:
     return "–" if value is None else f"{value:.0f} px"
 
 
+def moved(row: dict[str, Any]) -> str:
+    """``283 px / 10 px (at 190 ms)``: the sections' largest move from the first paint to the data,
+    the part of it when the data came, and when the skeleton took the early answer's shape."""
+    if row.get("jump_px") is None:
+        return "–"
+    at = row.get("skeleton_moved_ms")
+    return f"{fmt_px(row['jump_px'])} / {fmt_px(row.get('jump_at_data_px'))}" + (f" (at {fmt_ms(at)})" if at else "")
+
+
 def ratio(base: float | None, value: float | None) -> str:
     if not base or not value:
         return "–"
@@ -874,7 +897,7 @@ def report(results: dict[str, Any]) -> str:
          f"{results['load_end']}), Chromium {results.get('chromium', '?')}, medians of {results['runs']} runs. "
          f"Element: `{results['target']}`, data from {results['data_source']}."),
         "",
-        "| variant | real data shown | vs plain | ÷ React portal (same run) | first paint of final layout (what) | CLS | sections moved when data arrived | longest main-thread task | boot | transfer raw / gzip / brotli |",
+        "| variant | real data shown | vs plain | ÷ React portal (same run) | first paint of final layout (what) | CLS | sections moved after first paint / when data arrived (skeleton shaped at) | longest main-thread task | boot | transfer raw / gzip / brotli |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, row in loads.items():
@@ -894,7 +917,7 @@ def report(results: dict[str, Any]) -> str:
         vs_plain = "–" if "React" in name else ratio(base, row.get("ready_ms")) if "plain" not in name else "1.0×"
         lines.append(
             f"| {name} | {fmt_ms(row.get('ready_ms'))} | {vs_plain} | {vs_react} | "
-            f"{fmt_ms(paint)} ({state}) | {row.get('cls')} | {fmt_px(row.get('jump_px'))} | {fmt_ms(row.get('longest_task_ms'))} | "
+            f"{fmt_ms(paint)} ({state}) | {row.get('cls')} | {moved(row)} | {fmt_ms(row.get('longest_task_ms'))} | "
             f"{','.join(row.get('boot_modes') or [])}{runtime_cache_note(row)} | {size} |")
     rr = results.get("rerender") or {}
     if rr:
@@ -956,6 +979,8 @@ def verdicts(results: dict[str, Any]) -> dict[str, str]:
             TARGETS["first_paint_ms"]),
         "no layout shift when data arrives (CLS 0)": check("cls", best_cold.get("cls"), 0.0, ""),
         "no layout jump when data arrives, first visit (sections' boxes)": check(
+            "jump", best_cold.get("jump_at_data_px"), 0.0, "px"),
+        "no layout jump after the first paint, first visit (the early shape's move included)": check(
             "jump", best_cold.get("jump_px"), 0.0, "px"),
         "no layout jump when data arrives, return visit (sections' boxes)": check(
             "jump", best_warm.get("jump_px"), 0.0, "px"),

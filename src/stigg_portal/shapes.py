@@ -23,8 +23,8 @@ from typing import Any
 
 __all__ = ["Pick", "ShapeRule", "count", "loader_rules"]
 
-#: Comparison operators a :class:`Pick` test may use (the loader implements the same four).
-OPERATORS = ("in", "not in", "!=", ">")
+#: Tests a :class:`Pick` may use (the loader implements the same ones).
+OPERATORS = ("in", "not in", "!=", ">", "lacks", "longer than")
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,9 @@ class Pick:
     ``fallback`` (a path beside it, an older answer shape) is read instead, each of its items
     tagged ``__typename = fallback_typename`` unless it has one. ``where`` holds
     ``(dotted field, operator, operand)`` tests: ``in`` / ``not in`` a list of values, ``!=`` and
-    ``>`` a number (numbers written as strings count as numbers; a missing field is ``None``).
+    ``>`` a number (numbers written as strings count as numbers; a missing field is ``None``),
+    ``lacks`` a value (the field is not a list holding it) and ``longer than`` a length (the field is
+    a list of more items).
     ``first`` keeps only the first item that passes; ``then`` counts, instead of the items, the
     items of a list inside each of them that pass its own tests."""
 
@@ -99,6 +101,10 @@ def _passes(item: Any, test: tuple[str, str, Any]) -> bool:
         return value in operand
     if op == "not in":
         return value not in operand
+    if op == "lacks":
+        return not (isinstance(value, list) and operand in value)
+    if op == "longer than":
+        return isinstance(value, list) and len(value) > operand
     number = _number(value)
     if op == "!=":
         return number is None or number != operand

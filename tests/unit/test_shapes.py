@@ -26,11 +26,13 @@ from stigg_portal.demo_data import (
     scenario_answers,
 )
 from stigg_portal.elements import all_widgets
-from stigg_portal.models import parse_customer_portal
+from stigg_portal.models import parse_customer_portal, parse_paywall
 from stigg_portal.rendering import render_skeleton
 from stigg_portal.shapes import Pick, ShapeRule, count, loader_rules
 from stigg_portal.texts import resolve_texts
 from stigg_portal.views.common import PortalOptions
+from stigg_portal.views.paywall import build_paywall_view
+from stigg_portal.views.paywall.element import PAYWALL_OPERATION
 from stigg_portal.views.subscription_overview import build_overview_view, build_scheduled_banner
 from stigg_portal.views.usage import PAGE_SIZE, PORTAL_OPERATION, USAGE_ITEMS, build_usage_view
 
@@ -195,3 +197,90 @@ def test_every_rule_names_an_early_operation_and_a_box_of_a_skeleton():
     for rule in loader_rules():
         assert rule["box"] in skeletons["stigg-customer-portal"], rule["box"]
     json.dumps(loader_rules())  # the loader's DEFINITIONS carry them as JSON
+
+
+# ------------------------------------------------------------------------------ the pricing table
+def paywall_answers() -> list[tuple[str, dict[str, Any]]]:
+    from stigg_portal.demo_data.pricing import public_paywall_answer
+
+    out = [(f"fixture {name}", load_fixture(name)[PAYWALL_OPERATION]) for name in FIXTURE_NAMES]
+    out += [(f"scenario {name}", scenario_answers(name, REFERENCE_NOW)[PAYWALL_OPERATION]) for name in DEMO_SCENARIOS]
+    out.append(("public pricing table", public_paywall_answer()))
+    for path in sorted(HOSTILE.glob("*.json")):
+        answers = json.loads(path.read_text())
+        if PAYWALL_OPERATION in answers:
+            out.append((f"hostile {path.stem}", answers[PAYWALL_OPERATION]))
+    return out
+
+
+def _current_plan(answer: dict[str, Any]) -> str | None:
+    subscriptions = answer["data"]["paywall"].get("activeSubscriptions") or []
+    return ((subscriptions[0].get("plan") or {}).get("refId")) if subscriptions else None
+
+
+def _current_period(answer: dict[str, Any]) -> str | None:
+    subscriptions = answer["data"]["paywall"].get("activeSubscriptions") or []
+    active = [s for s in subscriptions if s.get("status") == "ACTIVE"]
+    prices = [p["price"] for p in (active[0].get("prices") or []) if p.get("price")] if active else []
+    return prices[0].get("billingPeriod") if prices else None
+
+
+# What the pricing table's rules cannot see (each case below is expected to differ, strictly: a
+# case that starts to agree fails too). A first visit's skeleton is then as far off as with no
+# rule; the pricing table on a public page (no customer) has neither.
+CURRENT_PLAN_HIDDEN = "the customer's own plan shows even when hidden from the paywall"
+OTHER_PERIOD_ONLY = "paid plans priced only in the other period than the customer's subscription are left out"
+UNKNOWN_PERIODS = "billing periods other than MONTHLY and ANNUALLY"
+
+
+def paywall_variations(name: str, answer: dict[str, Any]):
+    plans = answer["data"]["paywall"].get("plans") or []
+    periods = {p.get("billingPeriod") for plan in plans for p in plan.get("prices") or []}
+    if periods - {"MONTHLY", "ANNUALLY"}:
+        yield name, answer, UNKNOWN_PERIODS
+        return
+    yield name, answer, None
+    current = _current_plan(answer)
+    for n in range(len(plans)):
+        hidden = copy.deepcopy(answer)
+        hidden["data"]["paywall"]["plans"][n]["hiddenFromWidgets"] = ["PAYWALL"]
+        yield f"{name}, plan {n} hidden", hidden, CURRENT_PLAN_HIDDEN if plans[n].get("refId") == current else None
+        unpriced = copy.deepcopy(answer)
+        plan = unpriced["data"]["paywall"]["plans"][n]
+        plan["prices"] = []
+        yield f"{name}, plan {n} ({plan.get('pricingType')}) without prices", unpriced, None
+    for period in ("MONTHLY", "ANNUALLY"):
+        one_period = copy.deepcopy(answer)
+        for plan in one_period["data"]["paywall"]["plans"]:
+            plan["prices"] = [p for p in plan.get("prices") or [] if p.get("billingPeriod") == period]
+        other = _current_period(answer) not in (None, period)
+        yield f"{name}, {period} prices only", one_period, OTHER_PERIOD_ONLY if other else None
+    if plans:
+        more = copy.deepcopy(answer)
+        extra = copy.deepcopy(plans)
+        for n, plan in enumerate(extra):
+            plan["refId"] = f"{plan.get('refId')}-copy-{n}"
+            plan["id"] = f"{plan.get('id')}-copy-{n}"
+        more["data"]["paywall"]["plans"] = plans + extra
+        yield f"{name}, every plan twice", more, None
+
+
+PAYWALL_CASES = [case for name, answer in paywall_answers() for case in paywall_variations(name, answer)]
+
+
+@pytest.mark.parametrize(("name", "answer"), [
+    pytest.param(name, answer, id=name, marks=[pytest.mark.xfail(strict=True, reason=limit)] if limit else [])
+    for name, answer, limit in PAYWALL_CASES])
+def test_the_pricing_tables_rules_count_what_it_renders(name: str, answer: dict[str, Any]):
+    view = build_paywall_view(parse_paywall(answer), now=REFERENCE_NOW, texts=TEXTS)
+    rules = {rule.box: rule for rule in all_widgets()["stigg-paywall"].early_shape}
+    assert count(rules["stigg-paywall-skeleton-plan"], answer) == len(view.plans)
+    assert count(rules["stigg-skeleton-loader-billing-period"], answer) == int(view.period_switch is not None)
+
+
+def test_the_pricing_table_variations_cover_each_outcome():
+    rules = {rule.box: rule for rule in all_widgets()["stigg-paywall"].early_shape}
+    exact = [a for _, a, limit in PAYWALL_CASES if not limit]
+    assert {count(rules["stigg-skeleton-loader-billing-period"], a) for a in exact} == {0, 1}
+    assert len({count(rules["stigg-paywall-skeleton-plan"], a) for a in exact}) >= 4
+    assert len(exact) > 4 * len([1 for *_, limit in PAYWALL_CASES if limit])

@@ -192,6 +192,8 @@ function passes(item, [name, op, operand]) {
   const value = fieldOf(item, name);
   if (op === "in") return operand.includes(value);
   if (op === "not in") return !operand.includes(value);
+  if (op === "lacks") return !(Array.isArray(value) && value.includes(operand));
+  if (op === "longer than") return Array.isArray(value) && value.length > operand;
   const number = numberOf(value);
   if (op === "!=") return number === null || number !== operand;
   if (op === ">") return number !== null && number > operand;

@@ -5,16 +5,38 @@ from __future__ import annotations
 from typing import Any
 
 from ...elements import PaywallAttributes, RenderInput, Widget, register_widget
+from ...models import PricingType
+from ...shapes import Pick, ShapeRule
 from ..common import BASE_EVENTS, EVENT_BILLING_PERIOD_CHANGE, EVENT_PLAN_SELECTED
 from ._base import (
+    ANNUALLY,
     BILLING_PERIOD_STATE,
+    MONTHLY,
+    PAYWALL_WIDGET,
 )
 from .cards import (
     build_paywall_view,
 )
 
-
 # --------------------------------------------------------------------------- the element
+#: The Stigg operation the pricing table is built from.
+PAYWALL_OPERATION = "GetPaywall"
+_SHOWN = ("hiddenFromWidgets", "lacks", PAYWALL_WIDGET)
+#: The plan cards the table will have, read off the raw answer before Python runs
+#: (:mod:`stigg_portal.shapes`): plans not hidden from the paywall, paid ones only with a price
+#: (:func:`~.cards.build_paywall_view`, which also drops a paid plan with no price in the period
+#: shown first; tests/unit/test_shapes.py keeps the two equal on every fixture).
+PAYWALL_PLANS = (
+    Pick("paywall.plans", where=(_SHOWN, ("pricingType", "not in", [PricingType.PAID.value]))),
+    Pick("paywall.plans", where=(_SHOWN, ("pricingType", "in", [PricingType.PAID.value]),
+                                 ("prices", "longer than", 0))),
+)
+
+
+def _priced_in(period: str) -> Pick:
+    return Pick("paywall.plans", then=Pick("prices", where=(("billingPeriod", "in", [period]),)))
+
+
 def paywall_context(render: RenderInput, *, in_portal: bool) -> dict[str, Any]:
     """Template context of the paywall (``{"paywall": PaywallView}``) for an element's render input.
 
@@ -64,6 +86,13 @@ class PaywallWidget(Widget):
     skeleton_shape = (
         ("stigg-period-picker-container", "stigg-skeleton-loader-billing-period"),
         ("stigg-plan-offering-container", "stigg-paywall-skeleton-plan"),
+    )
+    # a first visit: as many plan cards as the answer has, the period switch only when plans are
+    # priced both monthly and annually
+    early_shape = (
+        ShapeRule(PAYWALL_OPERATION, "stigg-paywall-skeleton-plan", PAYWALL_PLANS, at_most=12),
+        ShapeRule(PAYWALL_OPERATION, "stigg-skeleton-loader-billing-period", (Pick("paywall.plans"),), at_most=1,
+                  requires=(_priced_in(MONTHLY), _priced_in(ANNUALLY))),
     )
     css_classes = (
         "stigg-paywall-container",
