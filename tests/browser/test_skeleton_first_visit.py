@@ -126,9 +126,9 @@ def test_the_demo_customers_sections_stand_where_the_data_puts_them(page, site, 
     overview = "stigg-customer-portal-subscriptions-overview"
     assert abs(final[usage][1] - before[usage][1]) > 150  # the default skeleton is far off
     assert abs(final[usage][1] - after[usage][1]) <= 40, (after[usage], final[usage])
-    if width == 1280:
-        assert abs(final[overview][1] - after[overview][1]) <= 5, (after[overview], final[overview])
-        assert abs(final[usage][0] - after[usage][0]) <= 5
+    # the overview with its banner (at 390 px the banner's text wraps to five lines) and tabs
+    assert abs(final[overview][1] - after[overview][1]) <= 10, (after[overview], final[overview])
+    assert abs(final[usage][0] - after[usage][0]) <= 10
     moved_default = abs(data["end"] - default["end"])
     moved_shaped = abs(data["end"] - shaped["end"])
     assert moved_shaped < moved_default / 2, (moved_default, moved_shaped)

@@ -53,6 +53,7 @@ SHARED_CLASSES = (
     "stigg-icon-{name}",
     "stigg-skeleton",
     "stigg-skeleton-optional",
+    "stigg-skeleton-narrow",
     "stigg-spinner",
     "stigg-busy",
 ) + STATE_CLASSES
