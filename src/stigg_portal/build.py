@@ -901,7 +901,7 @@ def build(dist: Path | str = "dist", *, compress: bool = True, snapshot: bool | 
     from .clients.early import loader_plan
 
     early_plan = loader_plan()  # the loader's early GraphQL requests, read off StiggClient
-    from .shapes import loader_rules
+    from .shapes import demo_shapes, loader_rules
 
     progress("PyScript")
     # What the loader preloads (modulepreload) as soon as it runs on a page with elements: PyScript's
@@ -925,7 +925,7 @@ def build(dist: Path | str = "dist", *, compress: bool = True, snapshot: bool | 
         write_entry("stigg-portal.js", _fill("stigg-portal.js", {
             "DEFINITIONS": definitions, "RUNTIME": runtime_config, "STYLES": styles, "FONTS": font_probes(styles),
             "PAGE_WIDE_ATTRIBUTES": page_wide_attributes(), "IDENTITY_ATTRIBUTES": identity_attributes(),
-            "EARLY": early_plan, "SHAPE_RULES": loader_rules()}), module=False)
+            "EARLY": early_plan, "SHAPE_RULES": loader_rules(), "DEMO_SHAPES": demo_shapes()}), module=False)
         worker_source = _fill("stigg-worker.js", {"RUNTIME": runtime_config})
         write_entry("stigg-worker.js", worker_source.replace("__RUNTIME_DIR__", runtime_name), module=True)
 

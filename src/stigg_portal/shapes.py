@@ -21,7 +21,7 @@ import math
 from dataclasses import asdict, dataclass
 from typing import Any
 
-__all__ = ["Pick", "ShapeRule", "count", "loader_rules"]
+__all__ = ["Pick", "ShapeRule", "all_rules", "count", "demo_shapes", "loader_rules"]
 
 #: Tests a :class:`Pick` may use (the loader implements the same ones).
 OPERATORS = ("in", "not in", "!=", ">", "lacks", "longer than")
@@ -143,15 +143,36 @@ def count(rule: ShapeRule, answer: Any) -> int | None:
     return n if rule.at_most is None else min(n, rule.at_most)
 
 
-def loader_rules() -> list[dict[str, Any]]:
-    """Every widget's rules, as the loader's ``DEFINITIONS`` carry them (one list: a rule applies to
-    any element whose skeleton has its box, so the portal gets its sections' rules)."""
+def all_rules() -> list[ShapeRule]:
+    """Every widget's rules, each once, in tag order (one list: a rule applies to any element
+    whose skeleton has its box, so the portal gets its sections' rules)."""
     from .elements import all_widgets
 
-    seen: list[dict[str, Any]] = []
+    rules: list[ShapeRule] = []
     for _, widget in sorted(all_widgets().items()):
-        for rule in widget.early_shape:
-            entry = asdict(rule)
-            if entry not in seen:
-                seen.append(entry)
-    return seen
+        rules += [rule for rule in widget.early_shape if rule not in rules]
+    return rules
+
+
+def loader_rules() -> list[dict[str, Any]]:
+    """:func:`all_rules` as the loader's ``SHAPE_RULES`` carry them."""
+    return [asdict(rule) for rule in all_rules()]
+
+
+def demo_shapes() -> dict[str, Any]:
+    """The rules' counts for every built-in demo customer (``client="demo"``), worked out at build
+    time from the same answers the demo client serves: such an element has no early answer (its data
+    never leaves Python), so the loader shapes its skeleton from these before the first paint.
+    ``counts[scenario][i]`` is rule ``i`` of :func:`all_rules` (``None``: that scenario has no
+    answer for the rule's operation)."""
+    from .clients.config import ClientConfig
+    from .demo_data import DEMO_SCENARIOS, scenario_answers
+    from .demo_data.pricing import PUBLIC_SCENARIO, public_paywall_answer
+
+    rules = all_rules()
+    counts: dict[str, list[int | None]] = {}
+    for scenario in (*DEMO_SCENARIOS, PUBLIC_SCENARIO):
+        answers = {"GetPaywall": public_paywall_answer()} if scenario == PUBLIC_SCENARIO else scenario_answers(scenario)
+        counts[scenario] = [count(rule, answers[rule.operation]) if rule.operation in answers else None
+                            for rule in rules]
+    return {"scenario": ClientConfig.model_fields["scenario"].default, "counts": counts}

@@ -199,3 +199,25 @@ def test_a_public_pricing_table_gets_as_many_plan_cards_as_the_answer_has(page, 
         # what is left, ~200 px, is real cards being taller than skeleton ones: a return visit's
         # memory has their heights, see test_skeleton_memory.py)
         assert abs(below - first["below"]) > 600 and abs(below - shaped["below"]) < 260, (first, shaped, below)
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_demo_customers_skeleton_has_the_datas_shape_from_its_first_paint(page, site, mock_api, width):
+    """client="demo": no early answer (the data never leaves Python), but the build worked the
+    rules' counts out for every demo scenario, so the first skeleton already has the banner, the
+    tabs and the four usage cards of scenario "paid", and nothing changes until the data comes."""
+    from stigg_portal.elements import all_widgets
+
+    page.set_viewport_size({"width": width, "height": 900})
+    url = site.page_url('<stigg-customer-portal id="p" client="demo" scenario="paid"></stigg-customer-portal>',
+                        head=RECORDER, script_attrs='data-skeleton-memory="off"')
+    page.goto(url)
+    wait_ready(page, "#p")
+    skeletons = page.evaluate("window.__skeletons")
+    first, last = skeletons[0], skeletons[-1]
+    assert {key: first[key] for key in SHOWN} == expected(all_widgets(), scenario_answers("paid")[PORTAL_OPERATION])
+    assert first["boxes"] == last["boxes"]  # shaped before its first paint, not after
+    data = page.evaluate(DATA_BOXES)
+    final = {name: (top, height) for name, top, height in data["boxes"]}
+    for name, top, height in first["boxes"][:2]:  # the overview and usage sections
+        assert abs(final[name][0] - top) <= 10 and abs(final[name][1] - height) <= 30, (name, top, height, final[name])

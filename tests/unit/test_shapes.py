@@ -284,3 +284,23 @@ def test_the_pricing_table_variations_cover_each_outcome():
     assert {count(rules["stigg-skeleton-loader-billing-period"], a) for a in exact} == {0, 1}
     assert len({count(rules["stigg-paywall-skeleton-plan"], a) for a in exact}) >= 4
     assert len(exact) > 4 * len([1 for *_, limit in PAYWALL_CASES if limit])
+
+
+def test_the_demo_customers_counts_are_the_rules_on_their_answers():
+    from stigg_portal.demo_data.pricing import PUBLIC_SCENARIO, public_paywall_answer
+    from stigg_portal.shapes import all_rules, demo_shapes
+
+    shapes = demo_shapes()
+    assert shapes["scenario"] == "paid" and set(shapes["counts"]) == {*DEMO_SCENARIOS, PUBLIC_SCENARIO}
+    rules = all_rules()
+    for scenario, counts in shapes["counts"].items():
+        answers = {PAYWALL_OPERATION: public_paywall_answer()} if scenario == PUBLIC_SCENARIO \
+            else scenario_answers(scenario)
+        assert counts == [count(rule, answers[rule.operation]) if rule.operation in answers else None
+                          for rule in rules]
+    # and they differ between customers: the banner of "paid", none for "trial"; no usage section without a subscription
+    banner = next(i for i, rule in enumerate(rules) if rule.box == "stigg-scheduled-updates-skeleton")
+    usage = next(i for i, rule in enumerate(rules) if rule.box == "stigg-subscription-usage-layout")
+    assert (shapes["counts"]["paid"][banner], shapes["counts"]["trial"][banner]) == (1, 0)
+    assert shapes["counts"]["no-subscription"][usage] == 0
+    assert json.loads(json.dumps(shapes)) == shapes

@@ -16,6 +16,8 @@ const EARLY = /*@EARLY@*/null;
 // How many of a skeleton box an early answer says the data will show (first visits), generated
 // from the widget classes' early_shape (stigg_portal/shapes.py); see shapeFromAnswers.
 const SHAPE_RULES = /*@SHAPE_RULES@*/null;
+// The same rules' counts for the built-in demo customers, worked out at build time (shapeDemo).
+const DEMO_SHAPES = /*@DEMO_SHAPES@*/null;
 
 // This script's own URL, which everything else is found relative to. A classic script (sync,
 // async or defer) is document.currentScript while it runs; a module is not, so there the URL of
@@ -221,27 +223,43 @@ function ruleCount(rule, answer) {
   const n = Math.max(0, rule.count.reduce((sum, pick) => sum + pickedCount(answer.data, pick), 0) - rule.minus);
   return rule.at_most === null ? n : Math.min(n, rule.at_most);
 }
+function applyShape(element, rule, n) {
+  const boxes = [...element.querySelectorAll(`.${rule.box}`)];
+  if (!boxes.length) return;
+  if (rule.flag) {
+    for (const box of boxes) box.toggleAttribute(rule.flag, n > 0);
+    return;
+  }
+  while (boxes.length < n) {
+    const copy = boxes[boxes.length - 1].cloneNode(true);
+    boxes[boxes.length - 1].after(copy);
+    boxes.push(copy);
+  }
+  boxes.forEach((box, index) => box.classList.toggle("stigg-skeleton-optional", index >= n));
+}
 function shapeFromAnswers(element) {
   if (!SHAPE_RULES || !element._earlyAnswers.length || element._shapedByMemory) return;
   if (element.getAttribute("data-stigg-state") !== "loading") return;
   for (const { operation, answer } of element._earlyAnswers) {
     for (const rule of SHAPE_RULES) {
-      if (rule.operation !== operation) continue;
-      const boxes = [...element.querySelectorAll(`.${rule.box}`)];
-      const n = boxes.length ? ruleCount(rule, answer) : null;
-      if (n === null) continue;
-      if (rule.flag) {
-        for (const box of boxes) box.toggleAttribute(rule.flag, n > 0);
-        continue;
-      }
-      while (boxes.length < n) {
-        const copy = boxes[boxes.length - 1].cloneNode(true);
-        boxes[boxes.length - 1].after(copy);
-        boxes.push(copy);
-      }
-      boxes.forEach((box, index) => box.classList.toggle("stigg-skeleton-optional", index >= n));
+      const n = rule.operation === operation ? ruleCount(rule, answer) : null;
+      if (n !== null) applyShape(element, rule, n);
     }
   }
+}
+// A built-in demo customer (client="demo", the default without an api-key) has no early answer:
+// its data never leaves Python. But it is the package's own, so the build worked the rules' counts
+// out for every demo scenario (DEMO_SHAPES, stigg_portal.shapes.demo_shapes) and the skeleton has
+// the data's shape from its first paint.
+function shapeDemo(element, attrs) {
+  if (!DEMO_SHAPES || !SHAPE_RULES || element._shapedByMemory) return;
+  const word = (name) => (typeof attrs[name] === "string" ? attrs[name].trim() : "");
+  if ((word("client") || (word("api-key") ? "stigg" : "demo")) !== "demo") return;
+  const counts = DEMO_SHAPES.counts[word("scenario") || DEMO_SHAPES.scenario];
+  if (!counts) return; // an unknown scenario: Python reports it
+  SHAPE_RULES.forEach((rule, index) => {
+    if (counts[index] !== null) applyShape(element, rule, counts[index]);
+  });
 }
 // An early answer for these elements: kept on each (parsed once) while it shows its skeleton.
 function earlyAnswerArrived(users, key, operation, answer) {
@@ -1206,8 +1224,10 @@ class StiggElement extends HTMLElement {
   _paintLoading() {
     announceLoading(this);
     setMarkup(this, this._definition.skeleton);
-    fitSkeleton(this, this._attributes());
+    const attrs = this._attributes();
+    fitSkeleton(this, attrs);
     this._shapedByMemory = shapeSkeleton(this);
+    shapeDemo(this, attrs);
     this._keepShape = true; // the render that replaces this skeleton is what the next one stands for
     this.setAttribute("aria-busy", "true");
     this.setAttribute("data-stigg-state", "loading");

@@ -16,8 +16,9 @@
       return original.apply(console, args);
     };
   }
-  // Each element's height when its skeleton goes in and when its first ready render is applied
-  // (the skeleton memory: on a return visit the two match). Read in a MutationObserver callback,
+  // Each element's height when its skeleton goes in, after the early answer shaped it (a first
+  // visit) and when its first ready render is applied (the skeleton memory: on a return visit the
+  // first and the last match). Read in a MutationObserver callback,
   // that is after the loader's synchronous insertion and before the frame is painted.
   const heights = (rec.heights = {});
   const measure = () => {
@@ -27,13 +28,16 @@
       const entry = (heights[key] ||= {});
       if (state === "loading" && entry.skeleton === undefined && element.firstElementChild) {
         entry.skeleton = Math.round(element.getBoundingClientRect().height);
+      } else if (state === "loading" && entry.ready === undefined && element.firstElementChild) {
+        // the skeleton changed while it showed: a first visit's early answer shaped it
+        entry.shaped = Math.round(element.getBoundingClientRect().height);
       } else if (state === "ready" && entry.ready === undefined) {
         entry.ready = Math.round(element.getBoundingClientRect().height);
       }
     }
   };
   new MutationObserver(measure).observe(document, { subtree: true, childList: true, attributes: true,
-    attributeFilter: ["data-stigg-state"] });
+    attributeFilter: ["data-stigg-state", "class"] });
   const names = ["stigg-ready", "stigg-error", "stigg-plan-selected", "stigg-manage-subscription"];
   for (const name of names) {
     document.addEventListener(name, (e) => {
