@@ -375,6 +375,29 @@ def write_lock(runtime_dir: Path, wheels: Iterable[ShippedWheel], info: dict[str
 
 
 # ----------------------------------------------------------------------------- generated files
+def _section_cards(html: str) -> list[str]:
+    """The first class of every element of ``html`` that is a ``stigg-section-card``."""
+    return [classes.split()[0] for classes in re.findall(r'class="([^"]*)"', html)
+            if "stigg-section-card" in classes.split()]
+
+
+def hidden_section_boxes(tag: str) -> dict[str, list[str]]:
+    """``hidden-sections`` name -> the section cards of ``tag``'s skeleton that the name leaves out,
+    read off the skeleton rendered with and without it (the loader removes them when it inserts the
+    skeleton, so a portal with hidden sections does not shrink when its data arrives)."""
+    from .elements import SECTION_NAMES
+    from .rendering import render_skeleton
+
+    cards = _section_cards(render_skeleton(tag))
+    out = {}
+    for name in SECTION_NAMES:
+        left = _section_cards(render_skeleton(tag, {"hidden-sections": name}))
+        gone = [card for card in cards if card not in left]
+        if gone:
+            out[name] = gone
+    return out
+
+
 def element_definitions() -> list[dict[str, Any]]:
     """What the loader needs per element: tag, observed attributes, properties, skeleton HTML."""
     from .elements import all_widgets
@@ -394,6 +417,7 @@ def element_definitions() -> list[dict[str, Any]]:
                 # shown when Python cannot start at all (no texts of the element's can apply then)
                 "runtimeError": render_error(prepare(tag, {}), "runtime"),
                 "shape": [list(pair) for pair in widget.skeleton_shape],
+                "hiddenBoxes": hidden_section_boxes(tag),
                 "loads": list(widget.loads),
                 "events": list(widget.events),
             }

@@ -221,3 +221,23 @@ def test_a_demo_customers_skeleton_has_the_datas_shape_from_its_first_paint(page
     final = {name: (top, height) for name, top, height in data["boxes"]}
     for name, top, height in first["boxes"][:2]:  # the overview and usage sections
         assert abs(final[name][0] - top) <= 10 and abs(final[name][1] - height) <= 30, (name, top, height, final[name])
+
+
+def test_hidden_sections_are_left_out_of_the_skeleton_too(page, site, mock_api):
+    """hidden-sections="usage invoices": the skeleton has neither section (the build read which
+    cards each name leaves out off the templates), so the sections below the overview stand where
+    the data puts them."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    url = site.page_url('<stigg-customer-portal id="p" client="demo" scenario="paid" hidden-sections="usage invoices">'
+                        '</stigg-customer-portal>', head=RECORDER, script_attrs='data-skeleton-memory="off"')
+    page.goto(url)
+    wait_ready(page, "#p")
+    first = page.evaluate("window.__skeletons[0]")
+    data = page.evaluate(DATA_BOXES)
+    names = [name for name, _, _ in first["boxes"]]
+    assert names == [name for name, _, _ in data["boxes"]] == [
+        "stigg-customer-portal-subscriptions-overview", "stigg-customer-portal-paywall-section",
+        "stigg-payment-details-section-layout"]
+    overview = "stigg-customer-portal-subscriptions-overview"
+    tops = {name: top for name, top, _ in first["boxes"]}
+    assert all(abs(top - tops[name]) <= 10 for name, top, _ in data["boxes"] if name == overview)

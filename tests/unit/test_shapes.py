@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import itertools
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -304,3 +305,20 @@ def test_the_demo_customers_counts_are_the_rules_on_their_answers():
     assert (shapes["counts"]["paid"][banner], shapes["counts"]["trial"][banner]) == (1, 0)
     assert shapes["counts"]["no-subscription"][usage] == 0
     assert json.loads(json.dumps(shapes)) == shapes
+
+
+def test_hidden_sections_leave_the_same_section_cards_out_of_the_skeleton_and_the_data():
+    """The loader removes, for each hidden-sections name, the skeleton's section cards the build
+    read off the templates (build.hidden_section_boxes): the data leaves the same ones out, so a
+    portal with hidden sections does not shrink when its data arrives."""
+    from stigg_portal.build import hidden_section_boxes
+    from stigg_portal.server import render
+
+    boxes = hidden_section_boxes("stigg-customer-portal")
+    assert set(boxes) == {"usage", "billingInformation", "paymentDetails", "invoices", "paywall", "plans"}
+    cards = lambda html: {c.split()[0] for c in re.findall(r'class="([^"]*)"', html) if "stigg-section-card" in c.split()}
+    for tag in ("stigg-customer-portal", "stigg-usage", "stigg-payment-details", "stigg-invoices"):
+        shown = cards(render(tag, {"client": "demo", "scenario": "paid"}, now=REFERENCE_NOW))
+        for name, gone in hidden_section_boxes(tag).items():
+            left = cards(render(tag, {"client": "demo", "scenario": "paid", "hidden-sections": name}, now=REFERENCE_NOW))
+            assert set(gone) <= shown and not set(gone) & left, (tag, name, gone, left)

@@ -57,8 +57,9 @@ function parseDetail(target) {
 
 // The skeleton in DEFINITIONS is rendered without attributes; two attributes change its shape, so
 // the first paint already has the size of the real content (no layout shift when it arrives):
-// skeleton-plan-count (cards in the paywall skeleton) and hidden-sections="paywall"/"plans" (no
-// Plans section in the portal). The worker validates both and reports bad values.
+// skeleton-plan-count (cards in the paywall skeleton) and hidden-sections (no usage, plans,
+// payment or invoices section: the definition's hiddenBoxes). The worker validates both and
+// reports bad values.
 function fitSkeleton(element, attrs) {
   const count = Number.parseInt(attrs["skeleton-plan-count"] || "", 10);
   const plans = element.querySelector(".stigg-skeleton-loader-plans-container");
@@ -67,9 +68,10 @@ function fitSkeleton(element, attrs) {
     for (const card of cards.slice(count)) card.remove();
     for (let i = cards.length; i < count && cards.length; i += 1) plans.append(cards[0].cloneNode(true));
   }
-  const hidden = (attrs["hidden-sections"] || "").split(/[\s,]+/);
-  if (hidden.includes("paywall") || hidden.includes("plans")) {
-    element.querySelector(".stigg-customer-portal-paywall-section")?.remove();
+  // the section cards each hidden-sections name leaves out, read off the templates at build time
+  for (const name of (attrs["hidden-sections"] || "").split(/[\s,]+/)) {
+    const boxes = Object.hasOwn(element._definition.hiddenBoxes, name) ? element._definition.hiddenBoxes[name] : [];
+    for (const box of boxes) element.querySelector(`.${box}`)?.remove();
   }
 }
 
