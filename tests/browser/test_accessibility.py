@@ -454,6 +454,30 @@ CLIPPED = """() => [...document.querySelectorAll('#m :is(stigg-customer-portal, 
     || (s.textOverflow === 'ellipsis' && e.scrollWidth > e.clientWidth + 1);
 }).map((e) => `${e.localName}.${[...e.classList].join('.')} "${e.textContent.trim().slice(0, 30)}"`
   + ` ${e.scrollWidth}x${e.scrollHeight} in ${e.clientWidth}x${e.clientHeight}`)"""
+# Every pair of visible text runs inside the elements whose boxes cross (more than 2 px each way):
+# text drawn over other text. Tooltips, closed menus and screen-reader-only text are not drawn.
+OVERLAPPING = """() => {
+  const runs = [];
+  const walker = document.createTreeWalker(document.getElementById('m'), NodeFilter.SHOW_TEXT);
+  for (let node; (node = walker.nextNode());) {
+    const element = node.parentElement;
+    if (!node.textContent.trim() || !element.closest('stigg-customer-portal, stigg-provider, stigg-paywall')) continue;
+    if (element.closest('[role=tooltip]')) continue;
+    if (!element.checkVisibility({ opacityProperty: true, visibilityProperty: true, contentVisibilityAuto: true })) continue;
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    for (const box of range.getClientRects()) {
+      if (box.width > 1 && box.height > 1) runs.push({ box, element, text: node.textContent.trim().slice(0, 30) });
+    }
+  }
+  const crossed = [];
+  runs.forEach((a, i) => runs.slice(i + 1).forEach((b) => {
+    const w = Math.min(a.box.right, b.box.right) - Math.max(a.box.left, b.box.left);
+    const h = Math.min(a.box.bottom, b.box.bottom) - Math.max(a.box.top, b.box.top);
+    if (w > 2 && h > 2 && a.element !== b.element) crossed.push(`"${a.text}" over "${b.text}" (${Math.round(w)}x${Math.round(h)} px)`);
+  }));
+  return { runs: runs.length, crossed };
+}"""
 SHOTS = ROOT / "test-results" / "text-spacing"
 
 
@@ -464,7 +488,8 @@ SPACED = (ALL_ELEMENTS.replace("<main>", "").replace("</main>", "").replace("<h1
 
 def test_text_spacing_clips_no_text(shared_page):
     """Every element (and the public table, and 32 usage cards) with the text spacing at 1280, 640
-    and 390 px: no text cut off by an overflow-hidden box, no sideways scroll of the page."""
+    and 390 px: no text cut off by an overflow-hidden box, no text drawn over other text, no
+    sideways scroll of the page."""
     page = shared_page
     show(page, SPACED)
     page.add_style_tag(content=TEXT_SPACING)
@@ -480,10 +505,12 @@ def test_text_spacing_clips_no_text(shared_page):
             page.wait_for_timeout(100)
             clipped = page.evaluate(CLIPPED)
             sideways = page.evaluate("document.documentElement.scrollWidth") - width
-            if clipped or sideways > 0:
+            text = page.evaluate(OVERLAPPING)
+            assert text["runs"] > 250  # the elements' text was looked at, not an empty page
+            if clipped or sideways > 0 or text["crossed"]:
                 SHOTS.mkdir(parents=True, exist_ok=True)
                 page.screenshot(path=str(SHOTS / f"text-spacing-{width}.png"), full_page=True)
-                found[width] = {"clipped": clipped, "sideways_px": sideways}
+                found[width] = {"clipped": clipped, "sideways_px": sideways, "overlapping": text["crossed"]}
         assert found == {}, f"screenshots in {SHOTS}"
     finally:
         page.evaluate("document.querySelectorAll('head style').forEach((s) => s.textContent.includes('0.16em') && s.remove())")
