@@ -146,17 +146,22 @@ def test_a_customer_without_usage_has_no_usage_section_in_its_skeleton(page, sit
     assert "stigg-subscription-usage-layout" not in json.dumps(data["boxes"])
 
 
-def test_an_error_answer_leaves_the_default_skeleton(page, site, mock_api):
+@pytest.mark.parametrize("mode", ["graphql-errors", "malformed-json", "500", "401", "huge"])
+def test_an_error_answer_leaves_the_default_skeleton(page, site, mock_api, mode):
+    """A failed or malformed answer shapes nothing (and a huge one at most a page of cards)."""
     page.set_viewport_size({"width": 1280, "height": 900})
     mock_api.reset()
-    mock_api.fail("graphql-errors", count=2)
+    mock_api.fail(mode, count=2)
     url = site.page_url(
         f'<stigg-customer-portal id="p" api-key="{DEFAULT_API_KEY}" customer-id="customer-demo" '
         f'base-url="{mock_api.url}"></stigg-customer-portal>', head=RECORDER, script_attrs='data-skeleton-memory="off"')
     page.goto(url)
     page.wait_for_selector('#p[data-stigg-state="error"], #p[data-stigg-state="ready"]', timeout=60_000)
     skeletons = page.evaluate("window.__skeletons")
-    assert {key: skeletons[-1][key] for key in SHOWN} == {key: skeletons[0][key] for key in SHOWN}
+    if mode == "huge":
+        assert skeletons[-1]["cells"] == 6
+    else:
+        assert {key: skeletons[-1][key] for key in SHOWN} == {key: skeletons[0][key] for key in SHOWN}
 
 
 PAYWALL_RECORDER = """<script>

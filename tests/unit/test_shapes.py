@@ -29,7 +29,7 @@ from stigg_portal.demo_data import (
 from stigg_portal.elements import all_widgets
 from stigg_portal.models import parse_customer_portal, parse_paywall
 from stigg_portal.rendering import render_skeleton
-from stigg_portal.shapes import Pick, ShapeRule, count, loader_rules
+from stigg_portal.shapes import Pick, ShapeRule, all_rules, count, loader_rules
 from stigg_portal.texts import resolve_texts
 from stigg_portal.views.common import PortalOptions
 from stigg_portal.views.paywall import build_paywall_view
@@ -180,6 +180,13 @@ def test_an_answer_without_data_shapes_nothing():
     assert count(rule, {"data": {"customerPortal": None}, "errors": [{"message": "partial"}]}) is None
     assert count(rule, "not an object") is None
     assert count(rule, {"data": {"customerPortal": {"entitlementsV2": "not a list"}}}) == 0
+
+
+def test_every_repeated_box_is_bounded():
+    """However long a list an answer (or a hostile one) has, the loader clones a box a bounded
+    number of times."""
+    for rule in all_rules():
+        assert rule.flag is not None or (rule.at_most is not None and rule.at_most <= 12), rule
 
 
 def test_an_unknown_operator_is_refused_where_it_is_declared():
