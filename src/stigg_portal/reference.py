@@ -282,6 +282,9 @@ def reference_markdown() -> str:
         "| `data-runtime-cache=\"off\"` | the runtime's files are not kept in Cache Storage |",
         ("| `data-skeleton-memory=\"off\"` | the loader does not keep the sections' and plan cards' heights (localStorage "
          "`stigg-portal:shapes`) to give the next skeleton the last render's shape |"),
+        ("| `data-skeleton-shape=\"off\"` | a first visit's skeleton keeps its default shape until the data "
+         "comes (no usage cards, banner or plan cards counted off the early answer or the demo customer's data; "
+         "the move then comes with the data, which Chromium's layout-shift score does not count) |"),
         "",
         "## CSS classes",
         "",

@@ -246,3 +246,21 @@ def test_hidden_sections_are_left_out_of_the_skeleton_too(page, site, mock_api):
     overview = "stigg-customer-portal-subscriptions-overview"
     tops = {name: top for name, top, _ in first["boxes"]}
     assert all(abs(top - tops[name]) <= 10 for name, top, _ in data["boxes"] if name == overview)
+
+
+@pytest.mark.parametrize("client", ["stigg", "demo"])
+def test_data_skeleton_shape_off_keeps_the_default_skeleton(page, site, mock_api, client):
+    """For pages that want a layout-shift score of 0 more than an early move: the skeleton keeps
+    the definition's shape (three cards, no banner) until the data replaces it."""
+    page.set_viewport_size({"width": 1280, "height": 900})
+    mock_api.reset()
+    attrs = (f'api-key="{DEFAULT_API_KEY}" customer-id="customer-demo" base-url="{mock_api.url}"'
+             if client == "stigg" else 'client="demo" scenario="paid"')
+    url = site.page_url(f'<stigg-customer-portal id="p" {attrs}></stigg-customer-portal>', head=RECORDER,
+                        script_attrs='data-skeleton-memory="off" data-skeleton-shape="off"')
+    page.goto(url)
+    wait_ready(page, "#p")
+    skeletons = page.evaluate("window.__skeletons")
+    assert {key: skeletons[-1][key] for key in SHOWN} == {key: skeletons[0][key] for key in SHOWN} == {
+        "section": 1, "cells": 3, "many": True, "toggle": 0, "banner": 0, "tabs": 1}
+    assert page.locator("#p .stigg-usage-cell").count() == 4  # the data has four

@@ -92,6 +92,9 @@ function fitSkeleton(element, attrs) {
 const SHAPES_KEY = `${PREFIX}shapes`;
 const SHAPES_KEPT = 12; // tag x width pairs, the latest first
 let shapeMemoryOff = false;
+// data-skeleton-shape="off": no first-visit shape from the early answers or the demo customers'
+// counts (the skeleton keeps its default shape until the data, as before SHAPE_RULES).
+let shapeRulesOff = false;
 let shapesRead = null; // SHAPES_KEY parsed once per page; rememberShape keeps it current
 
 function sectionCards(element) {
@@ -240,7 +243,7 @@ function applyShape(element, rule, n) {
   boxes.forEach((box, index) => box.classList.toggle("stigg-skeleton-optional", index >= n));
 }
 function shapeFromAnswers(element) {
-  if (!SHAPE_RULES || !element._earlyAnswers.length || element._shapedByMemory) return;
+  if (shapeRulesOff || !SHAPE_RULES || !element._earlyAnswers.length || element._shapedByMemory) return;
   if (element.getAttribute("data-stigg-state") !== "loading") return;
   for (const { operation, answer } of element._earlyAnswers) {
     for (const rule of SHAPE_RULES) {
@@ -254,7 +257,7 @@ function shapeFromAnswers(element) {
 // out for every demo scenario (DEMO_SHAPES, stigg_portal.shapes.demo_shapes) and the skeleton has
 // the data's shape from its first paint.
 function shapeDemo(element, attrs) {
-  if (!DEMO_SHAPES || !SHAPE_RULES || element._shapedByMemory) return;
+  if (shapeRulesOff || !DEMO_SHAPES || !SHAPE_RULES || element._shapedByMemory) return;
   const word = (name) => (typeof attrs[name] === "string" ? attrs[name].trim() : "");
   if ((word("client") || (word("api-key") ? "stigg" : "demo")) !== "demo") return;
   const counts = DEMO_SHAPES.counts[word("scenario") || DEMO_SHAPES.scenario];
@@ -265,6 +268,7 @@ function shapeDemo(element, attrs) {
 }
 // An early answer for these elements: kept on each (parsed once) while it shows its skeleton.
 function earlyAnswerArrived(users, key, operation, answer) {
+  if (shapeRulesOff) return;
   const waiting = [...users].filter((element) => !element._shapedByMemory && element.getAttribute("data-stigg-state") === "loading");
   if (!SHAPE_RULES || !waiting.length || answer.status !== 200 || !SHAPE_RULES.some((rule) => rule.operation === operation)) return;
   let parsed;
@@ -315,6 +319,7 @@ for (const script of OWN_SCRIPT ? [OWN_SCRIPT] : document.querySelectorAll("scri
   const says = (name, word) => (script.getAttribute(name) || "").trim().toLowerCase() === word;
   if (says("data-runtime-cache", "off")) runtimeCacheOff = true;
   if (says("data-skeleton-memory", "off")) shapeMemoryOff = true;
+  if (says("data-skeleton-shape", "off")) shapeRulesOff = true;
   if (says("data-runtime", "worker")) runtimeChoice = "worker";
   if (says("data-early-requests", "off")) earlyOff = true;
   if (script.hasAttribute("data-preload") && !/^(false|0|no|off)$/i.test(script.getAttribute("data-preload").trim())) {
