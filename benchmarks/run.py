@@ -1058,6 +1058,8 @@ def main(argv: list[str] | None = None) -> int:
                     log(f"Stigg's React portal not measured: {exc}")
             # lever (m): the same portal page with the loader's early GraphQL requests off (A/B)
             early_off = bench.page("snapshot", body, script_attrs='data-early-requests="off"')
+            # lever (af): the first visit's skeleton shaped by the early answer, off (as before it)
+            shape_off = bench.page("snapshot", body, script_attrs='data-skeleton-shape="off"')
             # lever (n): an app shell with data-preload (no element), then the portal page
             shell = bench.page("snapshot", "<p>app shell</p>", script_attrs="data-preload")
             # the README's classic <script src> in <head>: the elements are defined before the body
@@ -1089,6 +1091,13 @@ def main(argv: list[str] | None = None) -> int:
                         samples = interleaved_runs(pw, bench, names, args.runs, network=network, warm=kind == "warm")
                         for name, rows in samples.items():
                             results["loads"][name] = summarize(rows, bench)
+                names = {f"A/B skeleton shape on, cold{suffix}": urls["snapshot"],
+                         f"A/B skeleton shape off, cold{suffix}": shape_off}
+                if any(wanted(name) for name in names):
+                    log(f"A/B skeleton shape, cold{suffix}")
+                    samples = interleaved_runs(pw, bench, names, args.runs, network=network, warm=False)
+                    for name, rows in samples.items():
+                        results["loads"][name] = summarize(rows, bench)
                 record(f"snapshot cold, classic script tag{suffix}",
                        lambda n=network: cold_runs(pw, bench, "snapshot", classic, args.runs, network=n))
                 record(f"snapshot cold after a data-preload shell{suffix}",
