@@ -58,7 +58,8 @@ class Pick:
 class ShapeRule:
     """How many copies of a skeleton box (class ``box``) to show, read off the early answer of
     ``operation``: the sum of the ``count`` picks, less ``minus``, at least 0 and at most
-    ``at_most``; 0 when one of the ``requires`` picks counts nothing. With ``flag``, the box is not
+    ``at_most``; 0 when one of the ``requires`` picks counts nothing or one of the ``unless`` picks
+    counts something. With ``flag``, the box is not
     repeated: the attribute ``flag`` is set on it when that number is above 0 and removed when it
     is 0."""
 
@@ -69,6 +70,7 @@ class ShapeRule:
     at_most: int | None = None
     flag: str | None = None
     requires: tuple[Pick, ...] = ()
+    unless: tuple[Pick, ...] = ()
 
 
 def _field(item: Any, dotted: str) -> Any:
@@ -136,7 +138,7 @@ def count(rule: ShapeRule, answer: Any) -> int | None:
     data = answer.get("data") if isinstance(answer, dict) else None
     if not isinstance(data, dict) or answer.get("errors"):
         return None
-    if not all(_picked(data, pick) for pick in rule.requires):
+    if not all(_picked(data, pick) for pick in rule.requires) or any(_picked(data, pick) for pick in rule.unless):
         return 0
     n = sum(_picked(data, pick) for pick in rule.count) - rule.minus
     n = max(0, n)

@@ -119,6 +119,13 @@ def variations(name: str, answer: dict[str, Any]):
             yield f"{name}, updates {status} {kind} and {status} Downgrade", copy.deepcopy(changed)
             sub["scheduledUpdates"] = [update, {**update, "scheduleStatus": "Done"}]
             yield f"{name}, an update {status} {kind} and a done one", copy.deepcopy(changed)
+    # a pending downgrade to a free plan (the reference customer's own), on every answer
+    downgrade = load_fixture("customer-demo")[PORTAL_OPERATION]["data"]["customerPortal"]["subscriptions"][0][
+        "scheduledUpdates"][0]
+    for sub_index, sub in enumerate(subscriptions):
+        changed = copy.deepcopy(answer)
+        _portal(changed)["subscriptions"][sub_index]["scheduledUpdates"] = [copy.deepcopy(downgrade)]
+        yield f"{name}, subscription {sub_index} downgrading to free", changed
     for drop in ("promotionalEntitlements", "addons", "both"):
         changed = copy.deepcopy(answer)
         if drop in ("promotionalEntitlements", "both"):
@@ -135,6 +142,16 @@ def variations(name: str, answer: dict[str, Any]):
 
 
 CASES = [case for name, answer in base_answers() for case in variations(name, answer)]
+
+
+def _downgrade_to_free_billed_by_usage(answer: dict[str, Any]) -> bool:
+    active = [sub for sub in _portal(answer).get("subscriptions") or [] if sub.get("status") == "ACTIVE"][:1]
+    return any(
+        u.get("subscriptionScheduleType") == "Downgrade" and u.get("scheduleStatus") not in ("Done", "Failed", "Canceled")
+        and (u.get("targetPackage") or {}).get("pricingType") == "FREE"
+        and any(p.get("billingModel") == "USAGE_BASED" for p in sub.get("prices") or [])
+        and sub.get("pricingType") == "PAID" and sub.get("previewNextInvoice")
+        for sub in active for u in sub.get("scheduledUpdates") or [])
 
 
 def usage_rules() -> dict[str, ShapeRule]:
@@ -162,6 +179,15 @@ def test_each_rule_counts_what_its_view_renders(name: str, answer: dict[str, Any
     rules = overview_rules()
     assert count(rules["stigg-scheduled-updates-skeleton"], answer) == int(banner is not None)
     assert count(rules["stigg-overview-tabs-skeleton"], answer) == int(bool(overview.tabs))
+    amount, known = (rule for rule in all_widgets()["stigg-subscription-overview"].early_shape
+                     if rule.box == "stigg-bill-skeleton")
+    assert count(known, answer) == int(not overview.empty)
+    billed = not overview.empty and overview.bill.kind == "bill"
+    if _downgrade_to_free_billed_by_usage(answer):
+        # the limit the rule names: such a bill stays (it is billed by usage), the rule says a message
+        assert (count(amount, answer), billed) == (0, True), name
+    else:
+        assert count(amount, answer) == int(billed), name
 
 
 def test_the_variations_cover_each_outcome():
@@ -170,7 +196,7 @@ def test_the_variations_cover_each_outcome():
     cells = {count(rules["stigg-usage-skeleton-cell"], a) for _, a in CASES}
     assert {0, 1, 2, 3, PAGE_SIZE} <= cells
     assert {count(rules["stigg-usage-toggle-skeleton"], a) for _, a in CASES} == {0, 1}
-    for rule in overview_rules().values():
+    for rule in all_widgets()["stigg-subscription-overview"].early_shape:
         assert {count(rule, a) for _, a in CASES} == {0, 1}, rule.box
 
 

@@ -176,8 +176,8 @@ function shapeSkeleton(element) {
 // A first visit has no remembered shape, but the early GraphQL answers (below) arrive long before
 // Python renders, and the widget classes declare how many of a skeleton box the data will show,
 // read off such an answer (SHAPE_RULES: a rule's picks of list items by field tests, summed, less
-// `minus`, at most `at_most`, 0 unless each of its `requires` picks something; with `flag`, an
-// attribute set when that is above 0). So a skeleton
+// `minus`, at most `at_most`, 0 unless each of its `requires` picks something and none of its
+// `unless` picks does; with `flag`, an attribute set when that is above 0). So a skeleton
 // that no memory shaped takes that shape as soon as the answer is in: a scheduled-update banner,
 // as many usage cards as the data has, no usage section when it has none. Python still renders
 // everything from its own reading of the answer; tests/unit/test_shapes.py keeps each rule equal to
@@ -225,6 +225,7 @@ function pickedCount(data, pick) {
 function ruleCount(rule, answer) {
   if (!isObject(answer) || !isObject(answer.data) || answer.errors) return null;
   if (!rule.requires.every((pick) => pickedCount(answer.data, pick) > 0)) return 0;
+  if (rule.unless.some((pick) => pickedCount(answer.data, pick) > 0)) return 0;
   const n = Math.max(0, rule.count.reduce((sum, pick) => sum + pickedCount(answer.data, pick), 0) - rule.minus);
   return rule.at_most === null ? n : Math.min(n, rule.at_most);
 }

@@ -389,6 +389,25 @@ SHOWN_SUBSCRIPTION = Pick("customerPortal.subscriptions", where=(
     ("status", "in", [SubscriptionStatus.ACTIVE.value, SubscriptionStatus.IN_TRIAL.value]),))
 
 
+#: Whether the overview's next-bill box will show an amount, not a message or the contact box
+#: (:func:`build_bill_box`): the ACTIVE subscription is paid, its invoice preview has an amount due
+#: or a total, ...
+BILL_AMOUNT = tuple(
+    Pick("customerPortal.subscriptions", first=True, where=(
+        ("status", "in", [SubscriptionStatus.ACTIVE.value]), ("pricingType", "in", [PricingType.PAID.value]),
+        (f"previewNextInvoice.{field}", "not in", [None])))
+    for field in ("amountDue", "total")
+)
+#: ... and no pending downgrade to a free plan makes the bill go away (unless the plan is billed by
+#: usage, which the rule does not see: tests/unit/test_shapes.py lists it).
+DOWNGRADE_TO_FREE = Pick(
+    "customerPortal.subscriptions", where=(("status", "in", [SubscriptionStatus.ACTIVE.value]),), first=True,
+    then=Pick("scheduledUpdates", where=(
+        _PENDING, ("subscriptionScheduleType", "in", [SubscriptionScheduleType.DOWNGRADE.value]),
+        ("targetPackage.pricingType", "in", [PricingType.FREE.value]))),
+)
+
+
 def build_scheduled_banner(
     portal: CustomerPortal, *, texts: dict[str, Any], locale: str, options: PortalOptions
 ) -> ScheduledBanner | None:
@@ -562,6 +581,10 @@ class SubscriptionOverviewWidget(Widget):
         ShapeRule(PORTAL_OPERATION, "stigg-scheduled-updates-skeleton", SCHEDULED_UPDATES, at_most=1),
         ShapeRule(PORTAL_OPERATION, "stigg-overview-tabs-skeleton", OVERVIEW_TABS, at_most=1,
                   requires=(SHOWN_SUBSCRIPTION,)),
+        # the next-bill box's skeleton as tall as an amount's box, or as a message's
+        ShapeRule(PORTAL_OPERATION, "stigg-bill-skeleton", BILL_AMOUNT, at_most=1, flag="data-stigg-bill-amount",
+                  unless=(DOWNGRADE_TO_FREE,)),
+        ShapeRule(PORTAL_OPERATION, "stigg-bill-skeleton", (SHOWN_SUBSCRIPTION,), flag="data-stigg-bill-known"),
     )
 
     def context(self, render: RenderInput) -> dict[str, Any]:
