@@ -168,13 +168,14 @@ def demo_shapes() -> dict[str, Any]:
     ``counts[scenario][i]`` is rule ``i`` of :func:`all_rules` (``None``: that scenario has no
     answer for the rule's operation)."""
     from .clients.config import ClientConfig
+    from .clients.remote import PAYWALL_OPERATION
     from .demo_data import DEMO_SCENARIOS, scenario_answers
     from .demo_data.pricing import PUBLIC_SCENARIO, public_paywall_answer
 
     rules = all_rules()
     counts: dict[str, list[int | None]] = {}
     for scenario in (*DEMO_SCENARIOS, PUBLIC_SCENARIO):
-        answers = {"GetPaywall": public_paywall_answer()} if scenario == PUBLIC_SCENARIO else scenario_answers(scenario)
+        answers = {PAYWALL_OPERATION: public_paywall_answer()} if scenario == PUBLIC_SCENARIO else scenario_answers(scenario)
         counts[scenario] = [count(rule, answers[rule.operation]) if rule.operation in answers else None
                             for rule in rules]
     return {"scenario": ClientConfig.model_fields["scenario"].default, "counts": counts}

@@ -13,10 +13,10 @@ import json
 import pytest
 from browser_helpers import wait_ready
 
+from stigg_portal.clients.remote import PORTAL_OPERATION
 from stigg_portal.demo_data import load_fixture, scenario_answers
 from stigg_portal.mock_api import DEFAULT_API_KEY
 from stigg_portal.shapes import count
-from stigg_portal.views.usage import PORTAL_OPERATION
 
 # Records, at every change while #p shows its skeleton, what the skeleton shows (DOM only) and where
 # its top-level section cards stand: the last record is the skeleton the data replaces.

@@ -12,13 +12,14 @@ from __future__ import annotations
 import copy
 import itertools
 import json
-import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from stigg_portal.build import _section_cards, hidden_section_boxes
 from stigg_portal.clients.early import loader_plan
+from stigg_portal.clients.remote import PAYWALL_OPERATION, PORTAL_OPERATION
 from stigg_portal.demo_data import (
     DEMO_SCENARIOS,
     FIXTURE_NAMES,
@@ -33,9 +34,8 @@ from stigg_portal.shapes import Pick, ShapeRule, all_rules, count, loader_rules
 from stigg_portal.texts import resolve_texts
 from stigg_portal.views.common import PortalOptions
 from stigg_portal.views.paywall import build_paywall_view
-from stigg_portal.views.paywall.element import PAYWALL_OPERATION
 from stigg_portal.views.subscription_overview import build_overview_view, build_scheduled_banner
-from stigg_portal.views.usage import PAGE_SIZE, PORTAL_OPERATION, USAGE_ITEMS, build_usage_view
+from stigg_portal.views.usage import PAGE_SIZE, USAGE_ITEMS, build_usage_view
 
 TEXTS = resolve_texts(None, {})[0]
 HOSTILE = Path(__file__).resolve().parents[1] / "fixtures" / "hostile"
@@ -344,12 +344,12 @@ def test_hidden_sections_leave_the_same_section_cards_out_of_the_skeleton_and_th
     """The loader removes, for each hidden-sections name, the skeleton's section cards the build
     read off the templates (build.hidden_section_boxes): the data leaves the same ones out, so a
     portal with hidden sections does not shrink when its data arrives."""
-    from stigg_portal.build import hidden_section_boxes
     from stigg_portal.server import render
 
     boxes = hidden_section_boxes("stigg-customer-portal")
     assert set(boxes) == {"usage", "billingInformation", "paymentDetails", "invoices", "paywall", "plans"}
-    cards = lambda html: {c.split()[0] for c in re.findall(r'class="([^"]*)"', html) if "stigg-section-card" in c.split()}
+    def cards(html: str) -> set[str]:
+        return set(_section_cards(html))
     for tag in ("stigg-customer-portal", "stigg-usage", "stigg-payment-details", "stigg-invoices"):
         shown = cards(render(tag, {"client": "demo", "scenario": "paid"}, now=REFERENCE_NOW))
         for name, gone in hidden_section_boxes(tag).items():

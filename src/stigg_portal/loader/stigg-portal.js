@@ -243,15 +243,16 @@ function applyShape(element, rule, n) {
   }
   boxes.forEach((box, index) => box.classList.toggle("stigg-skeleton-optional", index >= n));
 }
-function shapeFromAnswers(element) {
-  if (shapeRulesOff || !SHAPE_RULES || !element._earlyAnswers.length || element._shapedByMemory) return;
-  if (element.getAttribute("data-stigg-state") !== "loading") return;
-  for (const { operation, answer } of element._earlyAnswers) {
-    for (const rule of SHAPE_RULES) {
-      const n = rule.operation === operation ? ruleCount(rule, answer) : null;
-      if (n !== null) applyShape(element, rule, n);
-    }
+function applyAnswer(element, operation, answer) {
+  for (const rule of SHAPE_RULES) {
+    const n = rule.operation === operation ? ruleCount(rule, answer) : null;
+    if (n !== null) applyShape(element, rule, n);
   }
+}
+// A new skeleton of an element whose answers came before it (earlyAnswerArrived keeps them).
+function shapeFromAnswers(element) {
+  if (element._shapedByMemory) return;
+  for (const { operation, answer } of element._earlyAnswers) applyAnswer(element, operation, answer);
 }
 // A built-in demo customer (client="demo", the default without an api-key) has no early answer:
 // its data never leaves Python. But it is the package's own, so the build worked the rules' counts
@@ -280,7 +281,7 @@ function earlyAnswerArrived(users, key, operation, answer) {
   }
   for (const element of waiting) {
     element._earlyAnswers.push({ key, operation, answer: parsed });
-    shapeFromAnswers(element);
+    applyAnswer(element, operation, parsed);
   }
 }
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from ..clients.remote import PORTAL_OPERATION
 from ..elements import RenderInput, Widget, register_widget
 from ..formatting import format_date, format_money, format_number
 from ..models import (
@@ -60,7 +61,7 @@ from .common import (
     shown_subscription,
 )
 from .promotions import PromotionsView, build_promotions_view
-from .usage import PORTAL_OPERATION, feature_figures, progress_bar, usage_action, usage_value_text
+from .usage import feature_figures, progress_bar, usage_action, usage_value_text
 
 #: ``render.state`` key of the selected tab (``addons`` or ``promotions``).
 TAB_STATE = "overviewTab"

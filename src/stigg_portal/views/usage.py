@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from ..clients.remote import PORTAL_OPERATION
 from ..elements import RenderInput, Widget, register_widget
 from ..formatting import format_date, format_number
 from ..models import (
@@ -55,8 +56,6 @@ from .common import (
 PAGE_SIZE = 6
 #: ``render.state`` key of the Show more / Show less toggle.
 SHOW_ALL_STATE = "usageShowAll"
-#: The Stigg operation whose answer the usage section is built from.
-PORTAL_OPERATION = "GetCustomerPortalByRefId"
 #: The usage section's items read off the raw answer, before Python runs: the filters of
 #: :func:`usage_entitlements` (metered features without a zero limit, credits with a positive one),
 #: written as data for the loader's first-visit skeleton (:mod:`stigg_portal.shapes`;

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...clients.remote import PAYWALL_OPERATION
 from ...elements import PaywallAttributes, RenderInput, Widget, register_widget
 from ...models import PricingType
 from ...shapes import Pick, ShapeRule
@@ -19,8 +20,6 @@ from .cards import (
 )
 
 # --------------------------------------------------------------------------- the element
-#: The Stigg operation the pricing table is built from.
-PAYWALL_OPERATION = "GetPaywall"
 _SHOWN = ("hiddenFromWidgets", "lacks", PAYWALL_WIDGET)
 #: The plan cards the table will have, read off the raw answer before Python runs
 #: (:mod:`stigg_portal.shapes`): plans not hidden from the paywall, paid ones only with a price
