@@ -18,13 +18,18 @@ data arrives.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
 __all__ = ["Pick", "ShapeRule", "all_rules", "count", "demo_shapes", "loader_rules"]
 
 #: Tests a :class:`Pick` may use (the loader implements the same ones).
-OPERATORS = ("in", "not in", "!=", ">", "lacks", "longer than")
+OPERATORS = ("in", "not in", "!=", ">", "lacks", "longer than", "is url")
+
+#: What ``is url`` accepts: ``views.common.safe_url``'s test (an absolute http(s) URL with a host,
+#: no whitespace or control character anywhere).
+URL_START = r"^https?://[^\s/?#]+"
 
 
 @dataclass(frozen=True)
@@ -36,8 +41,10 @@ class Pick:
     tagged ``__typename = fallback_typename`` unless it has one. ``where`` holds
     ``(dotted field, operator, operand)`` tests: ``in`` / ``not in`` a list of values, ``!=`` and
     ``>`` a number (numbers written as strings count as numbers; a missing field is ``None``),
-    ``lacks`` a value (the field is not a list holding it) and ``longer than`` a length (the field is
-    a list of more items).
+    ``lacks`` a value (the field is not a list holding it), ``longer than`` a length (the field is
+    a list of more items) and ``is url`` (the field is a link the views would show; no operand).
+    An object at ``path`` (not a list) is a list of that one item: ``customerPortal`` with a
+    ``billingPortalUrl`` test counts 1 or 0.
     ``first`` keeps only the first item that passes; ``then`` counts, instead of the items, the
     items of a list inside each of them that pass its own tests."""
 
@@ -107,6 +114,9 @@ def _passes(item: Any, test: tuple[str, str, Any]) -> bool:
         return not (isinstance(value, list) and operand in value)
     if op == "longer than":
         return isinstance(value, list) and len(value) > operand
+    if op == "is url":
+        return (isinstance(value, str) and re.match(URL_START, value.strip(), flags=re.IGNORECASE) is not None
+                and not any(ord(c) < 32 or c.isspace() for c in value.strip()))
     number = _number(value)
     if op == "!=":
         return number is None or number != operand
@@ -115,6 +125,8 @@ def _passes(item: Any, test: tuple[str, str, Any]) -> bool:
 
 def _items(data: Any, pick: Pick) -> list[Any]:
     items = _field(data, pick.path)
+    if isinstance(items, dict):
+        items = [items]
     if (not isinstance(items, list) or not items) and pick.fallback:
         legacy = _field(data, pick.fallback)
         items = [{"__typename": pick.fallback_typename, **item} if pick.fallback_typename else item

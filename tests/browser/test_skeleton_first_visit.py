@@ -45,6 +45,32 @@ DATA_BOXES = """() => { const p = document.getElementById("p"); return {
   end: Math.round(p.getBoundingClientRect().bottom) }; }"""
 
 
+def rules_recorder() -> str:
+    """Records, at every change while #p shows its skeleton, what each of the loader's shape rules
+    left on it: the number of its boxes shown, or whether its flag is set."""
+    from stigg_portal.shapes import loader_rules
+
+    return ("<script>window.__rules = " + json.dumps(loader_rules()) + """; window.__applied = [];
+new MutationObserver(() => {
+  const p = document.getElementById("p");
+  if (!p || p.getAttribute("data-stigg-state") !== "loading") return;
+  window.__applied.push(window.__rules.map((rule) => {
+    const boxes = [...p.querySelectorAll("." + rule.box)];
+    return rule.flag ? boxes.some((box) => box.hasAttribute(rule.flag))
+      : boxes.filter((box) => !box.classList.contains("stigg-skeleton-optional")).length;
+  }));
+}).observe(document, { subtree: true, childList: true, attributes: true });
+</script>""")
+
+
+def python_counts(answers: dict) -> list:
+    """What each rule says for these answers, as the recorder records it."""
+    from stigg_portal.shapes import all_rules
+
+    return [(count(rule, answers[rule.operation]) > 0) if rule.flag else count(rule, answers[rule.operation])
+            for rule in all_rules()]
+
+
 def answer_for(customer: str) -> dict:
     if customer.startswith("demo-"):
         return scenario_answers(customer.removeprefix("demo-"))[PORTAL_OPERATION]
@@ -206,6 +232,40 @@ def test_a_public_pricing_table_gets_as_many_plan_cards_as_the_answer_has(page, 
         assert abs(below - first["below"]) > 600 and abs(below - shaped["below"]) < 260, (first, shaped, below)
 
 
+@pytest.mark.parametrize("customer", ["customer-demo", "customer-trial", "customer-custom", "demo-no-subscription",
+                                      "demo-free", "demo-heavy-usage", "demo-canceled", "demo-custom-price"])
+def test_every_rule_the_loader_applies_is_what_python_counts(page, site, mock_api, customer):
+    """Each of the rules (usage cards and their footers, the overview's banner, tabs, charge rows,
+    trial badge, next-bill box and empty state, the payment method column, the invoices section):
+    what the loader leaves on the skeleton is what stigg_portal.shapes counts on the same answer."""
+    from stigg_portal.clients.remote import PAYWALL_OPERATION
+
+    page.set_viewport_size({"width": 390, "height": 900})
+    mock_api.reset()
+    url = site.page_url(
+        f'<stigg-customer-portal id="p" api-key="{DEFAULT_API_KEY}" customer-id="{customer}" '
+        f'base-url="{mock_api.url}"></stigg-customer-portal>',
+        head=rules_recorder(), script_attrs='data-skeleton-memory="off"')
+    page.goto(url)
+    wait_ready(page, "#p")
+    applied = page.evaluate("window.__applied")
+    answers = (scenario_answers(customer.removeprefix("demo-")) if customer.startswith("demo-")
+               else load_fixture(customer))
+    assert applied[-1] == python_counts({op: answers[op] for op in (PORTAL_OPERATION, PAYWALL_OPERATION)}), customer
+
+
+@pytest.mark.parametrize("scenario", ["paid", "trial", "custom-price", "no-subscription", "heavy-usage"])
+def test_a_demo_customers_first_skeleton_has_every_rules_count(page, site, mock_api, scenario):
+    """client="demo": the counts the build worked out (DEMO_SHAPES) are on the first skeleton."""
+    page.set_viewport_size({"width": 390, "height": 900})
+    url = site.page_url(f'<stigg-customer-portal id="p" client="demo" scenario="{scenario}"></stigg-customer-portal>',
+                        head=rules_recorder(), script_attrs='data-skeleton-memory="off"')
+    page.goto(url)
+    wait_ready(page, "#p")
+    applied = page.evaluate("window.__applied")
+    assert applied[0] == applied[-1] == python_counts(scenario_answers(scenario)), scenario
+
+
 @pytest.mark.parametrize("width", [1280, 390])
 def test_a_demo_customers_skeleton_has_the_datas_shape_from_its_first_paint(page, site, mock_api, width):
     """client="demo": no early answer (the data never leaves Python), but the build worked the
@@ -264,3 +324,21 @@ def test_data_skeleton_shape_off_keeps_the_default_skeleton(page, site, mock_api
     assert {key: skeletons[-1][key] for key in SHOWN} == {key: skeletons[0][key] for key in SHOWN} == {
         "section": 1, "cells": 3, "many": True, "toggle": 0, "banner": 0, "tabs": 1}
     assert page.locator("#p .stigg-usage-cell").count() == 4  # the data has four
+
+
+@pytest.mark.parametrize(("width", "customer"), [
+    *((1280, c) for c in ("customer-trial", "customer-custom", "demo-free", "demo-no-subscription", "demo-heavy-usage")),
+    *((390, c) for c in ("customer-demo", "customer-trial", "customer-custom", "demo-free", "demo-no-subscription")),
+])
+def test_each_section_above_the_plans_is_as_tall_as_its_data(page, site, mock_api, width, customer):
+    """A trial badge, a contact box, an empty overview, charge rows, cards without a footer line, a
+    payment-details card without a card, no invoices link: the shaped skeleton's sections (all but
+    the plans, whose cards' heights no rule predicts) are within a few pixels of the data's."""
+    page.set_viewport_size({"width": width, "height": 900})
+    _, shaped, data = load(page, site, mock_api, customer)
+    skeleton = {name: height for name, _, height in shaped["boxes"]}
+    final = {name: height for name, _, height in data["boxes"]}
+    plans = "stigg-customer-portal-paywall-section"
+    assert set(skeleton) == set(final), (skeleton, final)
+    off = {name: (skeleton[name], final[name]) for name in final if name != plans and abs(skeleton[name] - final[name]) > 12}
+    assert not off, off

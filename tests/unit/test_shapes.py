@@ -33,6 +33,8 @@ from stigg_portal.rendering import render_skeleton
 from stigg_portal.shapes import Pick, ShapeRule, all_rules, count, loader_rules
 from stigg_portal.texts import resolve_texts
 from stigg_portal.views.common import PortalOptions
+from stigg_portal.views.invoices import build_invoices_view
+from stigg_portal.views.payment_details import build_payment_details_view
 from stigg_portal.views.paywall import build_paywall_view
 from stigg_portal.views.subscription_overview import build_overview_view, build_scheduled_banner
 from stigg_portal.views.usage import PAGE_SIZE, USAGE_ITEMS, build_usage_view
@@ -134,6 +136,47 @@ def variations(name: str, answer: dict[str, Any]):
             for sub in _portal(changed).get("subscriptions") or []:
                 sub["addons"] = []
         yield f"{name}, no {drop}", changed
+    for when in ("2000-01-01T00:00:00.000Z", None):
+        changed = copy.deepcopy(answer)
+        for e in _portal(changed).get("entitlementsV2") or []:
+            e["usagePeriodEnd"] = when
+        yield f"{name}, every usage period end {when!r}", changed
+    for reset in ("YEAR", None, "DAY"):
+        changed = copy.deepcopy(answer)
+        for e in _portal(changed).get("entitlementsV2") or []:
+            e["resetPeriod"] = reset
+        yield f"{name}, every reset period {reset!r}", changed
+    unlimited = copy.deepcopy(answer)
+    for e in _portal(unlimited).get("entitlementsV2") or []:
+        e["hasUnlimitedUsage"] = True
+    yield f"{name}, every entitlement unlimited", unlimited
+    for url in (None, "", "javascript:alert(1)", " https://billing.example/p ", "https://billing.example/a b",
+                "http://", "HTTPS://BILLING.EXAMPLE", "https://billing.example/\x07", "ftp://billing.example"):
+        changed = copy.deepcopy(answer)
+        _portal(changed)["billingPortalUrl"] = url
+        yield f"{name}, billing portal URL {url!r}", changed
+    card = {"defaultPaymentMethodId": "pm_1", "defaultPaymentMethodLast4Digits": "4242",
+            "defaultPaymentExpirationMonth": 12, "defaultPaymentExpirationYear": 2030}
+    for info in (None, {}, {"name": "Ada"}, {"email": "ada@example.com"}, {"name": "", "email": ""},
+                 {"defaultPaymentMethodId": "pm_1"}, card, {**card, "defaultPaymentMethodLast4Digits": None},
+                 {**card, "defaultPaymentExpirationMonth": 0}, {**card, "name": "Ada", "email": None}):
+        changed = copy.deepcopy(answer)
+        _portal(changed)["billingInformation"] = copy.deepcopy(info)
+        yield f"{name}, billing information {info!r}", changed
+    for sub_index, sub in enumerate(subscriptions):
+        for price_index, _ in enumerate(sub.get("prices") or []):
+            for drop in ("feature", "price"):
+                changed = copy.deepcopy(answer)
+                _portal(changed)["subscriptions"][sub_index]["prices"][price_index][drop] = None
+                yield f"{name}, subscription {sub_index} price {price_index} without its {drop}", changed
+        for k in range(1, len(sub.get("prices") or [])):
+            changed = copy.deepcopy(answer)
+            _portal(changed)["subscriptions"][sub_index]["prices"] = sub["prices"][:k]
+            yield f"{name}, subscription {sub_index} with its first {k} prices", changed
+        if sub.get("prices"):
+            changed = copy.deepcopy(answer)
+            _portal(changed)["subscriptions"][sub_index]["prices"] = []
+            yield f"{name}, subscription {sub_index} without prices", changed
     for status in ("IN_TRIAL", "CANCELED", "EXPIRED", "NOT_STARTED"):
         changed = copy.deepcopy(answer)
         for sub in _portal(changed).get("subscriptions") or []:
@@ -152,6 +195,28 @@ def _downgrade_to_free_billed_by_usage(answer: dict[str, Any]) -> bool:
         and any(p.get("billingModel") == "USAGE_BASED" for p in sub.get("prices") or [])
         and sub.get("pricingType") == "PAID" and sub.get("previewNextInvoice")
         for sub in active for u in sub.get("scheduledUpdates") or [])
+
+
+def _period_end_past(answer: dict[str, Any]) -> bool:
+    """A card that would have a footer but for a period end already past (the rule has no clock)."""
+    view = build_usage_view(parse_customer_portal(answer), now=REFERENCE_NOW, texts=TEXTS, locale="en-US")
+    far = build_usage_view(parse_customer_portal(answer), now=REFERENCE_NOW.replace(year=1990), texts=TEXTS,
+                           locale="en-US")
+    return sum(1 for item in far.items if item.footer) > sum(1 for item in view.items if item.footer)
+
+
+def _charge_without_entitlement(answer: dict[str, Any]) -> bool:
+    """A charge of the ACTIVE subscription whose feature the customer has no entitlement to: the
+    view leaves it out (build_charges), the rule, which cannot join two lists, counts it."""
+    portal = parse_customer_portal(answer)
+    active = portal.active_subscription
+    refs = {e.feature.ref_id for e in portal.feature_entitlements}
+    return active is not None and any(p.feature is not None and p.price is not None and p.feature.ref_id not in refs
+                                      for p in active.prices)
+
+
+def rules_of(tag: str) -> dict[str, ShapeRule]:
+    return {rule.box: rule for rule in all_widgets()[tag].early_shape}
 
 
 def usage_rules() -> dict[str, ShapeRule]:
@@ -173,21 +238,46 @@ def test_each_rule_counts_what_its_view_renders(name: str, answer: dict[str, Any
     assert count(rules["stigg-usage-skeleton-cell"], answer) == len(view.items)
     assert (count(rules["stigg-subscription-usage-skeleton-layout"], answer) > 0) == view.many
     assert count(rules["stigg-usage-toggle-skeleton"], answer) == int(view.toggle is not None)
+    footers = count(rules["stigg-usage-footer-skeleton"], answer)
+    if _period_end_past(answer):
+        assert footers > sum(1 for item in view.items if item.footer), name  # the limit the rule names
+    elif view.total <= PAGE_SIZE:
+        assert footers == sum(1 for item in view.items if item.footer), name
+    else:  # which items make the first page depends on the view's order (priced features first)
+        assert footers <= PAGE_SIZE
 
     banner = build_scheduled_banner(portal, texts=TEXTS, locale="en-US", options=PortalOptions())
     overview = build_overview_view(portal, now=REFERENCE_NOW, texts=TEXTS, locale="en-US")
     rules = overview_rules()
     assert count(rules["stigg-scheduled-updates-skeleton"], answer) == int(banner is not None)
     assert count(rules["stigg-overview-tabs-skeleton"], answer) == int(bool(overview.tabs))
-    amount, known = (rule for rule in all_widgets()["stigg-subscription-overview"].early_shape
-                     if rule.box == "stigg-bill-skeleton")
+    amount, known, contact, shown = (rule for rule in all_widgets()["stigg-subscription-overview"].early_shape
+                                     if rule.box == "stigg-bill-skeleton")
     assert count(known, answer) == int(not overview.empty)
+    assert count(shown, answer) == int(not overview.empty)
+    assert count(rules["stigg-overview-empty-skeleton"], answer) == int(overview.empty)
+    assert count(rules["stigg-overview-empty-button-skeleton"], answer) == int(overview.empty)
+    assert count(rules["stigg-trial-badge-skeleton"], answer) == int(not overview.empty and overview.trial is not None)
+    assert count(contact, answer) == int(not overview.empty and overview.bill.kind == "contact"), name
     billed = not overview.empty and overview.bill.kind == "bill"
     if _downgrade_to_free_billed_by_usage(answer):
         # the limit the rule names: such a bill stays (it is billed by usage), the rule says a message
         assert (count(amount, answer), billed) == (0, True), name
     else:
         assert count(amount, answer) == int(billed), name
+    charges = 0 if overview.empty else len(overview.charges)
+    if _charge_without_entitlement(answer):
+        assert count(rules["stigg-charge-skeleton"], answer) > charges, name  # the limit the rule names
+    else:
+        assert count(rules["stigg-charge-skeleton"], answer) == min(charges, 12), name
+        assert count(rules["stigg-charge-list-skeleton"], answer) == int(charges > 0), name
+
+    payment = build_payment_details_view(portal, texts=TEXTS)
+    rules = rules_of("stigg-payment-details")
+    assert count(rules["stigg-payment-details-section-layout"], answer) == int(payment.visible), name
+    assert count(rules["stigg-payment-method-skeleton"], answer) == int(bool(payment.method_rows)), name
+    invoices = build_invoices_view(portal, texts=TEXTS)
+    assert count(rules_of("stigg-invoices")["stigg-invoices-section-layout"], answer) == int(invoices.visible), name
 
 
 def test_the_variations_cover_each_outcome():
@@ -196,8 +286,25 @@ def test_the_variations_cover_each_outcome():
     cells = {count(rules["stigg-usage-skeleton-cell"], a) for _, a in CASES}
     assert {0, 1, 2, 3, PAGE_SIZE} <= cells
     assert {count(rules["stigg-usage-toggle-skeleton"], a) for _, a in CASES} == {0, 1}
-    for rule in all_widgets()["stigg-subscription-overview"].early_shape:
-        assert {count(rule, a) for _, a in CASES} == {0, 1}, rule.box
+    for tag in ("stigg-subscription-overview", "stigg-payment-details", "stigg-invoices"):
+        for rule in all_widgets()[tag].early_shape:
+            if rule.box != "stigg-charge-skeleton":
+                assert {count(rule, a) for _, a in CASES} == {0, 1}, rule.box
+    assert {0, 1, 2, 3, 4} <= {count(overview_rules()["stigg-charge-skeleton"], a) for _, a in CASES}
+    assert any(_period_end_past(a) for _, a in CASES)
+    # and the limit is rare: a handful of cases among thousands
+    assert 0 < sum(_charge_without_entitlement(a) for _, a in CASES) < len(CASES) / 20
+
+
+def test_the_footers_rule_comes_after_the_rule_that_makes_the_cards():
+    """The loader applies the rules in order: the footers are counted over the cards the cells'
+    rule made (it never clones a footer on its own)."""
+    boxes = [rule.box for rule in all_rules()]
+    assert boxes.index("stigg-usage-skeleton-cell") < boxes.index("stigg-usage-footer-skeleton")
+    assert boxes.index("stigg-charge-list-skeleton") < boxes.index("stigg-charge-skeleton")
+    rules = usage_rules()
+    for _, answer in CASES:
+        assert count(rules["stigg-usage-footer-skeleton"], answer) <= count(rules["stigg-usage-skeleton-cell"], answer)
 
 
 def test_an_answer_without_data_shapes_nothing():

@@ -201,14 +201,22 @@ function passes(item, [name, op, operand]) {
   if (op === "not in") return !operand.includes(value);
   if (op === "lacks") return !(Array.isArray(value) && value.includes(operand));
   if (op === "longer than") return Array.isArray(value) && value.length > operand;
+  if (op === "is url") return isLink(value);
   const number = numberOf(value);
   if (op === "!=") return number === null || number !== operand;
   if (op === ">") return number !== null && number > operand;
   return false;
 }
+// views.common.safe_url's test: an absolute http(s) URL with a host, no whitespace or control character.
+function isLink(value) {
+  if (typeof value !== "string") return false;
+  const text = value.trim();
+  return /^https?:\/\/[^\s/?#]+/i.test(text) && ![...text].some((c) => c.charCodeAt(0) < 32 || /\s/.test(c));
+}
 const isObject = (value) => value !== null && typeof value === "object" && !Array.isArray(value);
 function pickedItems(data, pick) {
   let items = fieldOf(data, pick.path);
+  if (isObject(items)) items = [items]; // an object is a list of one
   if ((!Array.isArray(items) || !items.length) && pick.fallback) {
     const legacy = fieldOf(data, pick.fallback);
     items = Array.isArray(legacy) ? legacy.filter(isObject)

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..clients.remote import PORTAL_OPERATION
 from ..elements import RenderInput, Widget, register_widget
 from ..models import CustomerPortal
+from ..shapes import Pick, ShapeRule
 from .common import BASE_EVENTS, SHARED_CLASSES, PortalOptions, safe_url, section_context
 
 
@@ -28,6 +30,10 @@ def build_invoices_view(
     return InvoicesView(visible, texts["invoicesTitle"], url, texts["viewInvoiceHistory"])
 
 
+#: Whether the section shows (:func:`build_invoices_view`): a link to the billing portal.
+BILLING_PORTAL = Pick("customerPortal", where=(("billingPortalUrl", "is url", None),))
+
+
 INVOICES_CLASSES = (
     "stigg-invoices-section-layout",
     "stigg-invoices-section-header",
@@ -46,6 +52,7 @@ class InvoicesWidget(Widget):
     loads = ("portal",)
     events = BASE_EVENTS
     css_classes = INVOICES_CLASSES + SHARED_CLASSES
+    early_shape = (ShapeRule(PORTAL_OPERATION, "stigg-invoices-section-layout", (BILLING_PORTAL,), at_most=1),)
 
     def context(self, render: RenderInput) -> dict[str, Any]:
         options = PortalOptions.from_attributes(render.attributes)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..clients.remote import PORTAL_OPERATION
 from ..elements import RenderInput, Widget, register_widget
 from ..formatting import format_card_expiry
 from ..models import CustomerPortal, PaymentMethodType
+from ..shapes import Pick, ShapeRule
 from ..texts import format_text
 from .common import BASE_EVENTS, SHARED_CLASSES, PortalOptions, safe_url, section_context
 
@@ -82,6 +84,17 @@ def build_payment_details_view(
     )
 
 
+_GIVEN = ("not in", [None, "", 0, False])
+#: Whether the section shows (:func:`build_payment_details_view`): a name, an email or a payment
+#: method; the picks are summed, so the rule says at most 1.
+PAYMENT_INFO = tuple(Pick("customerPortal.billingInformation", where=((name, *_GIVEN),))
+                     for name in ("name", "email", "defaultPaymentMethodId"))
+#: Whether its payment-method column shows: every field of the card given.
+PAYMENT_METHOD = Pick("customerPortal.billingInformation", where=tuple(
+    (name, *_GIVEN) for name in ("defaultPaymentMethodId", "defaultPaymentMethodLast4Digits",
+                                 "defaultPaymentExpirationMonth", "defaultPaymentExpirationYear")))
+
+
 PAYMENT_DETAILS_CLASSES = (
     "stigg-payment-details-section-layout",
     "stigg-payment-details-section-header",
@@ -108,6 +121,7 @@ PAYMENT_DETAILS_CLASSES = (
     "stigg-info-column",
     "stigg-info-rows",
     "stigg-info-row",
+    "stigg-payment-method-skeleton",
 )
 
 
@@ -121,6 +135,10 @@ class PaymentDetailsWidget(Widget):
     loads = ("portal",)
     events = BASE_EVENTS
     css_classes = PAYMENT_DETAILS_CLASSES + SHARED_CLASSES
+    early_shape = (
+        ShapeRule(PORTAL_OPERATION, "stigg-payment-details-section-layout", PAYMENT_INFO, at_most=1),
+        ShapeRule(PORTAL_OPERATION, "stigg-payment-method-skeleton", (PAYMENT_METHOD,), at_most=1),
+    )
 
     def context(self, render: RenderInput) -> dict[str, Any]:
         options = PortalOptions.from_attributes(render.attributes)

@@ -390,6 +390,15 @@ SHOWN_SUBSCRIPTION = Pick("customerPortal.subscriptions", where=(
     ("status", "in", [SubscriptionStatus.ACTIVE.value, SubscriptionStatus.IN_TRIAL.value]),))
 
 
+#: The overview's charge rows (:func:`build_charges`): the ACTIVE subscription's prices of a feature
+#: with an amount. (A charge whose feature has no entitlement is left out by the view, which the
+#: rule does not see: tests/unit/test_shapes.py lists it.)
+CHARGES = Pick(
+    "customerPortal.subscriptions", where=(("status", "in", [SubscriptionStatus.ACTIVE.value]),), first=True,
+    then=Pick("prices", where=(("feature", "not in", [None]), ("price", "not in", [None]))),
+)
+
+
 #: Whether the overview's next-bill box will show an amount, not a message or the contact box
 #: (:func:`build_bill_box`): the ACTIVE subscription is paid, its invoice preview has an amount due
 #: or a total, ...
@@ -399,6 +408,14 @@ BILL_AMOUNT = tuple(
         (f"previewNextInvoice.{field}", "not in", [None])))
     for field in ("amountDue", "total")
 )
+#: ... (the contact box instead when the subscription has a custom price; the rule takes the first
+#: ACTIVE or IN_TRIAL one that has, the view the shown one) ...
+CONTACT = Pick("customerPortal.subscriptions", first=True, where=(
+    ("status", "in", [SubscriptionStatus.ACTIVE.value, SubscriptionStatus.IN_TRIAL.value]),
+    ("pricingType", "in", [PricingType.CUSTOM.value])))
+#: The trial badge (:func:`build_trial_badge`): a subscription in trial.
+TRIAL = Pick("customerPortal.subscriptions", first=True, where=(
+    ("status", "in", [SubscriptionStatus.IN_TRIAL.value]),))
 #: ... and no pending downgrade to a free plan makes the bill go away (unless the plan is billed by
 #: usage, which the rule does not see: tests/unit/test_shapes.py lists it).
 DOWNGRADE_TO_FREE = Pick(
@@ -560,6 +577,11 @@ OVERVIEW_CLASSES = (
     "stigg-bill-skeleton",
     "stigg-scheduled-updates-skeleton",
     "stigg-overview-tabs-skeleton",
+    "stigg-charge-list-skeleton",
+    "stigg-trial-badge-skeleton",
+    "stigg-overview-empty-skeleton",
+    "stigg-overview-empty-button-skeleton",
+    "stigg-charge-skeleton",
     "stigg-usage-divider",
     "stigg-usage-over-limit",
     "stigg-usage-unavailable",
@@ -582,10 +604,20 @@ class SubscriptionOverviewWidget(Widget):
         ShapeRule(PORTAL_OPERATION, "stigg-scheduled-updates-skeleton", SCHEDULED_UPDATES, at_most=1),
         ShapeRule(PORTAL_OPERATION, "stigg-overview-tabs-skeleton", OVERVIEW_TABS, at_most=1,
                   requires=(SHOWN_SUBSCRIPTION,)),
+        # a row per charge (a dozen at most: the box is cloned)
+        ShapeRule(PORTAL_OPERATION, "stigg-charge-list-skeleton", (CHARGES,), at_most=1),
+        ShapeRule(PORTAL_OPERATION, "stigg-charge-skeleton", (CHARGES,), at_most=12),
         # the next-bill box's skeleton as tall as an amount's box, or as a message's
         ShapeRule(PORTAL_OPERATION, "stigg-bill-skeleton", BILL_AMOUNT, at_most=1, flag="data-stigg-bill-amount",
                   unless=(DOWNGRADE_TO_FREE,)),
         ShapeRule(PORTAL_OPERATION, "stigg-bill-skeleton", (SHOWN_SUBSCRIPTION,), flag="data-stigg-bill-known"),
+        ShapeRule(PORTAL_OPERATION, "stigg-bill-skeleton", (CONTACT,), at_most=1, flag="data-stigg-bill-contact"),
+        # no subscription to show: the overview's empty state, with its text and button and no next-bill box
+        ShapeRule(PORTAL_OPERATION, "stigg-bill-skeleton", (SHOWN_SUBSCRIPTION,), at_most=1),
+        *(ShapeRule(PORTAL_OPERATION, box, (Pick("customerPortal"),), at_most=1, unless=(SHOWN_SUBSCRIPTION,))
+          for box in ("stigg-overview-empty-skeleton", "stigg-overview-empty-button-skeleton")),
+        # the trial badge under the plan's name
+        ShapeRule(PORTAL_OPERATION, "stigg-trial-badge-skeleton", (TRIAL,), at_most=1),
     )
 
     def context(self, render: RenderInput) -> dict[str, Any]:

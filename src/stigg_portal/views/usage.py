@@ -13,7 +13,7 @@ that has no ``currentUsage`` at all shows ``usageUnavailable``.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -68,6 +68,22 @@ USAGE_ITEMS = (
                 ("usageLimit", "!=", 0))),
     Pick("customerPortal.entitlementsV2",
          where=(("__typename", "in", ["CreditEntitlement"]), ("usageLimit", ">", 0))),
+)
+
+
+_FEATURES, _CREDITS = USAGE_ITEMS
+#: The items whose card has a footer line (:func:`reset_line`, :func:`refresh_line`): an unlimited
+#: feature ("In current billing period"); a limited one with its usage, a reset period the views word
+#: and a period end; a credit with a period end. (A period end already past has none, which the rule,
+#: with no clock, does not see: tests/unit/test_shapes.py lists it.)
+USAGE_FOOTERS = (
+    replace(_FEATURES, where=(*_FEATURES.where, ("hasUnlimitedUsage", "in", [True]))),
+    replace(_FEATURES, where=(*_FEATURES.where, ("hasUnlimitedUsage", "not in", [True]),
+                              ("currentUsage", "not in", [None]), ("usageLimit", "not in", [None]),
+                              ("resetPeriod", "in", [EntitlementResetPeriod.MONTH.value, EntitlementResetPeriod.WEEK.value,
+                                                     EntitlementResetPeriod.DAY.value, EntitlementResetPeriod.HOUR.value]),
+                              ("usagePeriodEnd", "not in", [None]))),
+    replace(_CREDITS, where=(*_CREDITS.where, ("usagePeriodEnd", "not in", [None]))),
 )
 
 
@@ -389,6 +405,7 @@ USAGE_CLASSES = (
     "stigg-usage-card-skeleton",
     "stigg-usage-skeleton-cell",
     "stigg-usage-toggle-skeleton",
+    "stigg-usage-footer-skeleton",
     "stigg-usage-over-limit",
     "stigg-usage-unavailable",
     "stigg-usage-priced",
@@ -418,6 +435,8 @@ class UsageWidget(Widget):
         # three per row on wide screens when there are more than two
         ShapeRule(PORTAL_OPERATION, "stigg-subscription-usage-skeleton-layout", USAGE_ITEMS, minus=2,
                   flag="data-stigg-many"),
+        # a footer line on as many cards as will have one (after the cells' rule, which makes the cards)
+        ShapeRule(PORTAL_OPERATION, "stigg-usage-footer-skeleton", USAGE_FOOTERS, at_most=PAGE_SIZE),
         # "Show more" under a full page
         ShapeRule(PORTAL_OPERATION, "stigg-usage-toggle-skeleton", USAGE_ITEMS, minus=PAGE_SIZE, at_most=1),
     )
