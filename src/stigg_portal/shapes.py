@@ -18,7 +18,6 @@ data arrives.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -26,10 +25,6 @@ __all__ = ["Pick", "ShapeRule", "all_rules", "count", "demo_shapes", "loader_rul
 
 #: Tests a :class:`Pick` may use (the loader implements the same ones).
 OPERATORS = ("in", "not in", "!=", ">", "lacks", "longer than", "is url")
-
-#: What ``is url`` accepts: ``views.common.safe_url``'s test (an absolute http(s) URL with a host,
-#: no whitespace or control character anywhere).
-URL_START = r"^https?://[^\s/?#]+"
 
 
 @dataclass(frozen=True)
@@ -42,7 +37,8 @@ class Pick:
     ``(dotted field, operator, operand)`` tests: ``in`` / ``not in`` a list of values, ``!=`` and
     ``>`` a number (numbers written as strings count as numbers; a missing field is ``None``),
     ``lacks`` a value (the field is not a list holding it), ``longer than`` a length (the field is
-    a list of more items) and ``is url`` (the field is a link the views would show; no operand).
+    a list of more items) and ``is url`` (the field is a link the views would show,
+    ``views.common.safe_url``; no operand).
     An object at ``path`` (not a list) is a list of that one item: ``customerPortal`` with a
     ``billingPortalUrl`` test counts 1 or 0.
     ``first`` keeps only the first item that passes; ``then`` counts, instead of the items, the
@@ -115,8 +111,10 @@ def _passes(item: Any, test: tuple[str, str, Any]) -> bool:
     if op == "longer than":
         return isinstance(value, list) and len(value) > operand
     if op == "is url":
-        return (isinstance(value, str) and re.match(URL_START, value.strip(), flags=re.IGNORECASE) is not None
-                and not any(ord(c) < 32 or c.isspace() for c in value.strip()))
+        # the views' own test (imported here: the views import this module)
+        from .views.common import safe_url
+
+        return isinstance(value, str) and safe_url(value) is not None
     number = _number(value)
     if op == "!=":
         return number is None or number != operand

@@ -91,15 +91,16 @@ def expected(widgets, answer: dict) -> dict:
     }
 
 
-def load(page, site, mock_api, customer: str, *, mode: str | None = None):
-    """A first visit (no memory); the first and last skeleton records and the data's boxes."""
+def load(page, site, mock_api, customer: str, *, mode: str | None = None, head: str = ""):
+    """A first visit (no memory); the first and last skeleton records and the data's boxes
+    (``head``: more of the page's head, after the recorder)."""
     mock_api.reset()
     if mode:
         mock_api.fail(mode, count=2)
     url = site.page_url(
         f'<stigg-customer-portal id="p" api-key="{DEFAULT_API_KEY}" customer-id="{customer}" '
         f'base-url="{mock_api.url}"></stigg-customer-portal><p id="below">below</p>',
-        head=RECORDER, script_attrs='data-skeleton-memory="off"')
+        head=RECORDER + head, script_attrs='data-skeleton-memory="off"')
     page.goto(url)
     wait_ready(page, "#p")
     skeletons = page.evaluate("window.__skeletons")
@@ -241,13 +242,7 @@ def test_every_rule_the_loader_applies_is_what_python_counts(page, site, mock_ap
     from stigg_portal.clients.remote import PAYWALL_OPERATION
 
     page.set_viewport_size({"width": 390, "height": 900})
-    mock_api.reset()
-    url = site.page_url(
-        f'<stigg-customer-portal id="p" api-key="{DEFAULT_API_KEY}" customer-id="{customer}" '
-        f'base-url="{mock_api.url}"></stigg-customer-portal>',
-        head=rules_recorder(), script_attrs='data-skeleton-memory="off"')
-    page.goto(url)
-    wait_ready(page, "#p")
+    load(page, site, mock_api, customer, head=rules_recorder())
     applied = page.evaluate("window.__applied")
     answers = (scenario_answers(customer.removeprefix("demo-")) if customer.startswith("demo-")
                else load_fixture(customer))

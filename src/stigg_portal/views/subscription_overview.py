@@ -580,7 +580,6 @@ OVERVIEW_CLASSES = (
     "stigg-charge-list-skeleton",
     "stigg-trial-badge-skeleton",
     "stigg-overview-empty-skeleton",
-    "stigg-overview-empty-button-skeleton",
     "stigg-charge-skeleton",
     "stigg-usage-divider",
     "stigg-usage-over-limit",
@@ -614,8 +613,8 @@ class SubscriptionOverviewWidget(Widget):
         ShapeRule(PORTAL_OPERATION, "stigg-bill-skeleton", (CONTACT,), at_most=1, flag="data-stigg-bill-contact"),
         # no subscription to show: the overview's empty state, with its text and button and no next-bill box
         ShapeRule(PORTAL_OPERATION, "stigg-bill-skeleton", (SHOWN_SUBSCRIPTION,), at_most=1),
-        *(ShapeRule(PORTAL_OPERATION, box, (Pick("customerPortal"),), at_most=1, unless=(SHOWN_SUBSCRIPTION,))
-          for box in ("stigg-overview-empty-skeleton", "stigg-overview-empty-button-skeleton")),
+        ShapeRule(PORTAL_OPERATION, "stigg-overview-empty-skeleton", (Pick("customerPortal"),), at_most=1,
+                  unless=(SHOWN_SUBSCRIPTION,)),
         # the trial badge under the plan's name
         ShapeRule(PORTAL_OPERATION, "stigg-trial-badge-skeleton", (TRIAL,), at_most=1),
     )
