@@ -24,10 +24,8 @@ try {
     try {
       await page.goto(step.url);
       await page.waitForFunction(step.ready, { timeout: plan.timeoutMs, polling: 50 });
-      if (step.act) {
-        await page.evaluate(step.act);
-        await page.waitForFunction(step.after, { timeout: plan.timeoutMs, polling: 50 });
-      }
+      if (step.act) await page.evaluate(step.act);
+      if (step.after) await page.waitForFunction(step.after, { timeout: plan.timeoutMs, polling: 50 });
       out.result = await page.evaluate(plan.collect);
     } catch (error) {
       out.error = String(error && error.message || error);
