@@ -42,7 +42,9 @@ class Pick:
     An object at ``path`` (not a list) is a list of that one item: ``customerPortal`` with a
     ``billingPortalUrl`` test counts 1 or 0.
     ``first`` keeps only the first item that passes; ``then`` counts, instead of the items, the
-    items of a list inside each of them that pass its own tests."""
+    items of a list inside each of them that pass its own tests. An empty ``path`` is the item
+    itself (a list of one): ``Pick("", where=(("pricingType", "in", ["PAID"]),), then=...)`` counts
+    inside a paid plan only."""
 
     path: str
     where: tuple[tuple[str, str, Any], ...] = ()
@@ -64,7 +66,14 @@ class ShapeRule:
     ``at_most``; 0 when one of the ``requires`` picks counts nothing or one of the ``unless`` picks
     counts something. With ``flag``, the box is not
     repeated: the attribute ``flag`` is set on it when that number is above 0 and removed when it
-    is 0."""
+    is 0.
+
+    With ``each`` (picks of one list, no ``fallback``) the rule counts once per item: the items
+    any of those picks picks, in the list's order (with ``each_sort``, by that number field; an
+    item without one stands at its index), at most ``each_at_most``; the i-th number
+    shapes the ``box`` boxes inside the i-th box of class ``within`` (a plan card's rows), and
+    every pick of the rule (``count``, ``requires``, ``unless``) reads that item, not the answer's
+    ``data``. :func:`count` then gives a list."""
 
     operation: str
     box: str
@@ -74,6 +83,16 @@ class ShapeRule:
     flag: str | None = None
     requires: tuple[Pick, ...] = ()
     unless: tuple[Pick, ...] = ()
+    each: tuple[Pick, ...] = ()
+    within: str | None = None
+    each_at_most: int = 12
+    each_sort: str | None = None
+
+    def __post_init__(self) -> None:
+        if bool(self.each) != bool(self.within):
+            raise ValueError("a rule with 'each' needs 'within' (the box of each item), and 'within' needs 'each'")
+        if len({pick.path for pick in self.each}) > 1 or any(pick.fallback or pick.then for pick in self.each):
+            raise ValueError("'each' picks items of one list, without 'fallback' or 'then'")
 
 
 def _field(item: Any, dotted: str) -> Any:
@@ -122,7 +141,7 @@ def _passes(item: Any, test: tuple[str, str, Any]) -> bool:
 
 
 def _items(data: Any, pick: Pick) -> list[Any]:
-    items = _field(data, pick.path)
+    items = _field(data, pick.path) if pick.path else data
     if isinstance(items, dict):
         items = [items]
     if (not isinstance(items, list) or not items) and pick.fallback:
@@ -142,17 +161,41 @@ def _picked(data: Any, pick: Pick) -> int:
     return sum(_picked(item, pick.then) for item in items)
 
 
-def count(rule: ShapeRule, answer: Any) -> int | None:
-    """The number of boxes ``rule`` reads off a GraphQL answer (``{"data": ...}``), or ``None``
-    when the answer has no data (an error): the skeleton is left as it is."""
-    data = answer.get("data") if isinstance(answer, dict) else None
-    if not isinstance(data, dict) or answer.get("errors"):
-        return None
+def _each_items(data: Any, picks: tuple[Pick, ...], sort: str | None) -> list[Any]:
+    """The items of ``picks``' list that any of them picks, in the list's order or by ``sort``."""
+    items = _field(data, picks[0].path) if picks[0].path else data
+    items = [items] if isinstance(items, dict) else items
+    if not isinstance(items, list):
+        return []
+    chosen = {id(item) for pick in picks for item in _items(data, pick)}
+    indexed = [(index, item) for index, item in enumerate(items) if id(item) in chosen]
+    if sort:
+        def key(pair: tuple[int, Any]) -> tuple[float, int]:
+            value = _number(_field(pair[1], sort))
+            return (value if value is not None else pair[0], pair[0])
+
+        indexed.sort(key=key)
+    return [item for _, item in indexed]
+
+
+def _count_in(rule: ShapeRule, data: Any) -> int:
     if not all(_picked(data, pick) for pick in rule.requires) or any(_picked(data, pick) for pick in rule.unless):
         return 0
     n = sum(_picked(data, pick) for pick in rule.count) - rule.minus
     n = max(0, n)
     return n if rule.at_most is None else min(n, rule.at_most)
+
+
+def count(rule: ShapeRule, answer: Any) -> int | list[int] | None:
+    """The number of boxes ``rule`` reads off a GraphQL answer (``{"data": ...}``), one number
+    per item for a rule with ``each``, or ``None`` when the answer has no data (an error): the
+    skeleton is left as it is."""
+    data = answer.get("data") if isinstance(answer, dict) else None
+    if not isinstance(data, dict) or answer.get("errors"):
+        return None
+    if rule.each:
+        return [_count_in(rule, item) for item in _each_items(data, rule.each, rule.each_sort)[:rule.each_at_most]]
+    return _count_in(rule, data)
 
 
 def all_rules() -> list[ShapeRule]:

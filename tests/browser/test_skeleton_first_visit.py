@@ -54,11 +54,16 @@ def rules_recorder() -> str:
 new MutationObserver(() => {
   const p = document.getElementById("p");
   if (!p || p.getAttribute("data-stigg-state") !== "loading") return;
-  window.__applied.push(window.__rules.map((rule) => {
-    const boxes = [...p.querySelectorAll("." + rule.box)];
+  const left = (rule, root) => {
+    const boxes = [...root.querySelectorAll("." + rule.box)];
     return rule.flag ? boxes.some((box) => box.hasAttribute(rule.flag))
       : boxes.filter((box) => !box.classList.contains("stigg-skeleton-optional")).length;
-  }));
+  };
+  // a rule with `each`: what it left inside each shown box of its `within` class (a plan card)
+  window.__applied.push(window.__rules.map((rule) => (rule.within
+    ? [...p.querySelectorAll("." + rule.within)].filter((box) => !box.classList.contains("stigg-skeleton-optional"))
+      .map((box) => left(rule, box))
+    : left(rule, p))));
 }).observe(document, { subtree: true, childList: true, attributes: true });
 </script>""")
 
@@ -67,8 +72,11 @@ def python_counts(answers: dict) -> list:
     """What each rule says for these answers, as the recorder records it."""
     from stigg_portal.shapes import all_rules
 
-    return [(count(rule, answers[rule.operation]) > 0) if rule.flag else count(rule, answers[rule.operation])
-            for rule in all_rules()]
+    def recorded(rule, n):
+        return (n > 0) if rule.flag else n
+
+    counts = [(rule, count(rule, answers[rule.operation])) for rule in all_rules()]
+    return [[recorded(rule, k) for k in n] if rule.each else recorded(rule, n) for rule, n in counts]
 
 
 def answer_for(customer: str) -> dict:
@@ -198,16 +206,19 @@ new MutationObserver(() => {
   if (!p || p.getAttribute("data-stigg-state") !== "loading") return;
   const shown = (cls) => [...p.querySelectorAll("." + cls)].filter((box) => box.getBoundingClientRect().height > 0).length;
   window.__skeletons.push({ plans: shown("stigg-paywall-skeleton-plan"), switch: shown("stigg-skeleton-loader-billing-period"),
+                            cards: [...p.querySelectorAll(".stigg-paywall-skeleton-plan")].map((c) => Math.round(c.getBoundingClientRect().height)).filter((h) => h > 0),
                             below: Math.round(document.getElementById("below").getBoundingClientRect().top) });
 }).observe(document, { subtree: true, childList: true, attributes: true });
 </script>"""
 
 
+@pytest.mark.parametrize("attrs", ["", "hide-compatible-addons"])
 @pytest.mark.parametrize("width", [390, 1280])
-def test_a_public_pricing_table_gets_as_many_plan_cards_as_the_answer_has(page, site, mock_api, width):
+def test_a_public_pricing_table_gets_as_many_plan_cards_as_the_answer_has(page, site, mock_api, width, attrs):
     """No customer, no skeleton-plan-count: the default skeleton has three cards; the public
     answer has four plans (Free, Pro, Team, Enterprise), so on a phone, where the cards are
-    stacked, the page below the table moved by a whole card when the data came."""
+    stacked, the page below the table moved by a whole card when the data came. With
+    hide-compatible-addons no card has an add-ons box, in the skeleton either."""
     from stigg_portal.demo_data.pricing import public_paywall_answer
     from stigg_portal.elements import all_widgets
 
@@ -217,7 +228,7 @@ def test_a_public_pricing_table_gets_as_many_plan_cards_as_the_answer_has(page, 
     page.set_viewport_size({"width": width, "height": 900})
     mock_api.reset()
     url = site.page_url(
-        f'<stigg-paywall id="p" api-key="{DEFAULT_API_KEY}" base-url="{mock_api.url}"></stigg-paywall>'
+        f'<stigg-paywall id="p" api-key="{DEFAULT_API_KEY}" base-url="{mock_api.url}" {attrs}></stigg-paywall>'
         '<p id="below">Questions? Ask us.</p>', head=PAYWALL_RECORDER, script_attrs='data-skeleton-memory="off"')
     page.goto(url)
     wait_ready(page, "#p")
@@ -227,10 +238,15 @@ def test_a_public_pricing_table_gets_as_many_plan_cards_as_the_answer_has(page, 
     assert page.locator("#p .stigg-plan-offering-container").count() == 4
     below = page.evaluate('Math.round(document.getElementById("below").getBoundingClientRect().top)')
     assert abs(below - shaped["below"]) < abs(below - first["below"]), (first, shaped, below)
-    if width == 390:  # stacked: the missing fourth card was most of the move (858 px measured;
-        # what is left, ~200 px, is real cards being taller than skeleton ones: a return visit's
-        # memory has their heights, see test_skeleton_memory.py)
-        assert abs(below - first["below"]) > 600 and abs(below - shaped["below"]) < 260, (first, shaped, below)
+    if width == 390:  # stacked: the missing fourth card was most of the move (858 px measured)
+        assert abs(below - first["below"]) > 600, (first, shaped, below)
+    # each card as tall as its data: its header's lines, entitlement rows and add-ons (198 px were
+    # left at both widths before the per-card rules), so nothing below the table moves
+    assert abs(below - shaped["below"]) <= 2, (first, shaped, below)
+    cards = page.evaluate('[...document.querySelectorAll("#p .stigg-plan-offering-container")]'
+                          '.map((c) => Math.round(c.getBoundingClientRect().height))')
+    assert cards == shaped["cards"], (cards, shaped["cards"])
+    assert page.locator("#p .stigg-compatible-addon-item").count() == (0 if attrs else 4)
 
 
 @pytest.mark.parametrize("customer", ["customer-demo", "customer-trial", "customer-custom", "demo-no-subscription",
@@ -322,18 +338,26 @@ def test_data_skeleton_shape_off_keeps_the_default_skeleton(page, site, mock_api
 
 
 @pytest.mark.parametrize(("width", "customer"), [
-    *((1280, c) for c in ("customer-trial", "customer-custom", "demo-free", "demo-no-subscription", "demo-heavy-usage")),
+    *((1280, c) for c in ("customer-demo", "customer-trial", "customer-custom", "demo-free", "demo-no-subscription",
+                          "demo-heavy-usage")),
     *((390, c) for c in ("customer-demo", "customer-trial", "customer-custom", "demo-free", "demo-no-subscription")),
 ])
-def test_each_section_above_the_plans_is_as_tall_as_its_data(page, site, mock_api, width, customer):
+def test_each_section_is_as_tall_as_its_data(page, site, mock_api, width, customer):
     """A trial badge, a contact box, an empty overview, charge rows, cards without a footer line, a
-    payment-details card without a card, no invoices link: the shaped skeleton's sections (all but
-    the plans, whose cards' heights no rule predicts) are within a few pixels of the data's."""
+    payment-details card without a card, no invoices link, the plan cards' rows, add-ons and header
+    lines: the shaped skeleton's sections are within a few pixels of the data's. One named limit:
+    the card of the plan a scheduled update leads to has a line about it (25 px) no rule predicts
+    (it would join the subscription's updates to the plans), so the demo customer's Plans section
+    is left out at 390 px, where the cards are stacked."""
     page.set_viewport_size({"width": width, "height": 900})
     _, shaped, data = load(page, site, mock_api, customer)
     skeleton = {name: height for name, _, height in shaped["boxes"]}
     final = {name: height for name, _, height in data["boxes"]}
     plans = "stigg-customer-portal-paywall-section"
     assert set(skeleton) == set(final), (skeleton, final)
-    off = {name: (skeleton[name], final[name]) for name in final if name != plans and abs(skeleton[name] - final[name]) > 12}
+    unpredicted = {plans} if (width, customer) == (390, "customer-demo") else set()
+    off = {name: (skeleton[name], final[name]) for name in final
+           if name not in unpredicted and abs(skeleton[name] - final[name]) > 12}
     assert not off, off
+    if unpredicted:
+        assert 12 < final[plans] - skeleton[plans] <= 30, (skeleton[plans], final[plans])

@@ -371,6 +371,12 @@ def _current_period(answer: dict[str, Any]) -> str | None:
 CURRENT_PLAN_HIDDEN = "the customer's own plan shows even when hidden from the paywall"
 OTHER_PERIOD_ONLY = "paid plans priced only in the other period than the customer's subscription are left out"
 UNKNOWN_PERIODS = "billing periods other than MONTHLY and ANNUALLY"
+TRIAL_WITHOUT_CARD = "a trial customer's plan with no card of its own still counts for the trial line"
+RANGE_ONE_PERIOD = "a plan's quantity ranges that differ between its periods count for both"
+
+
+def _on_trial(answer: dict[str, Any]) -> bool:
+    return any(s.get("status") == "IN_TRIAL" for s in answer["data"]["paywall"].get("activeSubscriptions") or [])
 
 
 def paywall_variations(name: str, answer: dict[str, Any]):
@@ -388,7 +394,9 @@ def paywall_variations(name: str, answer: dict[str, Any]):
         unpriced = copy.deepcopy(answer)
         plan = unpriced["data"]["paywall"]["plans"][n]
         plan["prices"] = []
-        yield f"{name}, plan {n} ({plan.get('pricingType')}) without prices", unpriced, None
+        trial_card_gone = plans[n].get("refId") == current and plan.get("pricingType") == "PAID" and _on_trial(answer)
+        yield (f"{name}, plan {n} ({plan.get('pricingType')}) without prices", unpriced,
+               TRIAL_WITHOUT_CARD if trial_card_gone else None)
     for period in ("MONTHLY", "ANNUALLY"):
         one_period = copy.deepcopy(answer)
         for plan in one_period["data"]["paywall"]["plans"]:
@@ -403,6 +411,86 @@ def paywall_variations(name: str, answer: dict[str, Any]):
             plan["id"] = f"{plan.get('id')}-copy-{n}"
         more["data"]["paywall"]["plans"] = plans + extra
         yield f"{name}, every plan twice", more, None
+    yield from card_variations(name, answer)
+
+
+def card_variations(name: str, answer: dict[str, Any]):
+    """What changes a card's height: its description, entitlement rows, add-ons, quantity ranges."""
+    def changed(label: str, change, limit: str | None = None) -> tuple[str, dict[str, Any], str | None]:
+        out = copy.deepcopy(answer)
+        for n, plan in enumerate(out["data"]["paywall"].get("plans") or []):
+            change(n, plan)
+        return f"{name}, {label}", out, limit
+
+    def entitlement_lists(plan):
+        return [plan[key] for key in ("packageEntitlements", "entitlements") if isinstance(plan.get(key), list)]
+
+    def hide_every_other(n, plan):
+        for items in entitlement_lists(plan):
+            for i, item in enumerate(items):
+                if i % 2 == 0:
+                    item["hiddenFromWidgets"] = ["PAYWALL"]
+
+    def deny_first(n, plan):
+        for items in entitlement_lists(plan):
+            if items:
+                items[0]["isGranted"] = False
+
+    def legacy(n, plan):
+        typed = plan.pop("packageEntitlements", None)
+        if typed:
+            plan["entitlements"] = [{k: v for k, v in item.items() if k != "__typename"} for item in typed]
+
+    def none_on_odd(n, plan):
+        if n % 2:
+            plan["packageEntitlements"], plan["entitlements"] = [], []
+
+    def many_addons(n, plan):
+        addons = plan.get("compatibleAddons") or []
+        plan["compatibleAddons"] = [{**a, "refId": f"{a.get('refId')}-{k}", "id": f"{a.get('id')}-{k}"}
+                                    for k in range(3) for a in addons]
+
+    def hide_first_addon(n, plan):
+        for addon in (plan.get("compatibleAddons") or [])[:1]:
+            addon["hiddenFromWidgets"] = ["PAYWALL"]
+
+    def free_addons(n, plan):
+        for addon in plan.get("compatibleAddons") or []:
+            addon["pricingType"] = "FREE"
+
+    def ranges(n, plan):
+        for price in plan.get("prices") or []:
+            if price.get("billingModel") == "PER_UNIT":
+                price["minUnitQuantity"], price["maxUnitQuantity"] = (3, None) if n % 2 else (1, 50)
+
+    def range_in_one_period(n, plan):
+        for price in plan.get("prices") or []:
+            if price.get("billingModel") == "PER_UNIT":
+                monthly = price.get("billingPeriod") == "MONTHLY"
+                price["minUnitQuantity"], price["maxUnitQuantity"] = (3, None) if monthly else (1, 50)
+
+    def no_base(n, plan):
+        plan["basePlan"] = None
+        if n % 2:
+            plan["packageEntitlements"], plan["entitlements"] = [], []
+
+    yield changed("no descriptions", lambda n, plan: plan.update(description=None))
+    yield changed("every other entitlement hidden", hide_every_other)
+    yield changed("first entitlement not granted", deny_first)
+    yield changed("legacy entitlements list", legacy)
+    yield changed("no entitlements on every other plan", none_on_odd)
+    yield changed("every add-on three times", many_addons)
+    yield changed("first add-on hidden", hide_first_addon)
+    yield changed("free add-ons", free_addons)
+    yield changed("quantity ranges on per-unit prices", ranges)
+    yield changed("no base plans, no entitlements on every other plan", no_base)
+    count_of = len(answer["data"]["paywall"].get("plans") or [])
+    yield changed("plans ordered last to first", lambda n, plan: plan.update(order=str(count_of - n) if n % 2 else count_of - n))
+    yield changed("the last plan ordered first", lambda n, plan: plan.update(order=-1) if n == count_of - 1 else None)
+    per_unit_both = any({p.get("billingPeriod") for p in plan.get("prices") or [] if p.get("billingModel") == "PER_UNIT"}
+                        >= {"MONTHLY", "ANNUALLY"} for plan in answer["data"]["paywall"].get("plans") or [])
+    yield changed("a quantity range of another kind in each period", range_in_one_period,
+                  RANGE_ONE_PERIOD if per_unit_both else None)
 
 
 PAYWALL_CASES = [case for name, answer in paywall_answers() for case in paywall_variations(name, answer)]
@@ -413,9 +501,42 @@ PAYWALL_CASES = [case for name, answer in paywall_answers() for case in paywall_
     for name, answer, limit in PAYWALL_CASES])
 def test_the_pricing_tables_rules_count_what_it_renders(name: str, answer: dict[str, Any]):
     view = build_paywall_view(parse_paywall(answer), now=REFERENCE_NOW, texts=TEXTS)
-    rules = rules_of("stigg-paywall")
+    rules = paywall_rules()
     assert count(rules["stigg-paywall-skeleton-plan"], answer) == len(view.plans)
     assert count(rules["stigg-skeleton-loader-billing-period"], answer) == int(view.period_switch is not None)
+    assert rendered_cards(view) == counted_cards(answer)
+
+
+def paywall_rules() -> dict[str, ShapeRule]:
+    """The pricing table's rules by box, or by flag for the flags on one box."""
+    return {rule.flag or rule.box: rule for rule in all_widgets()["stigg-paywall"].early_shape}
+
+
+def rendered_cards(view) -> dict[str, Any]:
+    """What the rendered table's cards have, per card, as the per-card rules count it."""
+    cards = view.plans[:12]
+    return {
+        "data-stigg-described": view.show_description, "data-stigg-tiers": view.with_tiers_row,
+        "data-stigg-trial": view.with_trial_row,
+        "stigg-paywall-skeleton-row": [min(len(c.entitlement_rows), 12) for c in cards],
+        "stigg-paywall-skeleton-rows-title": [int(bool(c.entitlements_title)) for c in cards],
+        "stigg-paywall-skeleton-addons-gap": [int(c.has_entitlements) for c in cards],
+        "stigg-paywall-skeleton-addons": [int(bool(c.addons)) for c in cards],
+        "stigg-paywall-skeleton-addon": [len(c.addons) for c in cards],
+        "stigg-paywall-skeleton-addons-toggle": [int(bool(c.addons_toggle_text)) for c in cards],
+    }
+
+
+def counted_cards(answer: dict[str, Any]) -> dict[str, Any]:
+    rules = paywall_rules()
+    return {key: (count(rules[key], answer) > 0) if rules[key].flag else count(rules[key], answer)
+            for key in rendered_cards_keys()}
+
+
+def rendered_cards_keys() -> tuple[str, ...]:
+    return ("data-stigg-described", "data-stigg-tiers", "data-stigg-trial", "stigg-paywall-skeleton-row",
+            "stigg-paywall-skeleton-rows-title", "stigg-paywall-skeleton-addons-gap", "stigg-paywall-skeleton-addons",
+            "stigg-paywall-skeleton-addon", "stigg-paywall-skeleton-addons-toggle")
 
 
 def test_the_pricing_table_variations_cover_each_outcome():

@@ -215,7 +215,7 @@ function isLink(value) {
 }
 const isObject = (value) => value !== null && typeof value === "object" && !Array.isArray(value);
 function pickedItems(data, pick) {
-  let items = fieldOf(data, pick.path);
+  let items = pick.path ? fieldOf(data, pick.path) : data; // "": the item itself
   if (isObject(items)) items = [items]; // an object is a list of one
   if ((!Array.isArray(items) || !items.length) && pick.fallback) {
     const legacy = fieldOf(data, pick.fallback);
@@ -230,15 +230,42 @@ function pickedCount(data, pick) {
   const items = pickedItems(data, pick);
   return pick.then ? items.reduce((sum, item) => sum + pickedCount(item, pick.then), 0) : items.length;
 }
-function ruleCount(rule, answer) {
-  if (!isObject(answer) || !isObject(answer.data) || answer.errors) return null;
-  if (!rule.requires.every((pick) => pickedCount(answer.data, pick) > 0)) return 0;
-  if (rule.unless.some((pick) => pickedCount(answer.data, pick) > 0)) return 0;
-  const n = Math.max(0, rule.count.reduce((sum, pick) => sum + pickedCount(answer.data, pick), 0) - rule.minus);
+function countIn(rule, data) {
+  if (!rule.requires.every((pick) => pickedCount(data, pick) > 0)) return 0;
+  if (rule.unless.some((pick) => pickedCount(data, pick) > 0)) return 0;
+  const n = Math.max(0, rule.count.reduce((sum, pick) => sum + pickedCount(data, pick), 0) - rule.minus);
   return rule.at_most === null ? n : Math.min(n, rule.at_most);
 }
+// a rule with `each`: one count per item its picks pick, in the list's order (a plan card's rows)
+// (each_sort: by that number field, an item without one at its index, as the view sorts plans)
+function eachItems(data, picks, sort) {
+  let items = picks[0].path ? fieldOf(data, picks[0].path) : data;
+  if (isObject(items)) items = [items];
+  if (!Array.isArray(items)) return [];
+  const chosen = new Set(picks.flatMap((pick) => pickedItems(data, pick)));
+  const indexed = items.map((item, index) => [index, item]).filter(([, item]) => chosen.has(item));
+  if (sort) {
+    const key = ([index, item]) => numberOf(fieldOf(item, sort)) ?? index;
+    indexed.sort((a, b) => key(a) - key(b) || a[0] - b[0]);
+  }
+  return indexed.map(([, item]) => item);
+}
+function ruleCount(rule, answer) {
+  if (!isObject(answer) || !isObject(answer.data) || answer.errors) return null;
+  if (rule.each.length) {
+    return eachItems(answer.data, rule.each, rule.each_sort).slice(0, rule.each_at_most).map((item) => countIn(rule, item));
+  }
+  return countIn(rule, answer.data);
+}
 function applyShape(element, rule, n) {
-  const boxes = [...element.querySelectorAll(`.${rule.box}`)];
+  if (Array.isArray(n)) { // the i-th count shapes the boxes inside the i-th `within` box
+    const holders = element.querySelectorAll(`.${rule.within}`);
+    n.forEach((k, i) => { if (holders[i]) shapeBoxes([...holders[i].querySelectorAll(`.${rule.box}`)], rule, k); });
+    return;
+  }
+  shapeBoxes([...element.querySelectorAll(`.${rule.box}`)], rule, n);
+}
+function shapeBoxes(boxes, rule, n) {
   if (!boxes.length) return;
   if (rule.flag) {
     for (const box of boxes) box.toggleAttribute(rule.flag, n > 0);

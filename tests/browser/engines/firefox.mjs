@@ -17,6 +17,9 @@ const browser = await puppeteer.launch({
 try {
   for (const step of plan.steps) {
     const page = await browser.newPage();
+    // the layout Chromium's pages get (Playwright's default viewport), not the headless window's
+    // 800 px, where the portal's usage cards stand three a row at ~200 px and wrap their text
+    await page.setViewport({ width: 1280, height: 720 });
     const consoleLines = [];
     page.on("console", (m) => consoleLines.push([m.type(), m.text()]));
     page.on("pageerror", (e) => consoleLines.push(["pageerror", String(e && e.message || e)]));

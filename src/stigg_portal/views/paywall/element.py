@@ -10,6 +10,7 @@ from ...models import PricingType
 from ...shapes import Pick, ShapeRule
 from ..common import BASE_EVENTS, EVENT_BILLING_PERIOD_CHANGE, EVENT_PLAN_SELECTED
 from ._base import (
+    ADDONS_SHOWN,
     ANNUALLY,
     BILLING_PERIOD_STATE,
     MONTHLY,
@@ -30,6 +31,34 @@ PAYWALL_PLANS = (
     Pick("paywall.plans", where=(_SHOWN, ("pricingType", "in", [PricingType.PAID.value]),
                                  ("prices", "longer than", 0))),
 )
+
+
+_PAID, _FREE = PricingType.PAID.value, PricingType.FREE.value
+_TIERED = ("tiersMode", "not in", [None, ""])
+_TOP_UP = ("topUpCustomCurrencyId", "not in", [None, ""])
+# Inside one plan card (rules with ``each=PAYWALL_PLANS``): its entitlement rows
+# (entitlements.py, _entitlement_rows): the granted entitlements not hidden from the paywall, a
+# row for a per-unit price with a quantity range, one for a credit top-up
+_CARD_ENTITLEMENTS = Pick("packageEntitlements", where=(("isGranted", "not in", [False]), _SHOWN),
+                          fallback="entitlements", fallback_typename="PackageFeatureEntitlement")
+_CARD_ROWS = (
+    _CARD_ENTITLEMENTS,
+    Pick("prices", where=(("maxUnitQuantity", ">", 0), ("billingModel", "not in", ["CREDIT_BASED"])), first=True),
+    Pick("prices", where=(("minUnitQuantity", ">", 1), ("maxUnitQuantity", "in", [None, 0]),
+                          ("billingModel", "not in", ["CREDIT_BASED"])), first=True),
+    Pick("prices", where=(("billingModel", "in", ["PER_UNIT"]), _TOP_UP, _TIERED), first=True),
+)
+# its add-ons (addons.py, _compatible_addons): none on a free plan, only paid ones on a paid plan
+_CARD_ADDONS = (
+    Pick("", where=(("pricingType", "in", [_PAID]),),
+         then=Pick("compatibleAddons", where=(_SHOWN, ("pricingType", "in", [_PAID])))),
+    Pick("", where=(("pricingType", "not in", [_PAID, _FREE]),), then=Pick("compatibleAddons", where=(_SHOWN,))),
+)
+
+
+def _per_card(box: str, count: tuple[Pick, ...], **options: Any) -> ShapeRule:
+    return ShapeRule(PAYWALL_OPERATION, box, count, each=PAYWALL_PLANS, each_sort="order",
+                     within="stigg-paywall-skeleton-plan", **options)
 
 
 def _priced_in(period: str) -> Pick:
@@ -92,6 +121,25 @@ class PaywallWidget(Widget):
         ShapeRule(PAYWALL_OPERATION, "stigg-paywall-skeleton-plan", PAYWALL_PLANS, at_most=12),
         ShapeRule(PAYWALL_OPERATION, "stigg-skeleton-loader-billing-period", (Pick("paywall.plans"),), at_most=1,
                   requires=(_priced_in(MONTHLY), _priced_in(ANNUALLY))),
+        # the header's rows every card keeps when one card has them (cards.py, build_paywall_view):
+        # a description, a price-tier menu, a trial line
+        ShapeRule(PAYWALL_OPERATION, "stigg-skeleton-loader-plans-container",
+                  (Pick("paywall.plans", where=(("description", "not in", [None, ""]),)),), flag="data-stigg-described"),
+        ShapeRule(PAYWALL_OPERATION, "stigg-skeleton-loader-plans-container",
+                  (Pick("paywall.plans", then=Pick("prices", where=(_TIERED, ("tiers", "longer than", 0)))),),
+                  flag="data-stigg-tiers",
+                  unless=(Pick("paywall.activeSubscriptions", where=(("plan.pricingType", "in", ["CUSTOM"]),)),
+                          Pick("paywall.activeSubscriptions", where=(("pricingType", "in", ["CUSTOM"]),)))),
+        ShapeRule(PAYWALL_OPERATION, "stigg-skeleton-loader-plans-container",
+                  (Pick("paywall.activeSubscriptions", where=(("status", "in", ["IN_TRIAL"]),)),), flag="data-stigg-trial"),
+        # each card: its rows, the title above them, the space above the add-ons when the plan has
+        # entitlements of its own, its add-ons (a page of them, "Show more")
+        _per_card("stigg-paywall-skeleton-row", _CARD_ROWS, at_most=12),
+        _per_card("stigg-paywall-skeleton-rows-title", (*_CARD_ROWS, Pick("basePlan")), at_most=1),
+        _per_card("stigg-paywall-skeleton-addons-gap", (_CARD_ENTITLEMENTS,), at_most=1),
+        _per_card("stigg-paywall-skeleton-addons", _CARD_ADDONS, at_most=1),
+        _per_card("stigg-paywall-skeleton-addon", _CARD_ADDONS, at_most=ADDONS_SHOWN),
+        _per_card("stigg-paywall-skeleton-addons-toggle", _CARD_ADDONS, minus=ADDONS_SHOWN, at_most=1),
     )
     css_classes = (
         "stigg-paywall-container",
