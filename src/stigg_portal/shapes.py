@@ -24,7 +24,7 @@ from typing import Any
 __all__ = ["Pick", "ShapeRule", "all_rules", "count", "demo_shapes", "loader_rules"]
 
 #: Tests a :class:`Pick` may use (the loader implements the same ones).
-OPERATORS = ("in", "not in", "!=", ">", "lacks", "longer than", "is url")
+OPERATORS = ("in", "not in", "!=", ">", "lacks", "longer than", "is url", "in picked")
 
 
 @dataclass(frozen=True)
@@ -37,8 +37,10 @@ class Pick:
     ``(dotted field, operator, operand)`` tests: ``in`` / ``not in`` a list of values, ``!=`` and
     ``>`` a number (numbers written as strings count as numbers; a missing field is ``None``),
     ``lacks`` a value (the field is not a list holding it), ``longer than`` a length (the field is
-    a list of more items) and ``is url`` (the field is a link the views would show,
-    ``views.common.safe_url``; no operand).
+    a list of more items), ``is url`` (the field is a link the views would show,
+    ``views.common.safe_url``; no operand) and ``in picked`` (the field is one of the values at
+    ``field`` of the items ``pick`` picks in the whole answer's ``data``; the operand is
+    ``(pick, field)``: a plan card that a scheduled update leads to).
     An object at ``path`` (not a list) is a list of that one item: ``customerPortal`` with a
     ``billingPortalUrl`` test counts 1 or 0.
     ``first`` keeps only the first item that passes; ``then`` counts, instead of the items, the
@@ -118,9 +120,18 @@ def _number(value: Any) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def _passes(item: Any, test: tuple[str, str, Any]) -> bool:
+def _leaves(data: Any, pick: Pick, root: Any) -> list[Any]:
+    """The items ``pick`` picks, or with ``then`` the items its innermost pick picks in them."""
+    items = _items(data, pick, root)
+    return items if pick.then is None else [leaf for item in items for leaf in _leaves(item, pick.then, root)]
+
+
+def _passes(item: Any, test: tuple[str, str, Any], root: Any) -> bool:
     name, op, operand = test
     value = _field(item, name)
+    if op == "in picked":
+        pick, field = operand
+        return value is not None and value in [_field(leaf, field) for leaf in _leaves(root, pick, root)]
     if op == "in":
         return value in operand
     if op == "not in":
@@ -140,7 +151,7 @@ def _passes(item: Any, test: tuple[str, str, Any]) -> bool:
     return number is not None and number > operand  # ">"
 
 
-def _items(data: Any, pick: Pick) -> list[Any]:
+def _items(data: Any, pick: Pick, root: Any) -> list[Any]:
     items = _field(data, pick.path) if pick.path else data
     if isinstance(items, dict):
         items = [items]
@@ -150,15 +161,15 @@ def _items(data: Any, pick: Pick) -> list[Any]:
                  for item in legacy if isinstance(item, dict)] if isinstance(legacy, list) else []
     if not isinstance(items, list):
         return []
-    passed = [item for item in items if isinstance(item, dict) and all(_passes(item, t) for t in pick.where)]
+    passed = [item for item in items if isinstance(item, dict) and all(_passes(item, t, root) for t in pick.where)]
     return passed[:1] if pick.first else passed
 
 
-def _picked(data: Any, pick: Pick) -> int:
-    items = _items(data, pick)
+def _picked(data: Any, pick: Pick, root: Any) -> int:
+    items = _items(data, pick, root)
     if pick.then is None:
         return len(items)
-    return sum(_picked(item, pick.then) for item in items)
+    return sum(_picked(item, pick.then, root) for item in items)
 
 
 def _each_items(data: Any, picks: tuple[Pick, ...], sort: str | None) -> list[Any]:
@@ -167,7 +178,7 @@ def _each_items(data: Any, picks: tuple[Pick, ...], sort: str | None) -> list[An
     items = [items] if isinstance(items, dict) else items
     if not isinstance(items, list):
         return []
-    chosen = {id(item) for pick in picks for item in _items(data, pick)}
+    chosen = {id(item) for pick in picks for item in _items(data, pick, data)}
     indexed = [(index, item) for index, item in enumerate(items) if id(item) in chosen]
     if sort:
         def key(pair: tuple[int, Any]) -> tuple[float, int]:
@@ -178,10 +189,11 @@ def _each_items(data: Any, picks: tuple[Pick, ...], sort: str | None) -> list[An
     return [item for _, item in indexed]
 
 
-def _count_in(rule: ShapeRule, data: Any) -> int:
-    if not all(_picked(data, pick) for pick in rule.requires) or any(_picked(data, pick) for pick in rule.unless):
+def _count_in(rule: ShapeRule, data: Any, root: Any) -> int:
+    if not all(_picked(data, pick, root) for pick in rule.requires) \
+            or any(_picked(data, pick, root) for pick in rule.unless):
         return 0
-    n = sum(_picked(data, pick) for pick in rule.count) - rule.minus
+    n = sum(_picked(data, pick, root) for pick in rule.count) - rule.minus
     n = max(0, n)
     return n if rule.at_most is None else min(n, rule.at_most)
 
@@ -194,8 +206,8 @@ def count(rule: ShapeRule, answer: Any) -> int | list[int] | None:
     if not isinstance(data, dict) or answer.get("errors"):
         return None
     if rule.each:
-        return [_count_in(rule, item) for item in _each_items(data, rule.each, rule.each_sort)[:rule.each_at_most]]
-    return _count_in(rule, data)
+        return [_count_in(rule, item, data) for item in _each_items(data, rule.each, rule.each_sort)[:rule.each_at_most]]
+    return _count_in(rule, data, data)
 
 
 def all_rules() -> list[ShapeRule]:

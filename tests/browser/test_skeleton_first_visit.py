@@ -345,19 +345,14 @@ def test_data_skeleton_shape_off_keeps_the_default_skeleton(page, site, mock_api
 def test_each_section_is_as_tall_as_its_data(page, site, mock_api, width, customer):
     """A trial badge, a contact box, an empty overview, charge rows, cards without a footer line, a
     payment-details card without a card, no invoices link, the plan cards' rows, add-ons and header
-    lines: the shaped skeleton's sections are within a few pixels of the data's. One named limit:
-    the card of the plan a scheduled update leads to has a line about it (25 px) no rule predicts
-    (it would join the subscription's updates to the plans), so the demo customer's Plans section
-    is left out at 390 px, where the cards are stacked."""
+    lines, the line on the plan a scheduled downgrade leads to: the shaped skeleton's sections are
+    within a few pixels of the data's."""
     page.set_viewport_size({"width": width, "height": 900})
     _, shaped, data = load(page, site, mock_api, customer)
     skeleton = {name: height for name, _, height in shaped["boxes"]}
     final = {name: height for name, _, height in data["boxes"]}
     plans = "stigg-customer-portal-paywall-section"
     assert set(skeleton) == set(final), (skeleton, final)
-    unpredicted = {plans} if (width, customer) == (390, "customer-demo") else set()
-    off = {name: (skeleton[name], final[name]) for name in final
-           if name not in unpredicted and abs(skeleton[name] - final[name]) > 12}
+    off = {name: (skeleton[name], final[name]) for name in final if abs(skeleton[name] - final[name]) > 12}
     assert not off, off
-    if unpredicted:
-        assert 12 < final[plans] - skeleton[plans] <= 30, (skeleton[plans], final[plans])
+    assert abs(skeleton[plans] - final[plans]) <= 2, (skeleton[plans], final[plans])

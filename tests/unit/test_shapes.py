@@ -373,6 +373,8 @@ OTHER_PERIOD_ONLY = "paid plans priced only in the other period than the custome
 UNKNOWN_PERIODS = "billing periods other than MONTHLY and ANNUALLY"
 TRIAL_WITHOUT_CARD = "a trial customer's plan with no card of its own still counts for the trial line"
 RANGE_ONE_PERIOD = "a plan's quantity ranges that differ between its periods count for both"
+CUSTOM_PRICE_DOWNGRADE = ("a customer on a custom price has no buttons, so no line on the plan a downgrade "
+                          "leads to, but the rule counts one (a card's rule reads its plan, not the subscription)")
 
 
 def _on_trial(answer: dict[str, Any]) -> bool:
@@ -474,6 +476,22 @@ def card_variations(name: str, answer: dict[str, Any]):
         if n % 2:
             plan["packageEntitlements"], plan["entitlements"] = [], []
 
+    subscriptions = answer["data"]["paywall"].get("activeSubscriptions") or []
+    downgrades = [u for sub in subscriptions for u in sub.get("scheduledUpdates") or []
+                  if u.get("subscriptionScheduleType") == "Downgrade"]
+    if subscriptions:
+        custom = copy.deepcopy(answer)
+        for sub in custom["data"]["paywall"]["activeSubscriptions"]:
+            sub["pricingType"] = "CUSTOM"
+        yield f"{name}, on a custom price", custom, CUSTOM_PRICE_DOWNGRADE if downgrades else None
+    if downgrades:
+        other = copy.deepcopy(answer)
+        for sub in other["data"]["paywall"]["activeSubscriptions"]:
+            for update in sub.get("scheduledUpdates") or []:
+                variables = update.setdefault("scheduleVariables", {}) or {}
+                update["scheduleVariables"] = {**variables, "billingPeriod": "ANNUALLY"
+                                               if variables.get("billingPeriod") == "MONTHLY" else "MONTHLY"}
+        yield f"{name}, the downgrade in the other period", other, None
     yield changed("no descriptions", lambda n, plan: plan.update(description=None))
     yield changed("every other entitlement hidden", hide_every_other)
     yield changed("first entitlement not granted", deny_first)
@@ -518,6 +536,7 @@ def rendered_cards(view) -> dict[str, Any]:
     return {
         "data-stigg-described": view.show_description, "data-stigg-tiers": view.with_tiers_row,
         "data-stigg-trial": view.with_trial_row,
+        "data-stigg-scheduled": [bool(c.cta and c.cta.schedule_text) for c in cards],
         "stigg-paywall-skeleton-row": [min(len(c.entitlement_rows), 12) for c in cards],
         "stigg-paywall-skeleton-rows-title": [int(bool(c.entitlements_title)) for c in cards],
         "stigg-paywall-skeleton-addons-gap": [int(c.has_entitlements) for c in cards],
@@ -529,12 +548,18 @@ def rendered_cards(view) -> dict[str, Any]:
 
 def counted_cards(answer: dict[str, Any]) -> dict[str, Any]:
     rules = paywall_rules()
-    return {key: (count(rules[key], answer) > 0) if rules[key].flag else count(rules[key], answer)
-            for key in rendered_cards_keys()}
+    def counted(rule):
+        n = count(rule, answer)
+        if not rule.flag:
+            return n
+        return [k > 0 for k in n] if isinstance(n, list) else n > 0
+
+    return {key: counted(rules[key]) for key in rendered_cards_keys()}
 
 
 def rendered_cards_keys() -> tuple[str, ...]:
-    return ("data-stigg-described", "data-stigg-tiers", "data-stigg-trial", "stigg-paywall-skeleton-row",
+    return ("data-stigg-described", "data-stigg-tiers", "data-stigg-trial", "data-stigg-scheduled",
+            "stigg-paywall-skeleton-row",
             "stigg-paywall-skeleton-rows-title", "stigg-paywall-skeleton-addons-gap", "stigg-paywall-skeleton-addons",
             "stigg-paywall-skeleton-addon", "stigg-paywall-skeleton-addons-toggle")
 

@@ -195,8 +195,15 @@ function numberOf(value) {
   const number = Number(value.trim());
   return Number.isFinite(number) ? number : null;
 }
-function passes(item, [name, op, operand]) {
+function leavesOf(data, pick, root) {
+  const items = pickedItems(data, pick, root);
+  return pick.then ? items.flatMap((item) => leavesOf(item, pick.then, root)) : items;
+}
+function passes(item, [name, op, operand], root) {
   const value = fieldOf(item, name);
+  if (op === "in picked") { // [pick, field]: one of the values at field of what pick picks in the answer
+    return value !== null && leavesOf(root, operand[0], root).some((leaf) => fieldOf(leaf, operand[1]) === value);
+  }
   if (op === "in") return operand.includes(value);
   if (op === "not in") return !operand.includes(value);
   if (op === "lacks") return !(Array.isArray(value) && value.includes(operand));
@@ -214,7 +221,7 @@ function isLink(value) {
   return /^https?:\/\/[^\s/?#]+/i.test(text) && ![...text].some((c) => c.charCodeAt(0) < 32 || /\s/.test(c));
 }
 const isObject = (value) => value !== null && typeof value === "object" && !Array.isArray(value);
-function pickedItems(data, pick) {
+function pickedItems(data, pick, root) {
   let items = pick.path ? fieldOf(data, pick.path) : data; // "": the item itself
   if (isObject(items)) items = [items]; // an object is a list of one
   if ((!Array.isArray(items) || !items.length) && pick.fallback) {
@@ -223,17 +230,17 @@ function pickedItems(data, pick) {
       .map((item) => (pick.fallback_typename ? { __typename: pick.fallback_typename, ...item } : item)) : [];
   }
   if (!Array.isArray(items)) return [];
-  const passed = items.filter((item) => isObject(item) && pick.where.every((test) => passes(item, test)));
+  const passed = items.filter((item) => isObject(item) && pick.where.every((test) => passes(item, test, root)));
   return pick.first ? passed.slice(0, 1) : passed;
 }
-function pickedCount(data, pick) {
-  const items = pickedItems(data, pick);
-  return pick.then ? items.reduce((sum, item) => sum + pickedCount(item, pick.then), 0) : items.length;
+function pickedCount(data, pick, root) {
+  const items = pickedItems(data, pick, root);
+  return pick.then ? items.reduce((sum, item) => sum + pickedCount(item, pick.then, root), 0) : items.length;
 }
-function countIn(rule, data) {
-  if (!rule.requires.every((pick) => pickedCount(data, pick) > 0)) return 0;
-  if (rule.unless.some((pick) => pickedCount(data, pick) > 0)) return 0;
-  const n = Math.max(0, rule.count.reduce((sum, pick) => sum + pickedCount(data, pick), 0) - rule.minus);
+function countIn(rule, data, root) {
+  if (!rule.requires.every((pick) => pickedCount(data, pick, root) > 0)) return 0;
+  if (rule.unless.some((pick) => pickedCount(data, pick, root) > 0)) return 0;
+  const n = Math.max(0, rule.count.reduce((sum, pick) => sum + pickedCount(data, pick, root), 0) - rule.minus);
   return rule.at_most === null ? n : Math.min(n, rule.at_most);
 }
 // a rule with `each`: one count per item its picks pick, in the list's order (a plan card's rows)
@@ -242,7 +249,7 @@ function eachItems(data, picks, sort) {
   let items = picks[0].path ? fieldOf(data, picks[0].path) : data;
   if (isObject(items)) items = [items];
   if (!Array.isArray(items)) return [];
-  const chosen = new Set(picks.flatMap((pick) => pickedItems(data, pick)));
+  const chosen = new Set(picks.flatMap((pick) => pickedItems(data, pick, data)));
   const indexed = items.map((item, index) => [index, item]).filter(([, item]) => chosen.has(item));
   if (sort) {
     const key = ([index, item]) => numberOf(fieldOf(item, sort)) ?? index;
@@ -253,9 +260,10 @@ function eachItems(data, picks, sort) {
 function ruleCount(rule, answer) {
   if (!isObject(answer) || !isObject(answer.data) || answer.errors) return null;
   if (rule.each.length) {
-    return eachItems(answer.data, rule.each, rule.each_sort).slice(0, rule.each_at_most).map((item) => countIn(rule, item));
+    return eachItems(answer.data, rule.each, rule.each_sort).slice(0, rule.each_at_most)
+      .map((item) => countIn(rule, item, answer.data));
   }
-  return countIn(rule, answer.data);
+  return countIn(rule, answer.data, answer.data);
 }
 function applyShape(element, rule, n) {
   if (Array.isArray(n)) { // the i-th count shapes the boxes inside the i-th `within` box

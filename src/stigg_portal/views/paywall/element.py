@@ -6,7 +6,7 @@ from typing import Any
 
 from ...clients.remote import PAYWALL_OPERATION
 from ...elements import PaywallAttributes, RenderInput, Widget, register_widget
-from ...models import PricingType
+from ...models import PricingType, SubscriptionScheduleType
 from ...shapes import Pick, ShapeRule
 from ..common import BASE_EVENTS, EVENT_BILLING_PERIOD_CHANGE, EVENT_PLAN_SELECTED
 from ._base import (
@@ -54,6 +54,16 @@ _CARD_ADDONS = (
          then=Pick("compatibleAddons", where=(_SHOWN, ("pricingType", "in", [_PAID])))),
     Pick("", where=(("pricingType", "not in", [_PAID, _FREE]),), then=Pick("compatibleAddons", where=(_SHOWN,))),
 )
+
+
+# the card of the plan a scheduled downgrade leads to: a line about it instead of the button
+# (cards.py, _cta; subscription.py, _is_next_plan)
+_DOWNGRADE_TARGETS = (Pick("paywall.activeSubscriptions", then=Pick(
+    "scheduledUpdates", where=(("subscriptionScheduleType", "in", [SubscriptionScheduleType.DOWNGRADE.value]),))),
+    "targetPackage.refId")
+_NEXT_PLAN = Pick("", where=(("refId", "in picked", _DOWNGRADE_TARGETS),))
+_IN_CUSTOM_PLAN = (Pick("paywall.activeSubscriptions", where=(("plan.pricingType", "in", ["CUSTOM"]),)),
+                   Pick("paywall.activeSubscriptions", where=(("pricingType", "in", ["CUSTOM"]),)))
 
 
 def _per_card(box: str, count: tuple[Pick, ...], **options: Any) -> ShapeRule:
@@ -127,13 +137,12 @@ class PaywallWidget(Widget):
                   (Pick("paywall.plans", where=(("description", "not in", [None, ""]),)),), flag="data-stigg-described"),
         ShapeRule(PAYWALL_OPERATION, "stigg-skeleton-loader-plans-container",
                   (Pick("paywall.plans", then=Pick("prices", where=(_TIERED, ("tiers", "longer than", 0)))),),
-                  flag="data-stigg-tiers",
-                  unless=(Pick("paywall.activeSubscriptions", where=(("plan.pricingType", "in", ["CUSTOM"]),)),
-                          Pick("paywall.activeSubscriptions", where=(("pricingType", "in", ["CUSTOM"]),)))),
+                  flag="data-stigg-tiers", unless=_IN_CUSTOM_PLAN),
         ShapeRule(PAYWALL_OPERATION, "stigg-skeleton-loader-plans-container",
                   (Pick("paywall.activeSubscriptions", where=(("status", "in", ["IN_TRIAL"]),)),), flag="data-stigg-trial"),
-        # each card: its rows, the title above them, the space above the add-ons when the plan has
+        # each card: the line about a scheduled downgrade to it, its rows, the title above them, the space above the add-ons when the plan has
         # entitlements of its own, its add-ons (a page of them, "Show more")
+        _per_card("stigg-paywall-skeleton-after-button", (_NEXT_PLAN,), flag="data-stigg-scheduled"),
         _per_card("stigg-paywall-skeleton-row", _CARD_ROWS, at_most=12),
         _per_card("stigg-paywall-skeleton-rows-title", (*_CARD_ROWS, Pick("basePlan")), at_most=1),
         _per_card("stigg-paywall-skeleton-addons-gap", (_CARD_ENTITLEMENTS,), at_most=1),
