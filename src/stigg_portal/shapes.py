@@ -151,10 +151,14 @@ def _passes(item: Any, test: tuple[str, str, Any], root: Any) -> bool:
     return number is not None and number > operand  # ">"
 
 
+def _listed(data: Any, path: str) -> Any:
+    """What is at ``path`` (``""``: ``data`` itself), an object as a list of one."""
+    items = _field(data, path) if path else data
+    return [items] if isinstance(items, dict) else items
+
+
 def _items(data: Any, pick: Pick, root: Any) -> list[Any]:
-    items = _field(data, pick.path) if pick.path else data
-    if isinstance(items, dict):
-        items = [items]
+    items = _listed(data, pick.path)
     if (not isinstance(items, list) or not items) and pick.fallback:
         legacy = _field(data, pick.fallback)
         items = [{"__typename": pick.fallback_typename, **item} if pick.fallback_typename else item
@@ -166,16 +170,12 @@ def _items(data: Any, pick: Pick, root: Any) -> list[Any]:
 
 
 def _picked(data: Any, pick: Pick, root: Any) -> int:
-    items = _items(data, pick, root)
-    if pick.then is None:
-        return len(items)
-    return sum(_picked(item, pick.then, root) for item in items)
+    return len(_leaves(data, pick, root))
 
 
 def _each_items(data: Any, picks: tuple[Pick, ...], sort: str | None) -> list[Any]:
     """The items of ``picks``' list that any of them picks, in the list's order or by ``sort``."""
-    items = _field(data, picks[0].path) if picks[0].path else data
-    items = [items] if isinstance(items, dict) else items
+    items = _listed(data, picks[0].path)
     if not isinstance(items, list):
         return []
     chosen = {id(item) for pick in picks for item in _items(data, pick, data)}

@@ -221,9 +221,13 @@ function isLink(value) {
   return /^https?:\/\/[^\s/?#]+/i.test(text) && ![...text].some((c) => c.charCodeAt(0) < 32 || /\s/.test(c));
 }
 const isObject = (value) => value !== null && typeof value === "object" && !Array.isArray(value);
+// what is at path ("": data itself), an object as a list of one
+function listedAt(data, path) {
+  const items = path ? fieldOf(data, path) : data;
+  return isObject(items) ? [items] : items;
+}
 function pickedItems(data, pick, root) {
-  let items = pick.path ? fieldOf(data, pick.path) : data; // "": the item itself
-  if (isObject(items)) items = [items]; // an object is a list of one
+  let items = listedAt(data, pick.path);
   if ((!Array.isArray(items) || !items.length) && pick.fallback) {
     const legacy = fieldOf(data, pick.fallback);
     items = Array.isArray(legacy) ? legacy.filter(isObject)
@@ -234,8 +238,7 @@ function pickedItems(data, pick, root) {
   return pick.first ? passed.slice(0, 1) : passed;
 }
 function pickedCount(data, pick, root) {
-  const items = pickedItems(data, pick, root);
-  return pick.then ? items.reduce((sum, item) => sum + pickedCount(item, pick.then, root), 0) : items.length;
+  return leavesOf(data, pick, root).length;
 }
 function countIn(rule, data, root) {
   if (!rule.requires.every((pick) => pickedCount(data, pick, root) > 0)) return 0;
@@ -246,8 +249,7 @@ function countIn(rule, data, root) {
 // a rule with `each`: one count per item its picks pick, in the list's order (a plan card's rows)
 // (each_sort: by that number field, an item without one at its index, as the view sorts plans)
 function eachItems(data, picks, sort) {
-  let items = picks[0].path ? fieldOf(data, picks[0].path) : data;
-  if (isObject(items)) items = [items];
+  const items = listedAt(data, picks[0].path);
   if (!Array.isArray(items)) return [];
   const chosen = new Set(picks.flatMap((pick) => pickedItems(data, pick, data)));
   const indexed = items.map((item, index) => [index, item]).filter(([, item]) => chosen.has(item));

@@ -140,8 +140,9 @@ class PaywallWidget(Widget):
                   flag="data-stigg-tiers", unless=_IN_CUSTOM_PLAN),
         ShapeRule(PAYWALL_OPERATION, "stigg-skeleton-loader-plans-container",
                   (Pick("paywall.activeSubscriptions", where=(("status", "in", ["IN_TRIAL"]),)),), flag="data-stigg-trial"),
-        # each card: the line about a scheduled downgrade to it, its rows, the title above them, the space above the add-ons when the plan has
-        # entitlements of its own, its add-ons (a page of them, "Show more")
+        # each card: the line about a scheduled downgrade to it, its rows, the title above them,
+        # the space above the add-ons when the plan has entitlements of its own, its add-ons (a
+        # page of them, "Show more")
         _per_card("stigg-paywall-skeleton-after-button", (_NEXT_PLAN,), flag="data-stigg-scheduled"),
         _per_card("stigg-paywall-skeleton-row", _CARD_ROWS, at_most=12),
         _per_card("stigg-paywall-skeleton-rows-title", (*_CARD_ROWS, Pick("basePlan")), at_most=1),
